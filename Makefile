@@ -1,0 +1,51 @@
+# mlcourse: `make lab` to learn, `make test` to prove the course works.
+# Both create .venv on first use with the exact versions in constraints.txt.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+LAB_ARGS ?=
+WORKERS ?= 2
+
+.PHONY: lab test unit notebooks lint bench build install clean help
+
+help:
+	@echo "make lab     create .venv if needed, then start JupyterLab on the course"
+	@echo "make test    create .venv if needed, then run the whole test suite"
+	@echo "make build   regenerate exercises/ from solutions/"
+	@echo "make bench   performance figures"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" setuptools wheel
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m mlcourse.kernel install
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/mlcourse lab --port $(PORT) $(LAB_ARGS)
+
+build: $(STAMP)
+	$(BIN)/mlcourse build
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests curriculum solutions
+	$(BIN)/ruff format --check src tests
+
+# The whole suite: lint, unit tests and the exercise proof, then nbval over the executed
+# notebooks (outputs compared, strict checks), each run printing per-notebook times.
+test: $(STAMP) lint
+	$(BIN)/mlcourse build --check
+	$(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope
+	$(BIN)/python -m pytest --nbval curriculum solutions -p no:cacheprovider \
+		--nbval-sanitize-with ci/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
+
+bench: $(STAMP)
+	$(BIN)/python ci/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

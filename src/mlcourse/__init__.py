@@ -1,0 +1,14 @@
+"""mlcourse: a hands-on machine-learning course with self-checking exercises."""
+
+from importlib import metadata as _metadata
+
+from . import checks, exercises
+from ._paths import course_root
+from ._setup import setup_notebook
+
+try:
+    __version__ = _metadata.version("mlcourse")
+except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = ["__version__", "checks", "course_root", "exercises", "setup_notebook"]

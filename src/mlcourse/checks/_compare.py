@@ -1,0 +1,363 @@
+"""Compare a learner's value with the expected one without trusting the learner's objects.
+
+The comparisons never call a learner object's ``__eq__``: the learner's value must be of an
+exact, known type (a subclass could redefine equality), and numbers are compared after
+conversion to plain floats. A mismatch is described in kind (type, length, shape, columns,
+how many entries differ) and never reveals the expected value.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import reprlib
+from typing import Any
+
+import numpy as np
+
+_SAFE_KEY_TYPES = (str, int, float, bool, type(None), tuple, frozenset)
+_repr = reprlib.Repr()
+_repr.maxstring = 80
+_repr.maxother = 80
+_repr.maxlist = 8
+_repr.maxdict = 6
+
+
+class CompareError(TypeError):
+    """The expected value is of a kind these comparisons do not support (a checker bug)."""
+
+
+def safe_repr(value: Any, limit: int = 120) -> str:
+    """Return a short ``repr`` of ``value`` that never raises and is never huge."""
+    try:
+        if isinstance(value, np.ndarray) and type(value) is np.ndarray:
+            text = np.array2string(value, threshold=8, edgeitems=2, precision=4)
+        else:
+            text = _repr.repr(value)
+    except Exception as error:  # a learner's __repr__ may raise
+        text = f"<{type(value).__name__} whose repr() raised {type(error).__name__}>"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe(value: Any) -> str:
+    """Describe the kind of a value in words, e.g. ``'a NumPy array of shape (3,)'``."""
+    pd = _pandas()
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "a bool"
+    if pd is not None and type(value) is pd.DataFrame:
+        return f"a DataFrame with {value.shape[0]} rows and {value.shape[1]} columns"
+    if pd is not None and type(value) is pd.Series:
+        return f"a Series of length {len(value)} and dtype {value.dtype}"
+    if type(value) is np.ndarray:
+        return f"a NumPy array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple, dict, set, frozenset, str)) and type(value) in (
+        list,
+        tuple,
+        dict,
+        set,
+        frozenset,
+        str,
+    ):
+        return f"a {type(value).__name__} of length {len(value)}"
+    name = type(value).__name__
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return f"{article} {name}"
+
+
+def _pandas():
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - pandas is a course dependency
+        return None
+    return pd
+
+
+def _is_real(value: Any) -> bool:
+    """True for plain ints/floats and NumPy scalars (bools excluded)."""
+    if type(value) in (int, float):
+        return True
+    return isinstance(value, (np.integer, np.floating)) and type(value).__module__ == "numpy"
+
+
+def compare(
+    expected: Any,
+    got: Any,
+    name: str,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    check_dtype: bool = False,
+    check_index: bool = True,
+) -> str | None:
+    """Compare ``got`` with ``expected``.
+
+    Parameters
+    ----------
+    expected : Any
+        The reference value, computed by the checker.
+    got : Any
+        The learner's value.
+    name : str
+        How to name the learner's value in messages (e.g. ``"total"`` or ``"scores[2]"``).
+    rtol, atol : float
+        Relative and absolute tolerances for floating-point values.
+    check_dtype : bool
+        Whether arrays, Series and DataFrame columns must have exactly the expected dtype
+        (otherwise any numeric dtype is accepted for a numeric expectation).
+    check_index : bool
+        Whether the index of a Series or DataFrame must match.
+
+    Returns
+    -------
+    str or None
+        ``None`` when the values match, otherwise a message that describes the mismatch
+        without revealing the expected value.
+
+    Raises
+    ------
+    CompareError
+        When ``expected`` is of a kind these comparisons do not support.
+    """
+    opts = {"rtol": rtol, "atol": atol, "check_dtype": check_dtype, "check_index": check_index}
+    pd = _pandas()
+    if expected is None:
+        return None if got is None else f"`{name}` should be None, but it is {describe(got)}."
+    if isinstance(expected, (bool, np.bool_)):
+        return _compare_bool(bool(expected), got, name)
+    if isinstance(expected, numbers.Real) or isinstance(expected, (np.integer, np.floating)):
+        return _compare_number(float(expected), got, name, rtol, atol)
+    if isinstance(expected, str):
+        return _compare_str(expected, got, name)
+    if isinstance(expected, (list, tuple)):
+        return _compare_sequence(expected, got, name, opts)
+    if isinstance(expected, dict):
+        return _compare_dict(expected, got, name, opts)
+    if isinstance(expected, (set, frozenset)):
+        return _compare_set(expected, got, name)
+    if isinstance(expected, np.ndarray):
+        return _compare_array(expected, got, name, rtol, atol, check_dtype)
+    if pd is not None and isinstance(expected, pd.Series):
+        return _compare_series(expected, got, name, opts)
+    if pd is not None and isinstance(expected, pd.DataFrame):
+        return _compare_frame(expected, got, name, opts)
+    raise CompareError(f"cannot compare values of type {type(expected).__name__}")
+
+
+def _compare_bool(expected: bool, got: Any, name: str) -> str | None:
+    if type(got) is not bool and type(got) is not np.bool_:
+        return f"`{name}` should be True or False, but it is {describe(got)}: {safe_repr(got)}."
+    if bool(got) is not expected:
+        return f"`{name}` is {bool(got)}, which is not the expected truth value."
+    return None
+
+
+def _compare_number(expected: float, got: Any, name: str, rtol: float, atol: float) -> str | None:
+    if isinstance(got, (bool, np.bool_)) or not _is_real(got):
+        extra = " Convert it with float(...) or int(...)." if type(got) is str else ""
+        return f"`{name}` should be a number, but it is {describe(got)}: {safe_repr(got)}.{extra}"
+    value = float(got)
+    if math.isnan(expected):
+        return None if math.isnan(value) else f"`{name}` should be a missing value (NaN)."
+    if math.isnan(value):
+        return (
+            f"`{name}` is NaN (not a number). A missing value or a 0/0 has probably slipped "
+            "into the calculation."
+        )
+    if math.isinf(expected) or math.isinf(value):
+        if value == expected:
+            return None
+        return f"`{name}` is {safe_repr(got)}, which is not the expected value."
+    if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
+        return None
+    return f"`{name}` is {_round(value)}, which is not the expected value."
+
+
+def _round(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _compare_str(expected: str, got: Any, name: str) -> str | None:
+    if type(got) is not str:
+        return f"`{name}` should be a str, but it is {describe(got)}: {safe_repr(got)}."
+    if got == expected:
+        return None
+    if got.strip() == expected.strip():
+        return f"`{name}` has extra or missing spaces at its start or end."
+    if got.lower() == expected.lower():
+        return f"`{name}` differs from the expected text only in upper/lower case."
+    return f"`{name}` is {safe_repr(got)}, which is not the expected text."
+
+
+def _compare_sequence(expected: list | tuple, got: Any, name: str, opts: dict) -> str | None:
+    kind = type(expected).__name__
+    if type(got) not in (list, tuple):
+        return f"`{name}` should be a {kind}, but it is {describe(got)}: {safe_repr(got)}."
+    if type(got) is not type(expected):
+        return f"`{name}` should be a {kind}, but it is a {type(got).__name__}."
+    if len(got) != len(expected):
+        return f"`{name}` has {len(got)} elements, but it should have {len(expected)}."
+    for index, (want, have) in enumerate(zip(expected, got)):
+        problem = compare(want, have, f"{name}[{index}]", **opts)
+        if problem:
+            return problem
+    return None
+
+
+def _compare_dict(expected: dict, got: Any, name: str, opts: dict) -> str | None:
+    if type(got) is not dict:
+        return f"`{name}` should be a dict, but it is {describe(got)}: {safe_repr(got)}."
+    if not all(type(key) in _SAFE_KEY_TYPES for key in got):
+        return f"`{name}` has keys of an unexpected type; use plain strings or numbers as keys."
+    missing = [key for key in expected if key not in got]
+    extra = [key for key in got if key not in expected]
+    if missing:
+        return f"`{name}` is missing the key(s) {safe_repr(missing)}."
+    if extra:
+        return f"`{name}` has unexpected extra key(s) {safe_repr(extra)}."
+    for key, want in expected.items():
+        problem = compare(want, got[key], f"{name}[{key!r}]", **opts)
+        if problem:
+            return problem
+    return None
+
+
+def _compare_set(expected: set | frozenset, got: Any, name: str) -> str | None:
+    if type(got) not in (set, frozenset):
+        return f"`{name}` should be a set, but it is {describe(got)}: {safe_repr(got)}."
+    if not all(type(item) in _SAFE_KEY_TYPES for item in got):
+        return f"`{name}` holds elements of an unexpected type."
+    if len(got) != len(expected):
+        return f"`{name}` has {len(got)} elements, but it should have {len(expected)}."
+    if set(got) != set(expected):
+        return f"`{name}` has the right size but not the right elements."
+    return None
+
+
+def _compare_array(
+    expected: np.ndarray, got: Any, name: str, rtol: float, atol: float, check_dtype: bool
+) -> str | None:
+    if type(got) is not np.ndarray:
+        hint = " Convert it with np.asarray(...)." if type(got) in (list, tuple) else ""
+        return f"`{name}` should be a NumPy array, but it is {describe(got)}.{hint}"
+    if got.shape != expected.shape:
+        return f"`{name}` has shape {got.shape}, but it should have shape {expected.shape}."
+    problem = _dtype_problem(expected.dtype, got.dtype, name, check_dtype)
+    if problem:
+        return problem
+    return _values_problem(expected, got, name, rtol, atol)
+
+
+def _dtype_problem(want: np.dtype, have: np.dtype, name: str, strict: bool) -> str | None:
+    if strict and want != have:
+        return f"`{name}` has dtype {have}, but it should have dtype {want}."
+    numeric = "iuf"
+    if want.kind in numeric and have.kind in numeric:
+        return None
+    if want.kind != have.kind:
+        return f"`{name}` has dtype {have}, but a dtype like {want} was expected."
+    return None
+
+
+def _values_problem(
+    expected: np.ndarray, got: np.ndarray, name: str, rtol: float, atol: float
+) -> str | None:
+    if expected.dtype.kind in "iuf":
+        want = expected.astype(float)
+        have = got.astype(float)
+        same = np.isclose(have, want, rtol=rtol, atol=atol, equal_nan=True)
+        nan_where_number = np.isnan(have) & ~np.isnan(want)
+        if nan_where_number.any():
+            return (
+                f"`{name}` has {int(nan_where_number.sum())} NaN value(s) where numbers were "
+                "expected."
+            )
+    else:
+        same = np.asarray(got == expected, dtype=bool) if got.dtype.kind != "O" else None
+        if same is None:
+            same = np.array([w == h for w, h in zip(expected.ravel(), got.ravel())], dtype=bool)
+            same = same.reshape(expected.shape)
+    if same.all():
+        return None
+    wrong = int((~same).sum())
+    first = tuple(int(i) for i in np.argwhere(~same)[0])
+    where = first[0] if len(first) == 1 else first
+    return (
+        f"`{name}` has {wrong} of {same.size} entries that differ from the expected values "
+        f"(the first at index {where})."
+    )
+
+
+def _compare_series(expected, got, name: str, opts: dict) -> str | None:
+    pd = _pandas()
+    if type(got) is not pd.Series:
+        return f"`{name}` should be a pandas Series, but it is {describe(got)}."
+    if len(got) != len(expected):
+        return f"`{name}` has {len(got)} rows, but it should have {len(expected)}."
+    if opts["check_index"] and not got.index.equals(expected.index):
+        return (
+            f"`{name}` has a different index (row labels) than expected: "
+            f"{safe_repr(list(got.index[:5]))}..."
+        )
+    return _column_problem(expected.to_numpy(), got.to_numpy(), name, opts)
+
+
+def _column_problem(expected: np.ndarray, got: np.ndarray, name: str, opts: dict) -> str | None:
+    if expected.dtype.kind in "iufb" and got.dtype.kind not in "iufb":
+        return f"`{name}` holds {got.dtype} values, but numbers were expected."
+    if expected.dtype.kind in "iuf" and got.dtype.kind in "iufb":
+        return _values_problem(expected, got, name, opts["rtol"], opts["atol"])
+    if expected.dtype.kind == "b":
+        return _values_problem(expected, got.astype(bool), name, opts["rtol"], opts["atol"])
+    want = np.array([_plain(v) for v in expected], dtype=object)
+    have = np.array([_plain(v) for v in got], dtype=object)
+    return _values_problem(want, have, name, opts["rtol"], opts["atol"])
+
+
+def _plain(value: Any) -> Any:
+    """Map missing values to one marker and leave only plain comparable values."""
+    pd = _pandas()
+    if value is None or (pd is not None and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "<missing>"
+    if type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, (np.generic,)) and type(value).__module__ == "numpy":
+        return value.item()
+    if pd is not None and isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return f"<{type(value).__name__}>"
+
+
+def _compare_frame(expected, got, name: str, opts: dict) -> str | None:
+    pd = _pandas()
+    if type(got) is not pd.DataFrame:
+        return f"`{name}` should be a pandas DataFrame, but it is {describe(got)}."
+    want_cols = [str(c) for c in expected.columns]
+    have_cols = [str(c) for c in got.columns]
+    missing = [c for c in want_cols if c not in have_cols]
+    extra = [c for c in have_cols if c not in want_cols]
+    if missing:
+        return f"`{name}` is missing the column(s) {safe_repr(missing)}."
+    if extra:
+        return f"`{name}` has unexpected extra column(s) {safe_repr(extra)}."
+    if have_cols != want_cols:
+        return f"`{name}` has the right columns in a different order: {safe_repr(have_cols)}."
+    if len(got) != len(expected):
+        return f"`{name}` has {len(got)} rows, but it should have {len(expected)}."
+    if opts["check_index"] and not got.index.equals(expected.index):
+        return (
+            f"`{name}` has a different index (row labels) than expected: "
+            f"{safe_repr(list(got.index[:5]))}..."
+        )
+    for position, column in enumerate(expected.columns):
+        problem = _column_problem(
+            expected.iloc[:, position].to_numpy(),
+            got.iloc[:, position].to_numpy(),
+            f"{name}[{column!r}]",
+            opts,
+        )
+        if problem:
+            return problem
+    return None

@@ -1,0 +1,519 @@
+"""Problem kinds: what a problem reads from the learner's namespace and how it is judged.
+
+Every problem splits checking into two steps so that the grader can run them in different
+processes:
+
+``collect(namespace)``
+    runs where the learner's code lives (the notebook kernel) and returns an :class:`Answer`
+    holding plain data only: the learner's values, or the results of calling the learner's
+    function on the test cases.
+``evaluate(answer)``
+    is pure and runs anywhere (the notebook, or the grader outside the learner's process).
+    It returns one of the four outcomes.
+
+``check(namespace)`` does both, and turns a bug in the checker into a CheckerError outcome
+rather than a verdict on the learner.
+"""
+
+from __future__ import annotations
+
+import copy
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._compare import CompareError, compare, describe, safe_repr
+from ._outcomes import Outcome, checker_error, correct, incorrect, not_attempted
+
+_MISSING = object()
+
+
+class Fail(Exception):
+    """Raised by a custom judge to reject an answer with a message for the learner."""
+
+
+@dataclass
+class Answer:
+    """What was collected from the learner: plain data, safe to serialise.
+
+    Attributes
+    ----------
+    values : dict
+        Per problem kind: the learner's variables, or function results.
+    missing : str or None
+        The name of the first variable that is missing or still a placeholder.
+    error : str or None
+        Set when collecting itself failed because of the learner's object
+        (e.g. a custom extract called the learner's model and it raised).
+    """
+
+    values: dict[str, Any] = field(default_factory=dict)
+    missing: str | None = None
+    error: str | None = None
+
+
+def is_placeholder(value: Any) -> bool:
+    """True for the values an exercise starts with: ``...`` and ``None``."""
+    return value is Ellipsis or value is None
+
+
+def _stub_code() -> bytes:
+    def stub():
+        ...
+
+    return stub.__code__.co_code
+
+
+_STUB_CODE = _stub_code()
+
+
+def is_stub_function(func: Any) -> bool:
+    """True for a function whose body is only ``...`` or ``pass`` (and maybe a docstring)."""
+    code = getattr(func, "__code__", None)
+    return code is not None and code.co_code == _STUB_CODE
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A plausible mistake with targeted feedback.
+
+    Parameters
+    ----------
+    value : callable
+        Computes the value a learner making this mistake would get (from data).
+    message : str
+        What to tell the learner when their value matches it.
+    """
+
+    value: Callable[[], Any]
+    message: str
+
+
+class Problem:
+    """Base class of every problem kind.
+
+    Parameters
+    ----------
+    id : str
+        ``"NN.k"`` for exercises, ``"NN.kcK"`` for knowledge-check questions.
+    points : float
+        Points awarded when correct.
+    title : str
+        A short title shown in feedback and gradebooks.
+    hints : sequence of str
+        Tiered hints, gentlest first.
+    """
+
+    kind = "problem"
+
+    def __init__(self, id: str, *, points: float = 1.0, title: str = "", hints: Sequence[str] = ()):
+        if "." not in id:
+            raise ValueError(f"problem id {id!r} should look like '01.3' or '01.kc1'")
+        self.id = id
+        self.points = float(points)
+        self.title = title
+        self.hints = tuple(hints)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The names this problem reads from the learner's namespace."""
+        raise NotImplementedError
+
+    @property
+    def attribute(self) -> str:
+        """The attribute name on a loaded module: ``q3`` for ``"01.3"``, ``kc1`` for ``"01.kc1"``."""
+        suffix = self.id.split(".", 1)[1]
+        return f"q{suffix}" if suffix.isdigit() else suffix
+
+    def collect(self, namespace: Mapping[str, Any]) -> Answer:
+        """Read the learner's answer from ``namespace`` (runs in the learner's process)."""
+        values = {}
+        for name in self.reads:
+            value = namespace.get(name, _MISSING)
+            if value is _MISSING or is_placeholder(value):
+                return Answer(missing=name)
+            values[name] = value
+        return Answer(values)
+
+    def evaluate(self, answer: Answer) -> Outcome:
+        """Judge a collected answer (pure; runs in the notebook or in the grader)."""
+        if answer.missing is not None:
+            return not_attempted(self.id, self.points, self._not_attempted_message(answer.missing))
+        if answer.error is not None:
+            return incorrect(self.id, self.points, answer.error)
+        try:
+            return self._judge(answer)
+        except Exception as error:
+            return checker_error(self.id, self.points, _describe_error(error))
+
+    def check(self, namespace: Mapping[str, Any]) -> Outcome:
+        """Collect and evaluate in one step. Never raises for a learner's mistake."""
+        try:
+            answer = self.collect(namespace)
+        except Exception as error:
+            return checker_error(self.id, self.points, _describe_error(error))
+        return self.evaluate(answer)
+
+    def _not_attempted_message(self, name: str) -> str:
+        return f"`{name}` has no answer yet: replace the `...` with your code, run the cell, then check again."
+
+    def _judge(self, answer: Answer) -> Outcome:
+        raise NotImplementedError
+
+    def _wrong(self, message: str, points: float = 0.0, **details: Any) -> Outcome:
+        suffix = " Run `ex.{}.hint()` for a nudge.".format(self.attribute) if self.hints else ""
+        return incorrect(self.id, self.points, message + suffix, points, **details)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} {self.title!r} ({self.points:g} pt)>"
+
+
+def _describe_error(error: BaseException) -> str:
+    frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    where = f" at {frame[0].filename.rsplit('/', 1)[-1]}:{frame[0].lineno}" if frame else ""
+    return f"{type(error).__name__}: {error}{where}"
+
+
+def _resolve(value: Any) -> Any:
+    return value() if callable(value) else value
+
+
+class Value(Problem):
+    """A variable whose value must match one computed by the checker.
+
+    Parameters
+    ----------
+    id : str
+        Problem id.
+    var : str
+        The learner variable to read.
+    expected : callable or value
+        A zero-argument function computing the expected value from data (preferred), or the
+        value itself for trivial cases.
+    rtol, atol : float
+        Tolerances for floating-point comparisons.
+    check_dtype, check_index : bool
+        Passed to :func:`mlcourse.checks.compare`.
+    mistakes : sequence of Mistake
+        Plausible mistakes with targeted feedback.
+    **kwargs
+        ``points``, ``title``, ``hints``.
+    """
+
+    kind = "value"
+
+    def __init__(
+        self,
+        id: str,
+        *,
+        var: str,
+        expected: Any,
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        check_dtype: bool = False,
+        check_index: bool = True,
+        mistakes: Sequence[Mistake] = (),
+        **kwargs: Any,
+    ):
+        super().__init__(id, **kwargs)
+        self.var = var
+        self.expected = expected
+        self.options = {"rtol": rtol, "atol": atol, "check_dtype": check_dtype, "check_index": check_index}
+        self.mistakes = tuple(mistakes)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.var,)
+
+    def expected_value(self) -> Any:
+        """Compute the expected value (checker side)."""
+        return _resolve(self.expected)
+
+    def _judge(self, answer: Answer) -> Outcome:
+        got = answer.values[self.var]
+        problem = compare(self.expected_value(), got, self.var, **self.options)
+        if problem is None:
+            return correct(self.id, self.points)
+        for mistake in self.mistakes:
+            try:
+                matches = compare(_resolve(mistake.value), got, self.var, **self.options) is None
+            except CompareError:
+                matches = False
+            if matches:
+                return self._wrong(mistake.message)
+        return self._wrong(problem)
+
+
+class Numeric(Value):
+    """A knowledge-check question answered with a number (a :class:`Value` with tolerances)."""
+
+    kind = "numeric"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of a learner function: ``Case(1, 2, key=3)``.
+
+    ``raises`` names an exception type the function is expected to raise instead of returning.
+    """
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    raises: type[BaseException] | None = None
+
+    def __init__(self, *args: Any, raises: type[BaseException] | None = None, **kwargs: Any):
+        object.__setattr__(self, "args", args)
+        object.__setattr__(self, "kwargs", kwargs)
+        object.__setattr__(self, "raises", raises)
+
+    def call_text(self, name: str) -> str:
+        """How the call reads in a message, e.g. ``mean([1, 2])``."""
+        parts = [safe_repr(a, 60) for a in self.args]
+        parts += [f"{k}={safe_repr(v, 60)}" for k, v in self.kwargs.items()]
+        return f"{name}({', '.join(parts)})"
+
+
+class Function(Problem):
+    """A learner function called on visible and hidden test cases.
+
+    Parameters
+    ----------
+    id : str
+        Problem id.
+    name : str
+        The learner function's name.
+    reference : callable
+        The reference implementation, from which expected results are computed.
+    cases : sequence of Case, or callable returning one
+        Visible cases: a failure names the input.
+    hidden : sequence of Case, or callable returning one
+        Hidden cases: failures are reported only as counts.
+    partial : bool
+        Award points in proportion to the cases passed.
+    **kwargs
+        ``rtol``, ``atol``, ``check_dtype``, ``check_index`` for comparisons; ``points``,
+        ``title``, ``hints``.
+    """
+
+    kind = "function"
+
+    def __init__(
+        self,
+        id: str,
+        *,
+        name: str,
+        reference: Callable[..., Any],
+        cases: Sequence[Case] | Callable[[], Sequence[Case]] = (),
+        hidden: Sequence[Case] | Callable[[], Sequence[Case]] = (),
+        partial: bool = False,
+        rtol: float = 1e-6,
+        atol: float = 1e-9,
+        check_dtype: bool = False,
+        check_index: bool = True,
+        **kwargs: Any,
+    ):
+        super().__init__(id, **kwargs)
+        self.name = name
+        self.reference = reference
+        self._cases = cases
+        self._hidden = hidden
+        self.partial = partial
+        self.options = {"rtol": rtol, "atol": atol, "check_dtype": check_dtype, "check_index": check_index}
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.name,)
+
+    def cases(self) -> list[tuple[bool, Case]]:
+        """All cases as ``(hidden, case)`` pairs, visible first."""
+        visible = [(False, c) for c in _resolve(self._cases)]
+        hidden = [(True, c) for c in _resolve(self._hidden)]
+        if not visible and not hidden:
+            raise ValueError(f"function problem {self.id} has no test cases")
+        return visible + hidden
+
+    def collect(self, namespace: Mapping[str, Any]) -> Answer:
+        func = namespace.get(self.name, _MISSING)
+        if func is _MISSING or is_placeholder(func) or is_stub_function(func):
+            return Answer(missing=self.name)
+        if not callable(func):
+            return Answer(error=f"`{self.name}` should be a function, but it is {describe(func)}.")
+        results = [_call(func, case) for _, case in self.cases()]
+        return Answer({"results": results})
+
+    def _not_attempted_message(self, name: str) -> str:
+        return f"`{name}` is not written yet: replace the `...` in its body, run the cell, then check again."
+
+    def _judge(self, answer: Answer) -> Outcome:
+        cases = self.cases()
+        results = answer.values["results"]
+        if len(results) != len(cases):
+            raise ValueError(f"got {len(results)} results for {len(cases)} cases")
+        first_visible: str | None = None
+        failed_hidden = 0
+        passed = 0
+        for (hidden, case), result in zip(cases, results):
+            problem = self._case_problem(case, result)
+            if problem is None:
+                passed += 1
+            elif hidden:
+                failed_hidden += 1
+            elif first_visible is None:
+                first_visible = problem
+        n_hidden = sum(hidden for hidden, _ in cases)
+        details = {"cases": len(cases), "passed": passed, "hidden": n_hidden,
+                   "hidden_failed": failed_hidden}
+        if passed == len(cases):
+            return correct(self.id, self.points, **details)
+        points = self.points * passed / len(cases) if self.partial else 0.0
+        if first_visible is not None:
+            return self._wrong(first_visible, points, **details)
+        return self._wrong(
+            f"`{self.name}` passes every visible case but fails {failed_hidden} of {n_hidden} "
+            "hidden case(s). Think about edge cases: empty inputs, single elements, negative or "
+            "zero values, repeated values.",
+            points,
+            **details,
+        )
+
+    def _case_problem(self, case: Case, result: dict[str, Any]) -> str | None:
+        call = case.call_text(self.name)
+        if case.raises is not None:
+            if result["ok"]:
+                return f"`{call}` should raise {case.raises.__name__}, but it returned {safe_repr(result['value'])}."
+            if case.raises.__name__ not in result["error_types"]:
+                return f"`{call}` should raise {case.raises.__name__}, but it raised {result['error']}."
+            return None
+        if not result["ok"]:
+            return f"`{call}` raised {result['error']}."
+        expected = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        problem = compare(expected, result["value"], f"{call} result", **self.options)
+        if problem is None:
+            return None
+        return problem.replace(f"`{call} result` is", f"`{call}` returned", 1).replace(
+            f"`{call} result`", f"the result of `{call}`"
+        )
+
+
+def _call(func: Callable[..., Any], case: Case) -> dict[str, Any]:
+    args = copy.deepcopy(case.args)
+    kwargs = copy.deepcopy(case.kwargs)
+    try:
+        value = func(*args, **kwargs)
+    except Exception as error:
+        names = [cls.__name__ for cls in type(error).__mro__]
+        return {"ok": False, "error": f"{type(error).__name__}: {safe_repr(str(error), 100)}",
+                "error_types": names}
+    return {"ok": True, "value": value}
+
+
+class Custom(Problem):
+    """A problem judged by a custom function.
+
+    Parameters
+    ----------
+    id : str
+        Problem id.
+    reads : sequence of str
+        The learner names to read.
+    judge : callable
+        ``judge(data)`` returns None to accept or raises :class:`Fail` with a message to reject.
+        Any other exception is a CheckerError.
+    extract : callable, optional
+        ``extract(values)`` runs in the learner's process and turns live learner objects into
+        plain data (e.g. a fitted model's predictions on a test set). An exception here is
+        reported to the learner as their object failing. Defaults to the values themselves.
+    **kwargs
+        ``points``, ``title``, ``hints``.
+    """
+
+    kind = "custom"
+
+    def __init__(
+        self,
+        id: str,
+        *,
+        reads: Sequence[str],
+        judge: Callable[[Any], None],
+        extract: Callable[[dict[str, Any]], Any] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(id, **kwargs)
+        self._reads = tuple(reads)
+        self.judge = judge
+        self.extract = extract
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self._reads
+
+    def collect(self, namespace: Mapping[str, Any]) -> Answer:
+        answer = super().collect(namespace)
+        if answer.missing is not None or self.extract is None:
+            return answer
+        try:
+            data = self.extract(dict(answer.values))
+        except Fail as failure:
+            return Answer(error=str(failure))
+        except Exception as error:
+            names = ", ".join(f"`{n}`" for n in self.reads)
+            return Answer(error=f"Using {names} raised {type(error).__name__}: {safe_repr(str(error), 100)}.")
+        return Answer({"data": data})
+
+    def _judge(self, answer: Answer) -> Outcome:
+        data = answer.values["data"] if self.extract is not None else answer.values
+        try:
+            self.judge(data)
+        except Fail as failure:
+            return self._wrong(str(failure))
+        return correct(self.id, self.points)
+
+
+class Choice(Problem):
+    """A multiple-choice knowledge-check question answered with letters, e.g. ``kc1 = "b"``.
+
+    Parameters
+    ----------
+    id : str
+        Problem id.
+    var : str
+        The learner variable holding the chosen letter(s).
+    choices : str
+        The valid letters, e.g. ``"abcd"``.
+    answer : str
+        The correct letter, or several letters (``"ac"``) when more than one must be chosen.
+    explanation : str
+        Shown once the answer is correct.
+    **kwargs
+        ``points``, ``title``, ``hints``.
+    """
+
+    kind = "choice"
+
+    def __init__(self, id: str, *, var: str, choices: str, answer: str, explanation: str = "", **kwargs: Any):
+        super().__init__(id, **kwargs)
+        if not set(answer) <= set(choices):
+            raise ValueError(f"{id}: answer {answer!r} is not among the choices {choices!r}")
+        self.var = var
+        self.choices = choices
+        self.answer = answer
+        self.explanation = explanation
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return (self.var,)
+
+    def _judge(self, answer: Answer) -> Outcome:
+        got = answer.values[self.var]
+        options = ", ".join(repr(c) for c in self.choices)
+        if type(got) is not str:
+            return self._wrong(f"`{self.var}` should be a letter in quotes such as 'a', but it is {describe(got)}.")
+        letters = "".join(sorted(set(got.replace(",", "").replace(" ", "").lower())))
+        if not letters or not set(letters) <= set(self.choices):
+            return self._wrong(f"`{self.var}` is {safe_repr(got)}; answer with one of {options}.")
+        if letters == "".join(sorted(self.answer)):
+            return correct(self.id, self.points, self.explanation)
+        if len(self.answer) > 1 and len(letters) != len(self.answer):
+            return self._wrong(f"`{self.var}` is {safe_repr(got)}. More than one choice is right here; choose all of them.")
+        return self._wrong(f"`{self.var}` is {safe_repr(got)}, which is not the right choice.")

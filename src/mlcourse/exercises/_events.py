@@ -1,0 +1,55 @@
+"""A local log of check events, one JSON line per ``check()``, for progress reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import warnings
+from pathlib import Path
+
+from ..checks import Outcome
+
+
+def events_path() -> Path:
+    """``MLCOURSE_EVENTS`` or ``<course root>/.mlcourse/events.jsonl``."""
+    env = os.environ.get("MLCOURSE_EVENTS")
+    if env:
+        return Path(env)
+    from .._paths import course_root
+
+    return course_root() / ".mlcourse" / "events.jsonl"
+
+
+def record(outcome: Outcome, module: str) -> None:
+    """Append one check event. A failure to write warns and never breaks the notebook."""
+    event = {
+        "time": round(time.time(), 3),
+        "learner": os.environ.get("MLCOURSE_LEARNER"),
+        "module": module,
+        "problem": outcome.problem,
+        "status": outcome.status,
+        "points": outcome.points,
+        "max_points": outcome.max_points,
+    }
+    path = events_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(event) + "\n")
+    except OSError as error:
+        warnings.warn(f"could not record the check in {path}: {error}", stacklevel=3)
+
+
+def read(path: Path | None = None) -> list[dict]:
+    """Read all recorded events (an absent file means none)."""
+    path = path or events_path()
+    if not path.is_file():
+        return []
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return events

@@ -1,0 +1,107 @@
+"""``mlcourse lab``: JupyterLab rooted at the course, opening the start-here notebook."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+from . import kernel
+from ._paths import course_root
+from ._setup import QUIET_TF_ENV
+from .tracking import default_tracking_uri
+
+START = "curriculum/00_start_here.ipynb"
+
+
+class LabError(RuntimeError):
+    """JupyterLab cannot be started as asked."""
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on ``host:port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def lab_command(
+    root: Path, port: int, *, no_browser: bool = False, as_root: bool | None = None
+) -> list[str]:
+    """The JupyterLab command line for the course."""
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={root}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        f"--MappingKernelManager.default_kernel_name={kernel.NAME}",
+    ]
+    if no_browser:
+        command.append("--no-browser")
+    if as_root if as_root is not None else hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    start = root / START
+    if start.is_file():
+        command.append(str(start))
+    return command
+
+
+def lab_environment(root: Path, tracking_uri: str | None, learner: str | None) -> dict[str, str]:
+    """The environment JupyterLab and its kernels run with."""
+    env = dict(os.environ)
+    for key, value in QUIET_TF_ENV.items():
+        env.setdefault(key, value)
+    env["MLCOURSE_ROOT"] = str(root)
+    if tracking_uri:
+        env["MLFLOW_TRACKING_URI"] = tracking_uri
+    env.setdefault("MLFLOW_TRACKING_URI", default_tracking_uri(root))
+    if learner:
+        env["MLCOURSE_LEARNER"] = learner
+    return env
+
+
+def run_lab(
+    port: int = 8888,
+    no_browser: bool = False,
+    tracking_uri: str | None = None,
+    learner: str | None = None,
+) -> None:
+    """Start JupyterLab on the course (replaces this process).
+
+    Parameters
+    ----------
+    port : int
+        Port on 127.0.0.1.
+    no_browser : bool
+        Do not open a browser.
+    tracking_uri : str, optional
+        A class tracking server to log to instead of the embedded store.
+    learner : str, optional
+        The learner's name, recorded on their runs and checks.
+
+    Raises
+    ------
+    LabError
+        When the port is busy or the course folder has no notebooks.
+    """
+    root = course_root()
+    if not (root / "curriculum").is_dir():
+        raise LabError(f"no curriculum/ folder under {root}; run this from the course folder")
+    if not 1 <= port <= 65535:
+        raise LabError(f"port must be between 1 and 65535, not {port}")
+    if not port_is_free(port):
+        raise LabError(f"port {port} is busy (is JupyterLab already running?); choose another with --port")
+    kernel.install_kernelspec()
+    (root / ".mlcourse").mkdir(exist_ok=True)
+    command = lab_command(root, port, no_browser=no_browser)
+    env = lab_environment(root, tracking_uri, learner)
+    print(f"Starting JupyterLab on http://127.0.0.1:{port}/lab (course folder {root})", flush=True)
+    os.execve(command[0], command, env)
