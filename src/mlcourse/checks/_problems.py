@@ -54,24 +54,34 @@ class Answer:
 
 
 def is_placeholder(value: Any) -> bool:
-    """True for the values an exercise starts with: ``...`` and ``None``."""
-    return value is Ellipsis or value is None
+    """True for what an exercise starts with: ``...``, ``None``, a stub function or class."""
+    return value is Ellipsis or value is None or is_stub_function(value) or _is_stub_class(value)
 
 
-def _stub_code() -> bytes:
-    def stub():
-        ...
-
-    return stub.__code__.co_code
-
-
-_STUB_CODE = _stub_code()
+_TRIVIAL_OPS = {"RESUME", "NOP", "CACHE", "PRECALL", "EXTENDED_ARG"}
 
 
 def is_stub_function(func: Any) -> bool:
-    """True for a function whose body is only ``...`` or ``pass`` (and maybe a docstring)."""
+    """True for a function whose body is only ``...``/``pass``/``return None`` (and a docstring)."""
     code = getattr(func, "__code__", None)
-    return code is not None and code.co_code == _STUB_CODE
+    if code is None or not callable(func):
+        return False
+    import dis
+
+    ops = [(i.opname, i.argval) for i in dis.get_instructions(code) if i.opname not in _TRIVIAL_OPS]
+    return ops in ([("RETURN_CONST", None)], [("LOAD_CONST", None), ("RETURN_VALUE", None)])
+
+
+def _is_stub_class(value: Any) -> bool:
+    """True for a class whose body is only ``...``/``pass`` or whose every method is a stub."""
+    if not isinstance(value, type) or value.__module__ == "builtins":
+        return False
+    members = {
+        name: member
+        for name, member in vars(value).items()
+        if name == "__init__" or not (name.startswith("__") and name.endswith("__"))
+    }
+    return all(is_stub_function(member) for member in members.values())
 
 
 @dataclass(frozen=True)
@@ -335,7 +345,7 @@ class Function(Problem):
 
     def collect(self, namespace: Mapping[str, Any]) -> Answer:
         func = namespace.get(self.name, _MISSING)
-        if func is _MISSING or is_placeholder(func) or is_stub_function(func):
+        if func is _MISSING or is_placeholder(func):
             return Answer(missing=self.name)
         if not callable(func):
             return Answer(error=f"`{self.name}` should be a function, but it is {describe(func)}.")

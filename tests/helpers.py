@@ -1,0 +1,60 @@
+"""Notebooks built in memory for tests."""
+
+import nbformat
+
+from mlcourse.checks import Case, Choice, Function, Value
+from mlcourse.exercises import Module
+
+
+def code(source, tags=()):
+    cell = nbformat.v4.new_code_cell(source)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def md(source):
+    return nbformat.v4.new_markdown_cell(source)
+
+
+def demo_module():
+    """A two-exercise, one-question module numbered 99."""
+    return Module(
+        "99",
+        "demo",
+        "Demo",
+        problems=(
+            Value("99.1", var="total", expected=lambda: 6, hints=["add", "sum()"]),
+            Function("99.2", name="double", reference=lambda x: 2 * x, cases=[Case(2)],
+                     hidden=[Case(-1)]),
+            Choice("99.kc1", var="kc1", choices="ab", answer="a"),
+        ),
+    )
+
+
+def demo_solution_notebook():
+    """A solutions notebook for :func:`demo_module`, with ids like a real one."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        md("# Module 99 — Demo"),
+        code('import mlcourse\n\nmlcourse.setup_notebook(seed=42)\nex = mlcourse.exercises.load("99")'),
+        md("### Exercise 1"),
+        code("values = [1, 2, 3]\ntotal = sum(values)  # SOLUTION"),
+        code("ex.q1.check()"),
+        code("ex.q1.assert_rejects(total=5)", tags=["solution-only"]),
+        md("### Exercise 2"),
+        code('def double(x):\n    """Twice x."""\n    # BEGIN SOLUTION\n    y = x * 2\n    return y\n    # END SOLUTION'),
+        code("ex.q2.check()"),
+        code("ex.q2.assert_rejects(double=lambda x: x + x if x > 0 else 0)", tags=["solution-only"]),
+        md("## Knowledge check"),
+        code('kc1 = "a"  # SOLUTION'),
+        code("ex.kc1.check()"),
+        code('ex.kc1.assert_rejects(kc1="b")', tags=["solution-only"]),
+    ]
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index}"
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", text="ran\n")]
+            cell.execution_count = index
+    return nb

@@ -1,0 +1,162 @@
+"""Safe comparisons: exact types, tolerances, NaN, shapes, and never the learner's __eq__."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcourse.checks import CompareError, compare, safe_repr
+
+
+class AlwaysEqual:
+    """A hostile answer: equal to everything."""
+
+    def __eq__(self, other):
+        return True
+
+    __hash__ = object.__hash__
+
+
+class EqualStr(str):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = str.__hash__
+
+
+class EqualFloat(float):
+    def __eq__(self, other):
+        return True
+
+    __hash__ = float.__hash__
+
+
+class EqualArray(np.ndarray):
+    def __eq__(self, other):
+        return np.ones(self.shape, dtype=bool)
+
+
+@pytest.mark.parametrize(
+    ("expected", "got"),
+    [
+        (3, 3),
+        (3, 3.0),
+        (0.1 + 0.2, 0.3),
+        (2.5, np.float64(2.5)),
+        (7, np.int64(7)),
+        (True, True),
+        ("abc", "abc"),
+        (None, None),
+        ([1, 2.0, "x"], [1, 2.0, "x"]),
+        ((1, 2), (1, 2)),
+        ({"a": 1, "b": [1, 2]}, {"b": [1, 2], "a": 1}),
+        ({1, 2, 3}, {3, 2, 1}),
+        (float("nan"), float("nan")),
+        (np.array([1.0, np.nan]), np.array([1.0, np.nan])),
+        (np.arange(6).reshape(2, 3), np.arange(6).reshape(2, 3).astype(float)),
+    ],
+)
+def test_equal_values_match(expected, got):
+    assert compare(expected, got, "x") is None
+
+
+@pytest.mark.parametrize(
+    ("expected", "got", "fragment"),
+    [
+        (3, 4, "is 4"),
+        (3, "3", "should be a number"),
+        (1.0, True, "should be a number"),
+        (True, 1, "True or False"),
+        (False, True, "not the expected truth value"),
+        ("abc", "abd", "not the expected text"),
+        ("abc", " abc", "spaces"),
+        ("abc", "ABC", "upper/lower case"),
+        ([1, 2], (1, 2), "should be a list"),
+        ([1, 2], [1, 2, 3], "has 3 elements"),
+        ([1, 2], [1, 5], "`x[1]` is 5"),
+        ({"a": 1}, {"b": 1}, "missing the key"),
+        ({"a": 1}, {"a": 1, "b": 2}, "extra key"),
+        ({1, 2}, {1, 3}, "not the right elements"),
+        (None, 0, "should be None"),
+        (2.0, float("nan"), "NaN"),
+        (float("nan"), 2.0, "missing value"),
+    ],
+)
+def test_mismatches_are_described(expected, got, fragment):
+    message = compare(expected, got, "x")
+    assert message is not None and fragment in message
+
+
+@pytest.mark.parametrize("liar", [AlwaysEqual(), EqualStr("nope"), EqualFloat(1.5)])
+def test_objects_whose_eq_always_returns_true_are_rejected(liar):
+    assert compare("answer", liar, "x") is not None
+    assert compare(42.0, liar, "x") is not None
+
+
+def test_array_subclass_with_lying_eq_is_rejected():
+    liar = np.zeros(3).view(EqualArray)
+    assert "should be a NumPy array" in compare(np.ones(3), liar, "x")
+
+
+def test_list_holding_a_liar_is_rejected():
+    assert compare([1, 2], [1, AlwaysEqual()], "x") is not None
+
+
+def test_dict_with_hostile_keys_is_rejected():
+    assert "unexpected type" in compare({"a": 1}, {AlwaysEqual(): 1}, "x")
+
+
+def test_tolerances_apply_to_floats():
+    assert compare(1.0, 1.0 + 1e-9, "x") is None
+    assert compare(1.0, 1.01, "x") is not None
+    assert compare(1.0, 1.01, "x", rtol=0.05) is None
+    assert compare(0.0, 1e-12, "x") is None
+
+
+def test_message_never_reveals_expected_value():
+    message = compare(123.456, 99.0, "x")
+    assert "123.456" not in message
+    message = compare("secret answer", "wrong", "x")
+    assert "secret" not in message
+
+
+def test_array_shape_dtype_and_values():
+    expected = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert "shape (4,)" in compare(expected, np.ones(4), "x")
+    assert "NumPy array" in compare(expected, [[1.0, 2.0], [3.0, 4.0]], "x")
+    message = compare(expected, np.array([[1.0, 2.0], [3.0, 5.0]]), "x")
+    assert "1 of 4 entries" in message and "(1, 1)" in message
+    assert "dtype" in compare(np.array(["a", "b"]), np.array([1, 2]), "x")
+    assert "dtype" in compare(expected, expected.astype(np.float32), "x", check_dtype=True)
+    assert "NaN" in compare(expected, np.array([[1.0, np.nan], [3.0, 4.0]]), "x")
+
+
+def test_series_and_frames():
+    frame = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", None]})
+    assert compare(frame, frame.copy(), "df") is None
+    assert "missing the column" in compare(frame, frame[["a"]], "df")
+    assert "different order" in compare(frame, frame[["b", "a"]], "df")
+    assert "rows" in compare(frame, frame.iloc[:1], "df")
+    assert "index" in compare(frame, frame.set_axis([5, 6]), "df")
+    assert compare(frame, frame.set_axis([5, 6]), "df", check_index=False) is None
+    assert "`df['b']`" in compare(frame, frame.assign(b=["x", "y"]), "df")
+    assert "`df['a']`" in compare(frame, frame.assign(a=[1.0, 2.5]), "df")
+    assert "numbers were expected" in compare(frame, frame.assign(a=["1", "2"]), "df")
+    series = pd.Series([1, 2, 3], name="n")
+    assert compare(series, series.astype(float), "s") is None
+    assert "Series" in compare(series, [1, 2, 3], "s")
+    assert "DataFrame" in compare(frame, frame.to_dict(), "df")
+
+
+def test_unsupported_expected_kind_is_a_checker_bug():
+    with pytest.raises(CompareError):
+        compare(object(), object(), "x")
+
+
+def test_safe_repr_survives_hostile_repr():
+    class Bad:
+        def __repr__(self):
+            raise RuntimeError("boom")
+
+    assert "Bad" in safe_repr(Bad())
+    assert len(safe_repr("x" * 10_000)) <= 120
+    assert len(safe_repr(np.zeros((100, 100)))) <= 120

@@ -1,0 +1,247 @@
+"""Problem kinds and the four outcomes."""
+
+import numpy as np
+import pytest
+
+from mlcourse.checks import (
+    CHECKER_ERROR,
+    CORRECT,
+    INCORRECT,
+    NOT_ATTEMPTED,
+    Answer,
+    Case,
+    Choice,
+    Custom,
+    Fail,
+    Function,
+    Mistake,
+    Numeric,
+    Outcome,
+    Value,
+    is_placeholder,
+)
+
+DATA = [3, 1, 4, 1, 5, 9, 2, 6]
+
+
+def _mean(values):
+    if not values:
+        raise ValueError("mean of an empty list")
+    return sum(values) / len(values)
+
+
+@pytest.fixture
+def value_problem():
+    return Value(
+        "99.1",
+        var="total",
+        expected=lambda: sum(DATA),
+        hints=["add them", "use sum()"],
+        mistakes=[Mistake(lambda: sum(DATA[1:]), "You skipped the first value.")],
+    )
+
+
+@pytest.fixture
+def function_problem():
+    return Function(
+        "99.2",
+        name="mean",
+        reference=_mean,
+        cases=[Case([1, 2, 3]), Case([2.5])],
+        hidden=[Case([-1, 1]), Case([10] * 7), Case([], raises=ValueError)],
+        points=3,
+    )
+
+
+def test_value_outcomes(value_problem):
+    assert value_problem.check({"total": 31}).status == CORRECT
+    assert value_problem.check({"total": 31}).points == 1
+    wrong = value_problem.check({"total": 30})
+    assert wrong.status == INCORRECT and wrong.points == 0
+    assert "31" not in wrong.message and "ex.q1.hint()" in wrong.message
+    assert value_problem.check({}).status == NOT_ATTEMPTED
+    assert value_problem.check({"total": ...}).status == NOT_ATTEMPTED
+    assert value_problem.check({"total": None}).status == NOT_ATTEMPTED
+
+
+def test_mistake_gets_targeted_feedback(value_problem):
+    outcome = value_problem.check({"total": 28})
+    assert outcome.status == INCORRECT
+    assert "skipped the first value" in outcome.message
+
+
+def test_value_with_nan_wrong_shape_and_dtype():
+    problem = Value("99.3", var="a", expected=lambda: np.linspace(0, 1, 5))
+    assert problem.check({"a": np.linspace(0, 1, 5)}).correct
+    assert "NaN" in problem.check({"a": np.array([0, 0.25, np.nan, 0.75, 1])}).message
+    assert "shape" in problem.check({"a": np.zeros((5, 1))}).message
+    assert "dtype" in problem.check({"a": np.array(list("abcde"))}).message
+
+
+def test_always_equal_object_is_incorrect(value_problem):
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+    assert value_problem.check({"total": Liar()}).status == INCORRECT
+
+
+def test_function_correct_and_partial(function_problem):
+    assert function_problem.check({"mean": _mean}).status == CORRECT
+
+    def forgets_empty(values):
+        return sum(values) / len(values)
+
+    outcome = function_problem.check({"mean": forgets_empty})
+    assert outcome.status == INCORRECT
+    assert "hidden" in outcome.message and "1 of 3" in outcome.message
+    assert outcome.details == {"cases": 5, "passed": 4, "hidden": 3, "hidden_failed": 1}
+    partial = Function("99.4", name="mean", reference=_mean, cases=[Case([1])],
+                       hidden=[Case([], raises=ValueError)], points=2, partial=True)
+    assert partial.check({"mean": forgets_empty}).points == 1.0
+
+
+def test_function_that_raises_names_the_visible_input(function_problem):
+    def broken(values):
+        return values[10]
+
+    outcome = function_problem.check({"mean": broken})
+    assert outcome.status == INCORRECT
+    assert "mean([1, 2, 3])" in outcome.message and "IndexError" in outcome.message
+
+
+def test_function_wrong_value_on_visible_case(function_problem):
+    outcome = function_problem.check({"mean": lambda values: sum(values)})
+    assert outcome.status == INCORRECT
+    assert "`mean([1, 2, 3])` returned 6" in outcome.message
+
+
+def test_function_expected_raise_not_raised():
+    problem = Function("99.5", name="f", reference=_mean, cases=[Case([], raises=ValueError)])
+    outcome = problem.check({"f": lambda values: 0.0})
+    assert "should raise ValueError" in outcome.message
+    outcome = problem.check({"f": lambda values: 1 / 0})
+    assert "raised ZeroDivisionError" in outcome.message
+
+
+def test_function_not_attempted_and_not_callable(function_problem):
+    def mean(values):
+        """Return the mean."""
+        ...
+
+    assert function_problem.check({"mean": mean}).status == NOT_ATTEMPTED
+    assert function_problem.check({}).status == NOT_ATTEMPTED
+    assert function_problem.check({"mean": 3}).status == INCORRECT
+
+
+def test_function_cannot_mutate_the_cases_it_is_given(function_problem):
+    def mutating(values):
+        values.clear()
+        return 0
+
+    function_problem.check({"mean": mutating})
+    assert function_problem.check({"mean": _mean}).status == CORRECT
+
+
+def test_checker_that_raises_is_a_checker_error():
+    broken = Value("99.6", var="x", expected=lambda: 1 / 0)
+    outcome = broken.check({"x": 1})
+    assert outcome.status == CHECKER_ERROR
+    assert "not a verdict on your answer" in outcome.message
+    reference_bug = Function("99.7", name="f", reference=lambda x: x.nope, cases=[Case(1)])
+    assert reference_bug.check({"f": lambda x: x}).status == CHECKER_ERROR
+    unsupported = Value("99.8", var="x", expected=object)
+    assert unsupported.check({"x": 1}).status == CHECKER_ERROR
+
+
+def test_custom_problem_extract_and_judge():
+    class Counter:
+        def __init__(self):
+            self.n = 0
+
+        def add(self, k):
+            self.n += k
+            return self
+
+    def extract(values):
+        return values["Counter"]().add(2).add(3).n
+
+    def judge(n):
+        if n != 5:
+            raise Fail("After add(2) and add(3) the count should be 5.")
+
+    problem = Custom("99.9", reads=("Counter",), extract=extract, judge=judge)
+    assert problem.check({"Counter": Counter}).status == CORRECT
+
+    class Wrong(Counter):
+        def add(self, k):
+            self.n = k
+            return self
+
+    assert "should be 5" in problem.check({"Wrong": 1, "Counter": Wrong}).message
+
+    class Raises:
+        def add(self, k):
+            raise TypeError("nope")
+
+    raised = problem.check({"Counter": Raises})
+    assert raised.status == INCORRECT and "TypeError" in raised.message
+
+    class Stub:
+        def add(self, k): ...
+
+    assert problem.check({"Counter": Stub}).status == NOT_ATTEMPTED
+    buggy = Custom("99.10", reads=("x",), judge=lambda data: data["missing"])
+    assert buggy.check({"x": 1}).status == CHECKER_ERROR
+
+
+def test_choice_questions():
+    single = Choice("99.kc1", var="kc1", choices="abcd", answer="c", explanation="Because.")
+    assert single.attribute == "kc1"
+    assert single.check({"kc1": "C"}).status == CORRECT
+    assert single.check({"kc1": "C"}).message == "Because."
+    assert single.check({"kc1": "a"}).status == INCORRECT
+    assert "one of" in single.check({"kc1": "z"}).message
+    assert "letter" in single.check({"kc1": 3}).message
+    multi = Choice("99.kc2", var="kc2", choices="abcd", answer="bd")
+    assert multi.check({"kc2": "d, b"}).status == CORRECT
+    assert "More than one" in multi.check({"kc2": "b"}).message
+    with pytest.raises(ValueError):
+        Choice("99.kc3", var="x", choices="ab", answer="c")
+
+
+def test_numeric_question():
+    question = Numeric("99.kc4", var="kc4", expected=lambda: 0.25, atol=0.01)
+    assert question.check({"kc4": 0.255}).correct
+    assert not question.check({"kc4": 0.3}).correct
+
+
+def test_collect_and_evaluate_are_separable(function_problem):
+    answer = function_problem.collect({"mean": _mean})
+    assert isinstance(answer, Answer) and len(answer.values["results"]) == 5
+    assert function_problem.evaluate(answer).status == CORRECT
+    assert function_problem.evaluate(Answer(missing="mean")).status == NOT_ATTEMPTED
+
+
+def test_outcome_rendering_and_validation():
+    outcome = Outcome(INCORRECT, "99.1", "`x` is <b>", 0, 2)
+    assert "Incorrect" in str(outcome) and "0/2" in str(outcome)
+    assert "&lt;b&gt;" in outcome._repr_markdown_()
+    assert outcome.to_dict()["status"] == INCORRECT
+    with pytest.raises(ValueError):
+        Outcome("maybe", "99.1")
+
+
+def test_placeholders():
+    assert is_placeholder(...) and is_placeholder(None)
+    assert not is_placeholder(0) and not is_placeholder("")
+
+    class Empty: ...
+
+    assert is_placeholder(Empty)
+
+
+def test_problem_ids_are_validated():
+    with pytest.raises(ValueError):
+        Value("7", var="x", expected=1)
+    assert Value("07.12", var="x", expected=1).attribute == "q12"
