@@ -25,8 +25,9 @@ def demo_module():
         "Demo",
         problems=(
             Value("99.1", var="total", expected=lambda: 6, hints=["add", "sum()"]),
-            Function("99.2", name="double", reference=lambda x: 2 * x, cases=[Case(2)],
-                     hidden=[Case(-1)]),
+            Function(
+                "99.2", name="double", reference=lambda x: 2 * x, cases=[Case(2)], hidden=[Case(-1)]
+            ),
             Choice("99.kc1", var="kc1", choices="ab", answer="a"),
         ),
     )
@@ -35,18 +36,28 @@ def demo_module():
 def demo_solution_notebook():
     """A solutions notebook for :func:`demo_module`, with ids like a real one."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.cells = [
         md("# Module 99 — Demo"),
-        code('import mlcourse\n\nmlcourse.setup_notebook(seed=42)\nex = mlcourse.exercises.load("99")'),
+        code(
+            'import mlcourse\n\nmlcourse.setup_notebook(seed=42)\nex = mlcourse.exercises.load("99")'
+        ),
         md("### Exercise 1"),
         code("values = [1, 2, 3]\ntotal = sum(values)  # SOLUTION"),
         code("ex.q1.check()"),
         code("ex.q1.assert_rejects(total=5)", tags=["solution-only"]),
         md("### Exercise 2"),
-        code('def double(x):\n    """Twice x."""\n    # BEGIN SOLUTION\n    y = x * 2\n    return y\n    # END SOLUTION'),
+        code(
+            'def double(x):\n    """Twice x."""\n    # BEGIN SOLUTION\n    y = x * 2\n    return y\n    # END SOLUTION'
+        ),
         code("ex.q2.check()"),
-        code("ex.q2.assert_rejects(double=lambda x: x + x if x > 0 else 0)", tags=["solution-only"]),
+        code(
+            "ex.q2.assert_rejects(double=lambda x: x + x if x > 0 else 0)", tags=["solution-only"]
+        ),
         md("## Knowledge check"),
         code('kc1 = "a"  # SOLUTION'),
         code("ex.kc1.check()"),

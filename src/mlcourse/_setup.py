@@ -37,7 +37,7 @@ def setup_notebook(seed: int = 42, *, keras: bool = False, packages: tuple[str, 
     random.seed(seed)
     import numpy as np
 
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - learners' code may use the legacy global generator
     np.set_printoptions(precision=4, suppress=True)
     _pandas_defaults()
     _plot_defaults()

@@ -23,7 +23,7 @@ def test_exercises_notebook_has_no_answers_no_selftests_no_outputs():
     sources = [c.source for c in nb.cells]
     assert "values = [1, 2, 3]\ntotal = ..." in sources
     assert 'def double(x):\n    """Twice x."""\n    ...' in sources
-    assert 'kc1 = ...' in sources
+    assert "kc1 = ..." in sources
     assert not any("assert_rejects" in s for s in sources)
     assert not any("SOLUTION" in s for s in sources)
     for cell in nb.cells:

@@ -96,8 +96,15 @@ def test_function_correct_and_partial(function_problem):
     assert outcome.status == INCORRECT
     assert "hidden" in outcome.message and "1 of 3" in outcome.message
     assert outcome.details == {"cases": 5, "passed": 4, "hidden": 3, "hidden_failed": 1}
-    partial = Function("99.4", name="mean", reference=_mean, cases=[Case([1])],
-                       hidden=[Case([], raises=ValueError)], points=2, partial=True)
+    partial = Function(
+        "99.4",
+        name="mean",
+        reference=_mean,
+        cases=[Case([1])],
+        hidden=[Case([], raises=ValueError)],
+        points=2,
+        partial=True,
+    )
     assert partial.check({"mean": forgets_empty}).points == 1.0
 
 

@@ -107,7 +107,7 @@ def test_summary_and_unknown_attribute():
     summary = repr(ex.summary())
     assert "99.1" in summary and "correct" in summary and "1/3" in summary
     with pytest.raises(AttributeError, match="has no problem 'q9'"):
-        ex.q9
+        _ = ex.q9
     assert "q1" in dir(ex)
 
 

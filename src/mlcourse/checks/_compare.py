@@ -199,7 +199,7 @@ def _compare_sequence(expected: list | tuple, got: Any, name: str, opts: dict) -
         return f"`{name}` should be a {kind}, but it is a {type(got).__name__}."
     if len(got) != len(expected):
         return f"`{name}` has {len(got)} elements, but it should have {len(expected)}."
-    for index, (want, have) in enumerate(zip(expected, got)):
+    for index, (want, have) in enumerate(zip(expected, got, strict=False)):
         problem = compare(want, have, f"{name}[{index}]", **opts)
         if problem:
             return problem
@@ -277,7 +277,9 @@ def _values_problem(
     else:
         same = np.asarray(got == expected, dtype=bool) if got.dtype.kind != "O" else None
         if same is None:
-            same = np.array([w == h for w, h in zip(expected.ravel(), got.ravel())], dtype=bool)
+            same = np.array(
+                [w == h for w, h in zip(expected.ravel(), got.ravel(), strict=False)], dtype=bool
+            )
             same = same.reshape(expected.shape)
     if same.all():
         return None

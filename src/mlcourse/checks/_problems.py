@@ -172,7 +172,7 @@ class Problem:
         raise NotImplementedError
 
     def _wrong(self, message: str, points: float = 0.0, **details: Any) -> Outcome:
-        suffix = " Run `ex.{}.hint()` for a nudge.".format(self.attribute) if self.hints else ""
+        suffix = f" Run `ex.{self.attribute}.hint()` for a nudge." if self.hints else ""
         return incorrect(self.id, self.points, message + suffix, points, **details)
 
     def __repr__(self) -> str:
@@ -229,7 +229,12 @@ class Value(Problem):
         super().__init__(id, **kwargs)
         self.var = var
         self.expected = expected
-        self.options = {"rtol": rtol, "atol": atol, "check_dtype": check_dtype, "check_index": check_index}
+        self.options = {
+            "rtol": rtol,
+            "atol": atol,
+            "check_dtype": check_dtype,
+            "check_index": check_index,
+        }
         self.mistakes = tuple(mistakes)
 
     @property
@@ -329,7 +334,12 @@ class Function(Problem):
         self._cases = cases
         self._hidden = hidden
         self.partial = partial
-        self.options = {"rtol": rtol, "atol": atol, "check_dtype": check_dtype, "check_index": check_index}
+        self.options = {
+            "rtol": rtol,
+            "atol": atol,
+            "check_dtype": check_dtype,
+            "check_index": check_index,
+        }
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -363,7 +373,7 @@ class Function(Problem):
         first_visible: str | None = None
         failed_hidden = 0
         passed = 0
-        for (hidden, case), result in zip(cases, results):
+        for (hidden, case), result in zip(cases, results, strict=False):
             problem = self._case_problem(case, result)
             if problem is None:
                 passed += 1
@@ -372,8 +382,12 @@ class Function(Problem):
             elif first_visible is None:
                 first_visible = problem
         n_hidden = sum(hidden for hidden, _ in cases)
-        details = {"cases": len(cases), "passed": passed, "hidden": n_hidden,
-                   "hidden_failed": failed_hidden}
+        details = {
+            "cases": len(cases),
+            "passed": passed,
+            "hidden": n_hidden,
+            "hidden_failed": failed_hidden,
+        }
         if passed == len(cases):
             return correct(self.id, self.points, **details)
         points = self.points * passed / len(cases) if self.partial else 0.0
@@ -413,8 +427,11 @@ def _call(func: Callable[..., Any], case: Case) -> dict[str, Any]:
         value = func(*args, **kwargs)
     except Exception as error:
         names = [cls.__name__ for cls in type(error).__mro__]
-        return {"ok": False, "error": f"{type(error).__name__}: {safe_repr(str(error), 100)}",
-                "error_types": names}
+        return {
+            "ok": False,
+            "error": f"{type(error).__name__}: {safe_repr(str(error), 100)}",
+            "error_types": names,
+        }
     return {"ok": True, "value": value}
 
 
@@ -468,7 +485,9 @@ class Custom(Problem):
             return Answer(error=str(failure))
         except Exception as error:
             names = ", ".join(f"`{n}`" for n in self.reads)
-            return Answer(error=f"Using {names} raised {type(error).__name__}: {safe_repr(str(error), 100)}.")
+            return Answer(
+                error=f"Using {names} raised {type(error).__name__}: {safe_repr(str(error), 100)}."
+            )
         return Answer({"data": data})
 
     def _judge(self, answer: Answer) -> Outcome:
@@ -501,7 +520,9 @@ class Choice(Problem):
 
     kind = "choice"
 
-    def __init__(self, id: str, *, var: str, choices: str, answer: str, explanation: str = "", **kwargs: Any):
+    def __init__(
+        self, id: str, *, var: str, choices: str, answer: str, explanation: str = "", **kwargs: Any
+    ):
         super().__init__(id, **kwargs)
         if not set(answer) <= set(choices):
             raise ValueError(f"{id}: answer {answer!r} is not among the choices {choices!r}")
@@ -518,12 +539,16 @@ class Choice(Problem):
         got = answer.values[self.var]
         options = ", ".join(repr(c) for c in self.choices)
         if type(got) is not str:
-            return self._wrong(f"`{self.var}` should be a letter in quotes such as 'a', but it is {describe(got)}.")
+            return self._wrong(
+                f"`{self.var}` should be a letter in quotes such as 'a', but it is {describe(got)}."
+            )
         letters = "".join(sorted(set(got.replace(",", "").replace(" ", "").lower())))
         if not letters or not set(letters) <= set(self.choices):
             return self._wrong(f"`{self.var}` is {safe_repr(got)}; answer with one of {options}.")
         if letters == "".join(sorted(self.answer)):
             return correct(self.id, self.points, self.explanation)
         if len(self.answer) > 1 and len(letters) != len(self.answer):
-            return self._wrong(f"`{self.var}` is {safe_repr(got)}. More than one choice is right here; choose all of them.")
+            return self._wrong(
+                f"`{self.var}` is {safe_repr(got)}. More than one choice is right here; choose all of them."
+            )
         return self._wrong(f"`{self.var}` is {safe_repr(got)}, which is not the right choice.")
