@@ -16,7 +16,12 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import LabError, run_lab
 
     try:
-        run_lab(port=args.port, no_browser=args.no_browser, tracking_uri=args.tracking_uri, learner=args.learner)
+        run_lab(
+            port=args.port,
+            no_browser=args.no_browser,
+            tracking_uri=args.tracking_uri,
+            learner=args.learner,
+        )
     except LabError as error:
         raise UsageError(str(error)) from None
     return 0
@@ -47,7 +52,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"wrote {path.relative_to(root)}")
     for path in report.stale:
         print(f"removed {path.relative_to(root)} (no source in solutions/)")
-    print(f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.stale)} removed.")
+    print(
+        f"{len(report.written)} written, {len(report.unchanged)} unchanged, {len(report.stale)} removed."
+    )
     return 0
 
 
@@ -91,25 +98,47 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlcourse {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    lab = sub.add_parser("lab", help="start JupyterLab on the course", description="Start JupyterLab on the course folder, opening curriculum/00_start_here.ipynb.")
+    lab = sub.add_parser(
+        "lab",
+        help="start JupyterLab on the course",
+        description="Start JupyterLab on the course folder, opening curriculum/00_start_here.ipynb.",
+    )
     lab.add_argument("--port", type=int, default=8888, help="port on 127.0.0.1 (default 8888)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
-    lab.add_argument("--tracking-uri", help="log MLflow runs to this class server instead of the embedded store")
+    lab.add_argument(
+        "--tracking-uri", help="log MLflow runs to this class server instead of the embedded store"
+    )
     lab.add_argument("--learner", help="your name as recorded on runs and checks")
     lab.set_defaults(func=_cmd_lab)
 
-    build = sub.add_parser("build", help="generate exercises/ from solutions/", description="Generate exercises/ from solutions/: answers become `...`, self-tests are dropped, outputs are cleared.")
+    build = sub.add_parser(
+        "build",
+        help="generate exercises/ from solutions/",
+        description="Generate exercises/ from solutions/: answers become `...`, self-tests are dropped, outputs are cleared.",
+    )
     build.add_argument("modules", nargs="*", metavar="NN", help="only these modules (default: all)")
-    build.add_argument("--check", action="store_true", help="write nothing; exit 1 when exercises/ is out of date")
+    build.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when exercises/ is out of date"
+    )
     build.add_argument("--root", help="course folder (default: found from the working directory)")
     build.set_defaults(func=_cmd_build)
 
-    check = sub.add_parser("check", help="run a notebook and report every exercise's outcome", description="Execute an exercises notebook in a fresh kernel (the file is not modified) and report the outcome of every problem.")
+    check = sub.add_parser(
+        "check",
+        help="run a notebook and report every exercise's outcome",
+        description="Execute an exercises notebook in a fresh kernel (the file is not modified) and report the outcome of every problem.",
+    )
     check.add_argument("notebook", help="path to NN_slug.ipynb")
-    check.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell (default 120)")
+    check.add_argument(
+        "--timeout", type=int, default=120, help="seconds allowed per cell (default 120)"
+    )
     check.set_defaults(func=_cmd_check)
 
-    doctor = sub.add_parser("doctor", help="say what is installed and what is missing", description="Report the installation: packages, the kernel spec, the course folder, tracking and optional tools.")
+    doctor = sub.add_parser(
+        "doctor",
+        help="say what is installed and what is missing",
+        description="Report the installation: packages, the kernel spec, the course folder, tracking and optional tools.",
+    )
     doctor.set_defaults(func=_cmd_doctor)
     return parser
 

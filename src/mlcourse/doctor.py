@@ -11,8 +11,19 @@ from . import kernel
 from ._paths import course_root
 from .tracking import default_tracking_uri
 
-REQUIRED = ("jupyterlab", "ipykernel", "nbformat", "nbclient", "numpy", "pandas", "scikit-learn",
-            "matplotlib", "seaborn", "mlflow", "keras")
+REQUIRED = (
+    "jupyterlab",
+    "ipykernel",
+    "nbformat",
+    "nbclient",
+    "numpy",
+    "pandas",
+    "scikit-learn",
+    "matplotlib",
+    "seaborn",
+    "mlflow",
+    "keras",
+)
 OPTIONAL = {"nbval": "needed by `make test`", "pytest": "needed by `make test`"}
 
 
@@ -31,7 +42,11 @@ def run_doctor() -> int:
     print(f"course folder: {root}")
     for folder in ("curriculum", "exercises", "solutions"):
         present = (root / folder).is_dir()
-        note = "" if present or folder != "solutions" else " (solutions not shipped: solution() will say so)"
+        note = (
+            ""
+            if present or folder != "solutions"
+            else " (solutions not shipped: solution() will say so)"
+        )
         print(f"  {folder + '/':<12} {'ok' if present else 'missing'}{note}")
         problems += not present and folder != "solutions"
     for name in REQUIRED:
@@ -44,11 +59,15 @@ def run_doctor() -> int:
     for name, why in OPTIONAL.items():
         print(f"  {name:<14} {_version(name) or f'not installed ({why})'}")
     ok = kernel.is_installed()
-    print(f"kernel spec '{kernel.NAME}': {'ok' if ok else 'missing or stale: run python -m mlcourse.kernel install'}")
+    print(
+        f"kernel spec '{kernel.NAME}': {'ok' if ok else 'missing or stale: run python -m mlcourse.kernel install'}"
+    )
     problems += not ok
     uri = os.environ.get("MLFLOW_TRACKING_URI") or default_tracking_uri(root)
     print(f"MLflow tracking: {uri}")
     bwrap = shutil.which("bwrap")
     print(f"bubblewrap (grader sandbox): {bwrap or 'not found (apt-get install bubblewrap)'}")
-    print("all required parts are present" if not problems else f"{problems} required part(s) missing")
+    print(
+        "all required parts are present" if not problems else f"{problems} required part(s) missing"
+    )
     return 1 if problems else 0

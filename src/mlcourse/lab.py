@@ -98,7 +98,9 @@ def run_lab(
     if not 1 <= port <= 65535:
         raise LabError(f"port must be between 1 and 65535, not {port}")
     if not port_is_free(port):
-        raise LabError(f"port {port} is busy (is JupyterLab already running?); choose another with --port")
+        raise LabError(
+            f"port {port} is busy (is JupyterLab already running?); choose another with --port"
+        )
     kernel.install_kernelspec()
     (root / ".mlcourse").mkdir(exist_ok=True)
     command = lab_command(root, port, no_browser=no_browser)
