@@ -213,6 +213,9 @@ def test_choice_questions():
     multi = Choice("99.kc2", var="kc2", choices="abcd", answer="bd")
     assert multi.check({"kc2": "d, b"}).status == CORRECT
     assert "More than one" in multi.check({"kc2": "b"}).message
+    assert "more choices than are right" in multi.check({"kc2": "abd"}).message
+    assert "more choices than are right" in single.check({"kc1": "cd"}).message
+    assert "not the right choice" in multi.check({"kc2": "ac"}).message
     with pytest.raises(ValueError):
         Choice("99.kc3", var="x", choices="ab", answer="c")
 

@@ -46,7 +46,9 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def build_notebook(solution: nbformat.NotebookNode, name: str, module=None) -> nbformat.NotebookNode:
+def build_notebook(
+    solution: nbformat.NotebookNode, name: str, module=None
+) -> nbformat.NotebookNode:
     """Turn a solutions notebook into its exercises notebook (pure, in memory).
 
     Parameters
@@ -124,13 +126,17 @@ def _validate(roles, name: str, module) -> None:
         raise BuildError(f"{name}: has check cells but no setup cell calling exercises.load(...)")
     for index, role in enumerate(roles):
         if role.role == ANSWER and role.attribute is None:
-            raise BuildError(f"{name}: cell {index + 1} has solution markers but no check cell after it")
+            raise BuildError(
+                f"{name}: cell {index + 1} has solution markers but no check cell after it"
+            )
     if module is None:
         return
     declared = {p.attribute for p in module.problems}
     unknown = sorted(set(checks) - declared)
     if unknown:
-        raise BuildError(f"{name}: check cells for undeclared problems {unknown} (module {module.number})")
+        raise BuildError(
+            f"{name}: check cells for undeclared problems {unknown} (module {module.number})"
+        )
     missing = sorted(declared - set(checks), key=_natural)
     if missing:
         raise BuildError(f"{name}: declared problems without a check cell: {', '.join(missing)}")
@@ -153,7 +159,9 @@ def render(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def build_course(root: Path, *, check: bool = False, modules: list[str] | None = None) -> BuildReport:
+def build_course(
+    root: Path, *, check: bool = False, modules: list[str] | None = None
+) -> BuildReport:
     """Regenerate ``exercises/`` from ``solutions/`` under ``root``.
 
     Parameters

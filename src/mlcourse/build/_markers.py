@@ -37,7 +37,9 @@ def strip_solutions(source: str) -> str:
     for number, line in enumerate(source.splitlines(), start=1):
         if BEGIN.match(line):
             if block_start is not None:
-                raise MarkerError(f"line {number}: BEGIN SOLUTION inside the block opened on line {block_start}")
+                raise MarkerError(
+                    f"line {number}: BEGIN SOLUTION inside the block opened on line {block_start}"
+                )
             block_start = number
             out.append(_indent(line) + "...")
         elif END.match(line):

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from ._markers import has_markers
 
 SOLUTION_ONLY = "solution-only"
-SETUP, ANSWER, CHECK, SELFTEST, PROMPT, CODE = "setup", "answer", "check", "selftest", "prompt", "code"
+SETUP, ANSWER, CHECK, SELFTEST, PROMPT, CODE = (
+    "setup",
+    "answer",
+    "check",
+    "selftest",
+    "prompt",
+    "code",
+)
 PROTECTED = (SETUP, CHECK)
 
 _CHECK = re.compile(r"^(\w+)\.(\w+)\.check\(\s*\)$")

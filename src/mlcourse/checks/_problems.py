@@ -547,8 +547,12 @@ class Choice(Problem):
             return self._wrong(f"`{self.var}` is {safe_repr(got)}; answer with one of {options}.")
         if letters == "".join(sorted(self.answer)):
             return correct(self.id, self.points, self.explanation)
-        if len(self.answer) > 1 and len(letters) != len(self.answer):
+        if len(self.answer) > 1 and len(letters) < len(self.answer):
             return self._wrong(
                 f"`{self.var}` is {safe_repr(got)}. More than one choice is right here; choose all of them."
+            )
+        if len(letters) > len(self.answer):
+            return self._wrong(
+                f"`{self.var}` is {safe_repr(got)}: that is more choices than are right. Keep only the right ones."
             )
         return self._wrong(f"`{self.var}` is {safe_repr(got)}, which is not the right choice.")
