@@ -76,7 +76,7 @@ def build_notebook(
     roles = classify(cells)
     _validate(roles, name, module)
     out_cells = []
-    for index, (cell, role) in enumerate(zip(cells, roles)):
+    for index, (cell, role) in enumerate(zip(cells, roles, strict=False)):
         if SOLUTION_ONLY in cell.get("metadata", {}).get("tags", []):
             continue
         new = copy.deepcopy(cell)

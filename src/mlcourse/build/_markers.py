@@ -16,7 +16,9 @@ class MarkerError(ValueError):
 
 def has_markers(source: str) -> bool:
     """True when the source holds any solution marker."""
-    return any(BEGIN.match(l) or END.match(l) or LINE.search(l) for l in source.splitlines())
+    return any(
+        BEGIN.match(line) or END.match(line) or LINE.search(line) for line in source.splitlines()
+    )
 
 
 def strip_solutions(source: str) -> str:

@@ -32,7 +32,8 @@ class Role:
 
 
 def _code_lines(source: str) -> list[str]:
-    return [l.strip() for l in source.splitlines() if l.strip() and not l.strip().startswith("#")]
+    stripped = (line.strip() for line in source.splitlines())
+    return [line for line in stripped if line and not line.startswith("#")]
 
 
 def check_target(source: str) -> str | None:

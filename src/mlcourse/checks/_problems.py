@@ -151,7 +151,7 @@ class Problem:
         if answer.missing is not None:
             return not_attempted(self.id, self.points, self._not_attempted_message(answer.missing))
         if answer.error is not None:
-            return incorrect(self.id, self.points, answer.error)
+            return self._wrong(answer.error)
         try:
             return self._judge(answer)
         except Exception as error:
@@ -415,9 +415,9 @@ class Function(Problem):
         problem = compare(expected, result["value"], f"{call} result", **self.options)
         if problem is None:
             return None
-        return problem.replace(f"`{call} result` is", f"`{call}` returned", 1).replace(
-            f"`{call} result`", f"the result of `{call}`"
-        )
+        message = problem.replace(f"`{call} result` is", f"`{call}` returned", 1)
+        message = message.replace(f"`{call} result`", f"the result of `{call}`")
+        return message[:1].upper() + message[1:]
 
 
 def _call(func: Callable[..., Any], case: Case) -> dict[str, Any]:
