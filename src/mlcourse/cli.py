@@ -81,6 +81,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data(args: argparse.Namespace) -> int:
+    from .datasets import CatalogError, DatasetUnavailable
+    from .datasets import _commands as data
+
+    actions = {
+        "list": lambda: data.list_datasets(),
+        "info": lambda: data.info(args.name),
+        "verify": lambda: data.verify(args.names),
+        "fetch": lambda: data.fetch(args.names),
+        "export": lambda: data.export(Path(args.directory)),
+        "seed": lambda: data.seed(Path(args.source)),
+    }
+    if not args.action:
+        raise UsageError(
+            "say what to do: list, info NAME, verify, fetch, export DIR or seed --from DIR"
+        )
+    try:
+        return actions[args.action]()
+    except (CatalogError, DatasetUnavailable, FileNotFoundError) as error:
+        raise UsageError(str(error)) from None
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run_doctor
 
@@ -133,6 +157,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=int, default=120, help="seconds allowed per cell (default 120)"
     )
     check.set_defaults(func=_cmd_check)
+
+    data = sub.add_parser(
+        "data",
+        help="list, verify, fetch and seed the course's datasets",
+        description="The course's datasets: offline loaders, seeded generators and optional downloads.",
+    )
+    data.set_defaults(func=_cmd_data, action=None)
+    actions = data.add_subparsers(dest="action", metavar="ACTION")
+    actions.add_parser("list", help="every dataset with its kind, modules and license")
+    info = actions.add_parser("info", help="a dataset's card")
+    info.add_argument("name")
+    verify = actions.add_parser("verify", help="check cards, functions and content checksums")
+    verify.add_argument("names", nargs="*", metavar="NAME")
+    fetch = actions.add_parser("fetch", help="download optional datasets into the cache")
+    fetch.add_argument("names", nargs="*", metavar="NAME")
+    export = actions.add_parser("export", help="copy cached downloads to a folder for offline use")
+    export.add_argument("directory")
+    seed = actions.add_parser(
+        "seed", help="fill the cache from an exported folder (checksums verified)"
+    )
+    seed.add_argument("--from", dest="source", required=True, metavar="DIR")
 
     doctor = sub.add_parser(
         "doctor",

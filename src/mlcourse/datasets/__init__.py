@@ -1,0 +1,70 @@
+"""Datasets of the course: offline loaders, seeded generators and optional downloads.
+
+- ``load_*`` read real data bundled with the course's dependencies (no network);
+- ``make_*`` generate realistic synthetic data from a seed;
+- ``fetch_*`` download full-size public datasets once, checksummed, into a cache that can be
+  seeded offline (``mlcourse data seed --from DIR``).
+
+Every dataset is described in ``datasets/catalog.toml`` and ``datasets/cards/NAME.md``.
+"""
+
+from ._catalog import CatalogError, Entry, load_catalog
+from ._checksum import content_checksum
+from ._fetch import (
+    DatasetUnavailable,
+    cache_dir,
+    export_cache,
+    fetch_fashion_mnist,
+    fetch_files,
+    fetch_mnist,
+    seed_cache,
+)
+from ._loaders import (
+    load_breast_cancer,
+    load_cars,
+    load_co2,
+    load_diabetes,
+    load_digits,
+    load_gapminder,
+    load_iris,
+    load_mnist_5k,
+    load_penguins,
+    load_sample_images,
+    load_seattle_weather,
+    load_stocks,
+    load_sunspots,
+    load_tips,
+    load_wine,
+)
+from ._verify import Verdict, verify_catalog
+
+__all__ = [
+    "CatalogError",
+    "DatasetUnavailable",
+    "Entry",
+    "Verdict",
+    "cache_dir",
+    "content_checksum",
+    "export_cache",
+    "fetch_fashion_mnist",
+    "fetch_files",
+    "fetch_mnist",
+    "load_breast_cancer",
+    "load_cars",
+    "load_catalog",
+    "load_co2",
+    "load_diabetes",
+    "load_digits",
+    "load_gapminder",
+    "load_iris",
+    "load_mnist_5k",
+    "load_penguins",
+    "load_sample_images",
+    "load_seattle_weather",
+    "load_stocks",
+    "load_sunspots",
+    "load_tips",
+    "load_wine",
+    "seed_cache",
+    "verify_catalog",
+]
