@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from mlcourse.datasets import DatasetUnavailable, export_cache, fetch_files, seed_cache
-from mlcourse.datasets._fetch import cached_status
 from mlcourse.datasets._catalog import load_catalog
+from mlcourse.datasets._fetch import cached_status
 
 PAYLOAD = b"label,text\n1,hello\n0,bye\n" * 100
 
