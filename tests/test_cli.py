@@ -14,7 +14,17 @@ from mlcourse.cli import build_parser, main
 from mlcourse.lab import lab_command, port_is_free
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ("lab", "build", "check", "data", "doctor")
+COMMANDS = (
+    "lab",
+    "build",
+    "check",
+    "data",
+    "whoami",
+    "tracking",
+    "leaderboard",
+    "progress",
+    "doctor",
+)
 
 
 def _run(*args, env=None):

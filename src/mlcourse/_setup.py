@@ -11,7 +11,13 @@ QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
 _REPORTED = ("numpy", "pandas", "scikit-learn", "matplotlib")
 
 
-def setup_notebook(seed: int = 42, *, keras: bool = False, packages: tuple[str, ...] = ()) -> None:
+def setup_notebook(
+    seed: int = 42,
+    *,
+    keras: bool = False,
+    module: str | None = None,
+    packages: tuple[str, ...] = (),
+) -> None:
     """Prepare a notebook: seeds, quiet TensorFlow, MLflow, plot and print defaults.
 
     Parameters
@@ -21,6 +27,9 @@ def setup_notebook(seed: int = 42, *, keras: bool = False, packages: tuple[str, 
         (which seeds TensorFlow too and makes its operations deterministic).
     keras : bool
         Import and seed Keras/TensorFlow (deep-learning modules only: it takes a few seconds).
+    module : str, optional
+        For modules that track experiments: configure MLflow now (store, learner, tags) and
+        make ``mlcourse/NN_slug`` the active experiment. Imports MLflow (about two seconds).
     packages : tuple of str
         Extra distributions whose versions are printed.
 
@@ -49,7 +58,18 @@ def setup_notebook(seed: int = 42, *, keras: bool = False, packages: tuple[str, 
     names = (*_REPORTED, *(("tensorflow-cpu", "keras") if keras else ()), *packages)
     versions = ", ".join(f"{n} {_version(n)}" for n in names if _version(n))
     print(f"Python {sys.version_info.major}.{sys.version_info.minor}; {versions}")
+    if module is not None:
+        from .tracking import configure
+
+        info = configure(module)
+        if info.message:
+            print(info.message)
+        uri = info.uri
     print(f"MLflow tracking: {describe_tracking_uri(uri)}")
+    if module is not None:
+        print(
+            f"MLflow experiment: {info.experiment}; learner: {info.learner or 'not set (mlcourse whoami --set NAME)'}"
+        )
     print(f"Setup complete (seed {seed})")
 
 

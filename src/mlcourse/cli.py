@@ -105,6 +105,74 @@ def _cmd_data(args: argparse.Namespace) -> int:
         raise UsageError(error.args[0]) from None
 
 
+def _cmd_whoami(args: argparse.Namespace) -> int:
+    from .tracking import current_learner, set_learner
+
+    if args.set:
+        try:
+            name = set_learner(args.set)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        print(f"You are {name}: your runs and checks carry this name.")
+        return 0
+    name = current_learner()
+    print(name or "not set: run `mlcourse whoami --set YOUR_NAME`")
+    return 0
+
+
+def _cmd_tracking(args: argparse.Namespace) -> int:
+    from .tracking._serve import serve
+
+    if args.action != "serve":
+        raise UsageError("say what to do: serve")
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"port must be between 1 and 65535, not {args.port}")
+    try:
+        serve(args.backend_store_uri, args.host, args.port, args.artifacts_destination)
+    except RuntimeError as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
+def _cmd_leaderboard(args: argparse.Namespace) -> int:
+    import time
+
+    from .exercises import normalise_number
+    from .tracking import configure, leaderboard, lower_is_better
+    from .tracking._leaderboard import format_leaderboard
+
+    try:
+        module = normalise_number(args.module)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if args.top is not None and args.top < 1:
+        raise UsageError(f"--top must be at least 1, not {args.top}")
+    info = configure()
+    if info.message:
+        print(info.message, file=sys.stderr)
+    lower = lower_is_better(args.metric) if args.lower is None else args.lower
+    while True:
+        frame = leaderboard(module, args.metric, top=args.top, lower=lower)
+        if args.watch:
+            print("\033[2J\033[H", end="")
+            print(
+                time.strftime("%H:%M:%S"),
+                f"module {module}, refreshed every {args.interval:g} s (Ctrl+C stops)",
+            )
+        print(format_leaderboard(frame, args.metric, lower), flush=True)
+        if not args.watch:
+            return 0
+        time.sleep(args.interval)
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from .tracking import ensure_tracking_env, progress
+
+    ensure_tracking_env()
+    print(progress(args.learner))
+    return 0
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run_doctor
 
@@ -178,6 +246,65 @@ def build_parser() -> argparse.ArgumentParser:
         "seed", help="fill the cache from an exported folder (checksums verified)"
     )
     seed.add_argument("--from", dest="source", required=True, metavar="DIR")
+
+    whoami = sub.add_parser(
+        "whoami",
+        help="show or set your learner name",
+        description="Show your learner name, or save it with --set (MLCOURSE_LEARNER overrides it).",
+    )
+    whoami.add_argument("--set", metavar="NAME", help="save NAME as your learner name")
+    whoami.set_defaults(func=_cmd_whoami)
+
+    tracking = sub.add_parser(
+        "tracking",
+        help="run a class tracking server",
+        description="Run an MLflow tracking server for a class.",
+    )
+    tracking.set_defaults(func=_cmd_tracking, action=None)
+    tracking_actions = tracking.add_subparsers(dest="action", metavar="ACTION")
+    serve = tracking_actions.add_parser(
+        "serve",
+        help="start an MLflow server (SQLite or PostgreSQL) with job execution disabled",
+        description="Create or upgrade the database, print the URI to hand out, then serve.",
+    )
+    serve.add_argument(
+        "--backend-store-uri", help="database URI (default: SQLite in .mlcourse/server/)"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    serve.add_argument(
+        "--artifacts-destination",
+        help="where artifacts are stored (default .mlcourse/server/artifacts)",
+    )
+
+    board = sub.add_parser(
+        "leaderboard",
+        help="the best run per learner in a module",
+        description="Rank learners by their best run in the module's experiment mlcourse/NN_slug.",
+    )
+    board.add_argument("module", metavar="NN")
+    board.add_argument("--metric", required=True, help="the metric to rank by")
+    board.add_argument("--top", type=int, help="show only the first K ranks")
+    direction = board.add_mutually_exclusive_group()
+    direction.add_argument(
+        "--lower-is-better", dest="lower", action="store_const", const=True, default=None
+    )
+    direction.add_argument("--higher-is-better", dest="lower", action="store_const", const=False)
+    board.add_argument("--watch", action="store_true", help="refresh until Ctrl+C")
+    board.add_argument(
+        "--interval", type=float, default=5.0, help="seconds between refreshes (default 5)"
+    )
+    board.set_defaults(func=_cmd_leaderboard)
+
+    progress = sub.add_parser(
+        "progress",
+        help="which exercises are solved, per module",
+        description="Per module, which exercises are Correct: from your local checks and the class server.",
+    )
+    progress.add_argument("--learner", help="only this learner")
+    progress.set_defaults(func=_cmd_progress)
 
     doctor = sub.add_parser(
         "doctor",

@@ -31,6 +31,7 @@ from ._problems import (
     is_placeholder,
     is_stub_function,
 )
+from ._tracked import LoggedRun
 
 __all__ = [
     "CHECKER_ERROR",
@@ -45,6 +46,7 @@ __all__ = [
     "Custom",
     "Fail",
     "Function",
+    "LoggedRun",
     "Mistake",
     "Numeric",
     "Outcome",

@@ -39,6 +39,11 @@ def record(outcome: Outcome, module: str) -> None:
             handle.write(json.dumps(event) + "\n")
     except OSError as error:
         warnings.warn(f"could not record the check in {path}: {error}", stacklevel=3)
+    uri = os.environ.get("MLFLOW_TRACKING_URI", "")
+    if event["learner"] and uri.startswith(("http://", "https://")):
+        from ..tracking._server_events import post_check_in_background
+
+        post_check_in_background(uri, event["learner"], module, outcome.problem, outcome.status)
 
 
 def read(path: Path | None = None) -> list[dict]:

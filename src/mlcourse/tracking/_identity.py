@@ -1,0 +1,48 @@
+"""Who the learner is: ``MLCOURSE_LEARNER`` or ``mlcourse whoami --set NAME`` (never mlflow.user)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .._paths import course_root
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+
+
+def _learner_file(root: Path | None = None) -> Path:
+    return (root or course_root()) / ".mlcourse" / "learner"
+
+
+def validate_learner(name: str) -> str:
+    """Return ``name`` stripped, or raise ValueError saying what a name may contain."""
+    name = name.strip()
+    if not _NAME.match(name):
+        raise ValueError(
+            f"learner name {name!r} is not valid: use 1-64 letters, digits and . _ @ + - "
+            "(starting with a letter or digit), e.g. ada.lovelace"
+        )
+    return name
+
+
+def current_learner(root: Path | None = None) -> str | None:
+    """The learner's name: ``MLCOURSE_LEARNER``, else the name saved by ``whoami --set``."""
+    env = os.environ.get("MLCOURSE_LEARNER", "").strip()
+    if env:
+        return env
+    path = _learner_file(root)
+    try:
+        saved = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return saved or None
+
+
+def set_learner(name: str, root: Path | None = None) -> str:
+    """Save the learner's name in the course folder; returns the validated name."""
+    name = validate_learner(name)
+    path = _learner_file(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(name + "\n", encoding="utf-8")
+    return name

@@ -1,0 +1,89 @@
+"""``mlcourse tracking serve``: a class tracking server (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+from .._paths import course_root
+from ._store import prepare_store
+
+
+def serve_command(
+    backend_store_uri: str, host: str, port: int, artifacts: Path, workers: int = 2
+) -> list[str]:
+    """The ``mlflow server`` command line of a class server."""
+    return [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--backend-store-uri",
+        backend_store_uri,
+        "--artifacts-destination",
+        str(artifacts),
+        "--serve-artifacts",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
+def serve_environment() -> dict[str, str]:
+    """The server's environment: job execution disabled."""
+    env = dict(os.environ)
+    env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+    return env
+
+
+def serve(
+    backend_store_uri: str | None, host: str, port: int, artifacts: str | None = None
+) -> None:
+    """Prepare the database, print the URI to hand out, and run the server (replaces this process).
+
+    Raises
+    ------
+    RuntimeError
+        When the port is busy.
+    """
+    root = course_root()
+    state = root / ".mlcourse" / "server"
+    state.mkdir(parents=True, exist_ok=True)
+    uri = backend_store_uri or f"sqlite:///{state / 'mlflow.db'}"
+    artifact_dir = Path(artifacts) if artifacts else state / "artifacts"
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            raise RuntimeError(
+                f"port {port} on {host} is busy; choose another with --port"
+            ) from None
+    print(f"Preparing the tracking database {_safe(uri)} ...", flush=True)
+    prepare_store(uri, str(artifact_dir))
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    print(
+        f"Class tracking server on http://{shown}:{port} (jobs disabled, artifacts in {artifact_dir})"
+    )
+    print(
+        f"Learners join with: mlcourse lab --tracking-uri http://{shown}:{port} --learner THEIR_NAME"
+    )
+    print(
+        f"Leaderboard: MLFLOW_TRACKING_URI=http://{shown}:{port} mlcourse leaderboard NN --metric M",
+        flush=True,
+    )
+    command = serve_command(uri, host, port, artifact_dir)
+    os.execve(command[0], command, serve_environment())
+
+
+def _safe(uri: str) -> str:
+    """A database URI without its password."""
+    if "@" in uri and "://" in uri:
+        scheme, rest = uri.split("://", 1)
+        credentials, location = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{location}"
+    return uri

@@ -1,0 +1,89 @@
+"""Real servers for the tracking tests: PostgreSQL and ``mlcourse tracking serve``, on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    if not found:
+        raise RuntimeError(
+            f"PostgreSQL's {name} is not installed; .ci/run installs it (apt-get install postgresql)"
+        )
+    return found
+
+
+@contextlib.contextmanager
+def postgres(tmp: Path):
+    """A throwaway PostgreSQL server on 127.0.0.1; yields its SQLAlchemy URI."""
+    data = tmp / "pgdata"
+    data.mkdir(parents=True)
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(tmp, "postgres")
+        shutil.chown(data, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run(
+        [*as_user, _pg_bin("initdb"), "-D", str(data), "-U", "mlcourse", "--auth=trust", "-E", "UTF8"],
+        check=True, capture_output=True,
+    )
+    log = tmp / "pg.log"
+    subprocess.run(
+        [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
+         "-o", f"-p {port} -h 127.0.0.1 -k {tmp}", "start"],
+        check=True, capture_output=True,
+    )
+    try:
+        yield f"postgresql://mlcourse@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True)
+
+
+@contextlib.contextmanager
+def tracking_server(tmp: Path, backend_uri: str | None = None):
+    """``mlcourse tracking serve`` on a free loopback port; yields its URI."""
+    port = free_port()
+    env = {**os.environ, "MLCOURSE_ROOT": str(tmp)}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    command = [sys.executable, "-m", "mlcourse.cli", "tracking", "serve", "--port", str(port)]
+    if backend_uri:
+        command += ["--backend-store-uri", backend_uri]
+    log = (tmp / f"server-{port}.log").open("w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    uri = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError((tmp / f"server-{port}.log").read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(f"{uri}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("the tracking server did not start in 120 s")
+        yield uri
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+        log.close()
