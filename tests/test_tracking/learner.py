@@ -14,7 +14,8 @@ from mlcourse.tracking import configure
 def main() -> None:
     name, n_runs = sys.argv[1], int(sys.argv[2])
     number = int(name.removeprefix("learner"))
-    configure("07", learner=name)
+    info = configure("07", learner=name)
+    print(info.uri, info.message, flush=True)
     for j in range(n_runs):
         with mlflow.start_run(run_name=f"{name}-{j}"):
             mlflow.log_param("j", j)

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -30,12 +31,18 @@ def _pg_bin(name: str) -> str:
 
 
 @contextlib.contextmanager
-def postgres(tmp: Path):
-    """A throwaway PostgreSQL server on 127.0.0.1; yields its SQLAlchemy URI."""
+def postgres():
+    """A throwaway PostgreSQL server on 127.0.0.1; yields its SQLAlchemy URI.
+
+    Its folder is made directly under the system temporary folder (pytest's own is private
+    to root), owned by the ``postgres`` user when running as root, since PostgreSQL refuses
+    to run as root. It is stopped and deleted afterwards.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="mlcourse-pg-"))
     data = tmp / "pgdata"
-    data.mkdir(parents=True)
+    data.mkdir()
     as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+    if os.geteuid() == 0:
         shutil.chown(tmp, "postgres")
         shutil.chown(data, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
@@ -55,6 +62,7 @@ def postgres(tmp: Path):
     finally:
         subprocess.run([*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -84,6 +92,7 @@ def tracking_server(tmp: Path, backend_uri: str | None = None):
             raise RuntimeError("the tracking server did not start in 120 s")
         yield uri
     finally:
-        os.killpg(process.pid, 15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, 15)
         process.wait(timeout=30)
         log.close()

@@ -11,13 +11,24 @@ from pathlib import Path
 from ._config import sqlite_path
 
 
-def server_is_up(uri: str, timeout: float = 3.0) -> bool:
-    """True when the MLflow server at ``uri`` answers its ``/health`` endpoint."""
-    try:
-        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError, ValueError):
-        return False
+def server_is_up(uri: str, timeout: float = 15.0, attempts: int = 2) -> bool:
+    """True when the MLflow server at ``uri`` answers its ``/health`` endpoint.
+
+    A refused connection answers at once; the timeout only matters for a server that is up
+    but slow (a whole class starting at the same moment), which is given a second chance.
+    """
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout) as response:
+                return response.status == 200
+        except urllib.error.HTTPError:
+            return False
+        except (OSError, ValueError) as error:
+            if isinstance(getattr(error, "reason", None), ConnectionRefusedError) or isinstance(
+                error, ConnectionRefusedError
+            ):
+                return False
+    return False
 
 
 @contextlib.contextmanager

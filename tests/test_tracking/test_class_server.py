@@ -1,0 +1,79 @@
+"""A class: `mlcourse tracking serve` on SQLite and on PostgreSQL, 20 learners logging at once."""
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from mlflow.tracking import MlflowClient
+
+from mlcourse.tracking import leaderboard
+from mlcourse.tracking._server_events import post_check, server_checks
+
+from .servers import postgres, tracking_server
+
+LEARNERS, RUNS = 20, 20
+SCRIPT = Path(__file__).with_name("learner.py")
+
+
+def _class_logs(uri, tmp):
+    env = {**os.environ, "MLFLOW_TRACKING_URI": uri, "MLCOURSE_ROOT": str(tmp)}
+    env.pop("MLCOURSE_LEARNER", None)
+
+    def one(i):
+        return subprocess.run(
+            [sys.executable, str(SCRIPT), f"learner{i:02d}", str(RUNS)],
+            capture_output=True, text=True, env=env, timeout=600,
+        )
+
+    with ThreadPoolExecutor(LEARNERS) as pool:
+        results = list(pool.map(one, range(LEARNERS)))
+    for result in results:
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.stdout.startswith(uri), f"a learner did not log to the class server: {result.stdout}"
+
+
+def _assert_class_is_complete(uri):
+    client = MlflowClient(uri)
+    experiment = client.get_experiment_by_name("mlcourse/07_classification_evaluation")
+    runs = client.search_runs([experiment.experiment_id], max_results=1000)
+    assert len(runs) == LEARNERS * RUNS
+    per_learner = {}
+    for run in runs:
+        tags = run.data.tags
+        assert tags["mlcourse.module"] == "07" and tags["mlcourse.course_version"]
+        per_learner.setdefault(tags["mlcourse.learner"], []).append(run.data.metrics["score"])
+    assert sorted(per_learner) == [f"learner{i:02d}" for i in range(LEARNERS)]
+    assert all(len(scores) == RUNS for scores in per_learner.values())
+    expected = {
+        f"learner{i:02d}": max((i * 7 + j * 3) % 50 / 50 for j in range(RUNS)) for i in range(LEARNERS)
+    }
+    frame = leaderboard("07", "score", client=client)
+    assert dict(zip(frame["learner"], frame["value"], strict=True)) == expected
+    assert frame["value"].is_monotonic_decreasing
+    assert frame["runs"].eq(RUNS).all()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_twenty_learners_log_to_a_class_server(backend, tmp_path):
+    if backend == "postgresql":
+        with postgres() as db, tracking_server(tmp_path, db) as uri:
+            _class_logs(uri, tmp_path)
+            _assert_class_is_complete(uri)
+    else:
+        with tracking_server(tmp_path) as uri:
+            _class_logs(uri, tmp_path)
+            _assert_class_is_complete(uri)
+
+
+def test_checks_are_recorded_on_the_class_server(tmp_path):
+    with tracking_server(tmp_path) as uri:
+        assert post_check(uri, "ada", "00", "00.1", "incorrect")
+        assert post_check(uri, "ada", "00", "00.1", "correct")
+        assert post_check(uri, "bob", "00", "00.2", "correct")
+        events = sorted((e["learner"], e["problem"], e["status"]) for e in server_checks(uri))
+        assert events == [("ada", "00.1", "correct"), ("bob", "00.2", "correct")]
+        assert [e["learner"] for e in server_checks(uri, "bob")] == ["bob"]
+    assert not post_check(uri, "ada", "00", "00.1", "correct")  # the server is gone: no raise

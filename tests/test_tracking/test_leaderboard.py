@@ -1,0 +1,106 @@
+"""Leaderboard ranking, LoggedRun checks and progress, on a real SQLite store."""
+
+import json
+
+import pytest
+from mlflow.tracking import MlflowClient
+
+from mlcourse.checks import LoggedRun
+from mlcourse.tracking import leaderboard, lower_is_better, prepare_store
+from mlcourse.tracking._progress import collect_statuses, format_progress
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store")
+    uri = f"sqlite:///{path}/mlflow.db"
+    prepare_store(uri, str(path / "artifacts"))
+    return uri
+
+
+def _log(client, experiment, learner, metrics, name="", params=None, exercise=None):
+    tags = {"mlcourse.learner": learner} if learner else {}
+    if exercise:
+        tags["mlcourse.exercise"] = exercise
+    run = client.create_run(experiment, tags=tags, run_name=name)
+    for key, value in metrics.items():
+        client.log_metric(run.info.run_id, key, value)
+    for key, value in (params or {}).items():
+        client.log_param(run.info.run_id, key, value)
+    client.set_terminated(run.info.run_id)
+
+
+@pytest.fixture(scope="module")
+def board(store):
+    client = MlflowClient(store)
+    experiment = client.create_experiment("mlcourse/06_ml_workflow_regression")
+    _log(client, experiment, "ada", {"rmse": 50.0}, "a1")
+    _log(client, experiment, "ada", {"rmse": 45.0}, "a2")
+    _log(client, experiment, "bob", {"rmse": 45.0}, "b1")  # a tie with ada, logged later
+    _log(client, experiment, "cy", {"rmse": 60.0, "r2": 0.4}, "c1")
+    _log(client, experiment, "dee", {"mae": 3.0}, "d1")  # never logged rmse
+    _log(client, experiment, None, {"rmse": 1.0}, "untagged")  # no learner: does not count
+    return client
+
+
+def test_lower_is_better_guess():
+    assert lower_is_better("rmse") and lower_is_better("val_loss") and lower_is_better("MAE")
+    assert not lower_is_better("roc_auc") and not lower_is_better("accuracy")
+
+
+def test_best_run_per_learner_ties_and_missing(board):
+    frame = leaderboard("06", "rmse", client=board)
+    assert frame["learner"].tolist() == ["ada", "bob", "cy", "dee"]
+    assert frame["rank"].tolist()[:3] == [1, 1, 3] and frame["rank"].isna().tolist()[3]
+    assert frame["value"].tolist()[:3] == [45.0, 45.0, 60.0]
+    assert frame["runs"].tolist() == [2, 1, 1, 1]
+    assert frame["best_run"].tolist()[:2] == ["a2", "b1"]
+
+
+def test_higher_is_better_and_top(board):
+    frame = leaderboard("06", "rmse", lower=False, top=1, client=board)
+    assert frame["learner"].tolist() == ["cy"]
+    assert leaderboard("06", "r2", client=board)["learner"].tolist()[0] == "cy"
+
+
+def test_empty_module(board):
+    assert leaderboard("05", "rmse", client=board).empty
+
+
+def test_logged_run_problem(store, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", store)
+    monkeypatch.setenv("MLCOURSE_LEARNER", "eve")
+    client = MlflowClient(store)
+    experiment = client.create_experiment("mlcourse/07_classification_evaluation")
+    problem = LoggedRun("07.9", params=("C",), metrics={"roc_auc": 0.9}, tagged=True, hints=["log it"])
+    assert problem.check({}).status == "not_attempted"
+    _log(client, experiment, "eve", {"roc_auc": 0.85}, "weak", {"C": "1.0"}, exercise="07.9")
+    outcome = problem.check({})
+    assert outcome.status == "incorrect" and "`roc_auc` is 0.85" in outcome.message
+    _log(client, experiment, "eve", {"roc_auc": 0.95}, "untagged", {"C": "1.0"})
+    assert problem.check({}).status == "incorrect"  # not tagged with the exercise
+    _log(client, experiment, "mallory", {"roc_auc": 0.99}, "other", {"C": "1"}, exercise="07.9")
+    assert problem.check({}).status == "incorrect"  # someone else's run
+    _log(client, experiment, "eve", {"roc_auc": 0.93}, "good", {"C": "0.1"}, exercise="07.9")
+    assert problem.check({}).correct
+    no_param = LoggedRun("07.10", params=("penalty",), metrics={"roc_auc": 0.5})
+    assert "`penalty` was not logged" in no_param.check({}).message
+    with pytest.raises(ValueError):
+        LoggedRun("07.11", metrics={"x": ("==", 1)})
+
+
+def test_progress_from_local_events(tmp_path, monkeypatch):
+    events = tmp_path / "events.jsonl"
+    rows = [
+        {"learner": "ada", "module": "00", "problem": "00.1", "status": "incorrect"},
+        {"learner": "ada", "module": "00", "problem": "00.1", "status": "correct"},
+        {"learner": "ada", "module": "00", "problem": "00.kc1", "status": "correct"},
+        {"learner": "bob", "module": "00", "problem": "00.2", "status": "correct"},
+    ]
+    events.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    monkeypatch.setenv("MLCOURSE_EVENTS", str(events))
+    statuses = collect_statuses()
+    assert statuses[("ada", "00")] == {"00.1": "correct", "00.kc1": "correct"}
+    text = format_progress(collect_statuses("ada"))
+    assert text.startswith("ada:") and "2/9 solved" in text and "bob" not in text
+    assert "open: q2 q3" in text
