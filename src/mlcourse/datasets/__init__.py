@@ -10,6 +10,8 @@ Every dataset is described in ``datasets/catalog.toml`` and ``datasets/cards/NAM
 
 from ._catalog import CatalogError, Entry, load_catalog
 from ._checksum import content_checksum
+from ._credit import make_credit
+from ._drift import make_drift_stream
 from ._fetch import (
     DatasetUnavailable,
     cache_dir,
@@ -36,6 +38,7 @@ from ._loaders import (
     load_tips,
     load_wine,
 )
+from ._transactions import make_transactions
 from ._verify import Verdict, verify_catalog
 
 __all__ = [
@@ -65,6 +68,9 @@ __all__ = [
     "load_sunspots",
     "load_tips",
     "load_wine",
+    "make_credit",
+    "make_drift_stream",
+    "make_transactions",
     "seed_cache",
     "verify_catalog",
 ]
