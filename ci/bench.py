@@ -1,8 +1,11 @@
 """Performance figures against the budgets of DESIGN §11, printed side by side.
 
-Usage: python ci/bench.py
+Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks)
 
 - check() latency beyond the learner's own computation (budget < 200 ms), per problem kind;
+- dataset generators at their default and large sizes;
+- the leaderboard over 10,000 runs on SQLite and PostgreSQL (budget < 2 s), and the per-run
+  cost of the course's tracking helpers against plain MLflow;
 - each notebook's execution time in a fresh kernel (budget <= 60 s).
 """
 
@@ -94,16 +97,56 @@ def bench_notebooks() -> None:
         )
 
 
-def main() -> int:
+def bench_generators() -> None:
+    """Generation time of every make_* dataset, at its default size and at a large size."""
+    import mlcourse.datasets as datasets
+
+    print("dataset generators (wall clock, second call):")
+    large = {"make_transactions": {"n_rows": 1_000_000}}
+    for name in sorted(n for n in datasets.__all__ if n.startswith("make_")):
+        function = getattr(datasets, name)
+        for kwargs in ({}, *([large[name]] if name in large else [])):
+            function(**kwargs)
+            start = time.perf_counter()
+            function(**kwargs)
+            seconds = time.perf_counter() - start
+            label = f"{name}({', '.join(f'{k}={v:,}' for k, v in kwargs.items())})"
+            budget = 5.0 if kwargs else 2.0
+            _row(label, f"{seconds:.2f} s", f"{budget:.0f} s", seconds <= budget)
+
+
+def bench_tracking() -> None:
+    """Leaderboard at scale and the per-run cost of the helpers."""
+    sys.path.insert(0, str(ROOT / "ci"))
+    import bench_tracking
+
+    print("tracking:")
+    bench_tracking.bench_leaderboard(_row)
+    bench_tracking.bench_run_overhead(_row)
+
+
+SECTIONS = {
+    "checks": bench_checks,
+    "generators": bench_generators,
+    "tracking": bench_tracking,
+    "notebooks": bench_notebooks,
+}
+
+
+def main(argv: list[str]) -> int:
+    unknown = [name for name in argv if name not in SECTIONS]
+    if unknown or any(a in ("-h", "--help") for a in argv):
+        print(__doc__.strip())
+        return 2 if unknown else 0
     with tempfile.TemporaryDirectory(prefix="mlcourse-bench-") as tmp:
         os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{tmp}/mlflow.db"
         os.environ["MLCOURSE_EVENTS"] = f"{tmp}/events.jsonl"
         print(f"mlcourse benchmarks on {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}\n")
-        bench_checks()
-        print()
-        bench_notebooks()
+        for name in argv or list(SECTIONS):
+            SECTIONS[name]()
+            print()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

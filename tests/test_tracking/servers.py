@@ -22,7 +22,9 @@ def free_port() -> int:
 
 
 def _pg_bin(name: str) -> str:
-    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    found = shutil.which(name) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
+    )
     if not found:
         raise RuntimeError(
             f"PostgreSQL's {name} is not installed; .ci/run installs it (apt-get install postgresql)"
@@ -48,20 +50,46 @@ def postgres():
         as_user = ["runuser", "-u", "postgres", "--"]
     port = free_port()
     subprocess.run(
-        [*as_user, _pg_bin("initdb"), "-D", str(data), "-U", "mlcourse", "--auth=trust", "-E", "UTF8"],
-        check=True, capture_output=True,
+        [
+            *as_user,
+            _pg_bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "mlcourse",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
     )
     log = tmp / "pg.log"
     subprocess.run(
-        [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-         "-o", f"-p {port} -h 127.0.0.1 -k {tmp}", "start"],
-        check=True, capture_output=True,
+        [
+            *as_user,
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -h 127.0.0.1 -k {tmp}",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
     try:
         yield f"postgresql://mlcourse@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -75,7 +103,9 @@ def tracking_server(tmp: Path, backend_uri: str | None = None):
     if backend_uri:
         command += ["--backend-store-uri", backend_uri]
     log = (tmp / f"server-{port}.log").open("w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
     uri = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

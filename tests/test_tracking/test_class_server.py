@@ -25,14 +25,19 @@ def _class_logs(uri, tmp):
     def one(i):
         return subprocess.run(
             [sys.executable, str(SCRIPT), f"learner{i:02d}", str(RUNS)],
-            capture_output=True, text=True, env=env, timeout=600,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
         )
 
     with ThreadPoolExecutor(LEARNERS) as pool:
         results = list(pool.map(one, range(LEARNERS)))
     for result in results:
         assert result.returncode == 0, result.stderr[-3000:]
-        assert result.stdout.startswith(uri), f"a learner did not log to the class server: {result.stdout}"
+        assert result.stdout.startswith(uri), (
+            f"a learner did not log to the class server: {result.stdout}"
+        )
 
 
 def _assert_class_is_complete(uri):
@@ -48,7 +53,8 @@ def _assert_class_is_complete(uri):
     assert sorted(per_learner) == [f"learner{i:02d}" for i in range(LEARNERS)]
     assert all(len(scores) == RUNS for scores in per_learner.values())
     expected = {
-        f"learner{i:02d}": max((i * 7 + j * 3) % 50 / 50 for j in range(RUNS)) for i in range(LEARNERS)
+        f"learner{i:02d}": max((i * 7 + j * 3) % 50 / 50 for j in range(RUNS))
+        for i in range(LEARNERS)
     }
     frame = leaderboard("07", "score", client=client)
     assert dict(zip(frame["learner"], frame["value"], strict=True)) == expected

@@ -31,7 +31,11 @@ def course(tmp_path, monkeypatch):
 
 def _python(code, env):
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -110,7 +114,11 @@ def test_four_processes_configure_a_fresh_store_at_once(course):
 
 
 def test_a_server_that_is_down_gives_a_clear_message_and_the_notebook_keeps_working(course):
-    env = {**os.environ, "MLCOURSE_ROOT": str(course), "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{free_port()}"}
+    env = {
+        **os.environ,
+        "MLCOURSE_ROOT": str(course),
+        "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{free_port()}",
+    }
     out = _python(
         """
         import mlflow, mlcourse

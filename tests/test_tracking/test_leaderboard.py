@@ -57,6 +57,16 @@ def test_best_run_per_learner_ties_and_missing(board):
     assert frame["best_run"].tolist()[:2] == ["a2", "b1"]
 
 
+def test_database_fast_path_agrees_with_the_search_api(board, store, monkeypatch):
+    import mlflow
+
+    monkeypatch.setattr(mlflow, "get_tracking_uri", lambda: store)
+    for metric, lower in (("rmse", None), ("r2", None), ("rmse", False)):
+        fast = leaderboard("06", metric, lower=lower)
+        slow = leaderboard("06", metric, lower=lower, client=board)
+        assert fast.equals(slow), (fast, slow)
+
+
 def test_higher_is_better_and_top(board):
     frame = leaderboard("06", "rmse", lower=False, top=1, client=board)
     assert frame["learner"].tolist() == ["cy"]
@@ -72,7 +82,9 @@ def test_logged_run_problem(store, monkeypatch):
     monkeypatch.setenv("MLCOURSE_LEARNER", "eve")
     client = MlflowClient(store)
     experiment = client.create_experiment("mlcourse/07_classification_evaluation")
-    problem = LoggedRun("07.9", params=("C",), metrics={"roc_auc": 0.9}, tagged=True, hints=["log it"])
+    problem = LoggedRun(
+        "07.9", params=("C",), metrics={"roc_auc": 0.9}, tagged=True, hints=["log it"]
+    )
     assert problem.check({}).status == "not_attempted"
     _log(client, experiment, "eve", {"roc_auc": 0.85}, "weak", {"C": "1.0"}, exercise="07.9")
     outcome = problem.check({})
