@@ -105,6 +105,48 @@ def _cmd_data(args: argparse.Namespace) -> int:
         raise UsageError(error.args[0]) from None
 
 
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from .exercises import normalise_number
+    from .grader import GradeError, Limits, bubblewrap, grade_batch
+
+    try:
+        module = normalise_number(args.module)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    for name in ("workers", "timeout", "memory"):
+        if getattr(args, name) <= 0:
+            raise UsageError(f"--{name} must be positive, not {getattr(args, name)}")
+    if not bubblewrap():
+        print(
+            "WARNING: bubblewrap is not installed: submissions will run WITHOUT a sandbox.",
+            file=sys.stderr,
+        )
+    limits = Limits(
+        timeout=args.timeout,
+        cell_timeout=max(1, int(min(args.timeout, 120))),
+        memory_mb=args.memory,
+    )
+    out = Path(args.out)
+    try:
+        summary = grade_batch(
+            [Path(p) for p in args.paths],
+            module,
+            out,
+            workers=args.workers,
+            limits=limits,
+            resume=args.resume,
+            mlflow=args.mlflow,
+            progress=lambda line: print(line, flush=True),
+        )
+    except (GradeError, FileNotFoundError) as error:
+        raise UsageError(str(error)) from None
+    print(
+        f"graded {summary.graded}, kept {summary.skipped} in {summary.seconds:.1f} s; "
+        f"gradebook: {summary.gradebook}; feedback pages: {out / 'feedback' / module}"
+    )
+    return 0
+
+
 def _cmd_whoami(args: argparse.Namespace) -> int:
     from .tracking import current_learner, set_learner
 
@@ -246,6 +288,33 @@ def build_parser() -> argparse.ArgumentParser:
         "seed", help="fill the cache from an exported folder (checksums verified)"
     )
     seed.add_argument("--from", dest="source", required=True, metavar="DIR")
+
+    grade = sub.add_parser(
+        "grade",
+        help="grade submissions in a sandbox",
+        description="Grade submissions (notebooks, a folder per learner, or an LMS zip): each runs in a "
+        "sandbox, its answers are evaluated outside it, and results, a gradebook CSV and feedback "
+        "pages are written to --out.",
+    )
+    grade.add_argument(
+        "paths", nargs="+", metavar="PATH", help="notebook files, folders or .zip files"
+    )
+    grade.add_argument("--module", required=True, metavar="NN", help="the module being graded")
+    grade.add_argument("--out", default="grades", help="output folder (default ./grades)")
+    grade.add_argument(
+        "--workers", type=int, default=1, help="submissions graded in parallel (default 1)"
+    )
+    grade.add_argument(
+        "--timeout", type=float, default=300, help="seconds per submission (default 300)"
+    )
+    grade.add_argument("--memory", type=int, default=6144, help="memory limit in MB (default 6144)")
+    grade.add_argument(
+        "--mlflow", action="store_true", help="also log one MLflow run per submission"
+    )
+    grade.add_argument(
+        "--resume", action="store_true", help="skip submissions already graded unchanged"
+    )
+    grade.set_defaults(func=_cmd_grade)
 
     whoami = sub.add_parser(
         "whoami",

@@ -36,6 +36,11 @@ def _code_lines(source: str) -> list[str]:
     return [line for line in stripped if line and not line.startswith("#")]
 
 
+def is_setup_source(source: str) -> bool:
+    """True for a cell that sets the notebook up (``setup_notebook`` or ``exercises.load``)."""
+    return bool(_SETUP.search(source))
+
+
 def check_target(source: str) -> str | None:
     """The problem attribute of a check cell (``ex.q3.check()`` -> ``q3``), else None."""
     lines = _code_lines(source)
@@ -66,7 +71,7 @@ def classify(cells: list) -> list[Role]:
             roles.append(Role(SELFTEST, targets[0] if targets else None))
         elif (target := check_target(source)) is not None:
             roles.append(Role(CHECK, target))
-        elif _SETUP.search(source):
+        elif is_setup_source(source):
             roles.append(Role(SETUP))
         elif has_markers(source):
             roles.append(Role(ANSWER))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -20,7 +19,7 @@ from .._paths import course_root, module_notebook
 from ..exercises import get_module
 from ._evaluate import evaluate_module
 from ._prepare import Unreadable, prepare, read_submission
-from ._report import load_results, result_path, write_gradebook, write_result
+from ._report import result_path, write_gradebook, write_result
 from ._sandbox import INSIDE, Limits, bubblewrap, execute
 from ._submissions import Submission, discover
 
@@ -91,7 +90,8 @@ def grade_submission(
         report = _runner_report(scratch / "out")
         execution["cell_errors"] = report.get("errors", [])[:50]
         execution["output_truncated"] = bool(report.get("truncated"))
-        status, reason = _status(run, report, learner_cells)
+        answered = (scratch / "out" / "answers.json").is_file()
+        status, reason = _status(run, report, learner_cells, answered)
         finished = status in ("ok", "empty")
         outcomes = evaluate_module(
             declaration, scratch / "out", submission.learner, finished, reason
@@ -119,10 +119,21 @@ def _runner_report(out: Path) -> dict[str, Any]:
     }
 
 
-def _status(run, report: dict, learner_cells: int) -> tuple[str, str]:
+def _status(run, report: dict, learner_cells: int, answered: bool) -> tuple[str, str]:
     if run.status == "timeout":
         return "timeout", "The notebook did not finish within the time limit and was stopped."
-    if run.status == "crashed" or report.get("status") == "kernel_died" or not report:
+    timed_out = any(e["ename"] == "CellTimeoutError" for e in report.get("errors", []))
+    if not answered and timed_out:
+        return (
+            "timeout",
+            "A cell ran past the time limit and could not be interrupted, so no answer could be read.",
+        )
+    if (
+        run.status == "crashed"
+        or report.get("status") == "kernel_died"
+        or not report
+        or not answered
+    ):
         return (
             "crashed",
             "The notebook's kernel died or exited before the end (a crash, os._exit, or a resource limit).",
@@ -241,10 +252,4 @@ def grade_batch(
         for future in [pool.submit(one, s) for s in todo]:
             future.result()
     gradebook = write_gradebook(out, module, [p.id for p in declaration.problems])
-    _ = load_results
     return BatchSummary(len(todo), skipped, gradebook, time.monotonic() - start)
-
-
-def main_progress(message: str) -> None:
-    """Print progress lines as they come."""
-    print(message, file=sys.stdout, flush=True)

@@ -9,11 +9,12 @@ top. The released notebook's roles, recorded by ``mlcourse build``, say which ce
 from __future__ import annotations
 
 import json
+import warnings
 
 import nbformat
 
 from ..build import CHECK, SETUP, check_target
-from ..build._roles import _SETUP
+from ..build._roles import is_setup_source
 
 EXTRACTION = """# Added by the grader: collect the answers as data. The verdicts are computed outside.
 from mlcourse.grader._extract import extract as __mlcourse_extract
@@ -40,7 +41,9 @@ def read_submission(data: bytes) -> nbformat.NotebookNode:
     if type(raw) is not dict or "cells" not in raw and "worksheets" not in raw:
         raise Unreadable("valid JSON, but not a notebook (no cells)")
     try:
-        nb = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():  # duplicate cell ids are repaired, and that is fine here
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4)
     except Exception as error:  # nbformat raises many kinds on odd input
         raise Unreadable(
             f"not a readable notebook ({type(error).__name__}: {str(error)[:200]})"
@@ -84,7 +87,7 @@ def prepare(
         if target is not None:
             suffix = target[1:] if target.startswith("q") else target
             problem = by_attribute.get(suffix, problem)
-        if role == SETUP or _SETUP.search(source):
+        if role == SETUP or is_setup_source(source):
             if not placed_setup:
                 cells += [_fresh(c.source) for c in release_setup]
                 placed_setup = True

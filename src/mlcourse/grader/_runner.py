@@ -26,6 +26,12 @@ class CappedClient(NotebookClient):
         self.max_output = max_output
         self.output_bytes = 0
         self.truncated = False
+        self.timed_out: list[int] = []
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        if cell is not None:
+            self.timed_out.append(next(i for i, c in enumerate(self.nb.cells) if c is cell))
+        return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(json.dumps(msg.get("content", {}), default=str))
@@ -71,6 +77,10 @@ def main(argv: list[str]) -> int:
                         "evalue": str(output.get("evalue"))[:300],
                     }
                 )
+    errors += [
+        {"cell": index, "ename": "CellTimeoutError", "evalue": "interrupted at the time limit"}
+        for index in client.timed_out
+    ]
     report = {
         "status": status,
         "errors": errors,

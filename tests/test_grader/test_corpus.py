@@ -1,0 +1,125 @@
+"""The hostile and broken corpus: every case gets the right grade, and the batch goes on.
+
+All cases are graded in one batch with two workers, as an instructor would, under bubblewrap.
+"""
+
+import http.server
+import json
+import secrets
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from mlcourse.grader import Limits, bubblewrap, grade_batch, learner_from_name
+
+CORPUS = Path(__file__).resolve().parents[1] / "grader_corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text())
+NONCE = secrets.token_hex(8)
+
+
+@pytest.fixture(scope="module")
+def leak_server():
+    """A loopback server offering the right answers: a sandboxed notebook must not reach it."""
+
+    class Answers(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps(
+                {"kc1": "b", "kc3": "b", "kc4": "b", "kc5": "ab", "kc7": "ac"}
+            ).encode()
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, leak_server):
+    assert bubblewrap(), "bubblewrap is required for the corpus (.ci/run installs it)"
+    folder = tmp_path_factory.mktemp("submissions")
+    for name in EXPECTED:
+        text = (CORPUS / f"{name}.ipynb").read_text(encoding="utf-8")
+        if EXPECTED[name].get("template"):
+            text = text.replace("{PORT}", str(leak_server)).replace("{NONCE}", NONCE)
+        (folder / f"{name}.ipynb").write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("grades")
+    lines = []
+    summary = grade_batch(
+        [folder],
+        "01",
+        out,
+        workers=2,
+        progress=lines.append,
+        limits=Limits(timeout=45, cell_timeout=10, memory_mb=3072),
+    )
+    results = {}
+    for name in EXPECTED:
+        path = out / "results" / "01" / f"{learner_from_name(name)}.json"
+        results[name] = json.loads(path.read_text())
+    return summary, results, out, lines
+
+
+def test_every_case_was_graded_in_one_batch(graded):
+    summary, results, out, lines = graded
+    assert summary.graded == len(EXPECTED) and len(lines) == len(EXPECTED)
+    rows = (out / "gradebook_01.csv").read_text().splitlines()
+    assert len(rows) == len(EXPECTED) + 1
+    assert all(
+        (out / "feedback" / "01" / f"{learner_from_name(n)}.html").is_file() for n in EXPECTED
+    )
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_case_gets_the_right_grade(graded, case):
+    _, results, _, _ = graded
+    result, expected = results[case], EXPECTED[case]
+    assert result["status"] in expected["status"], result["reason"]
+    if "points" in expected:
+        assert result["points"] == expected["points"], [
+            (p["problem"], p["status"], p["message"]) for p in result["problems"]
+        ]
+    if "max_points" in expected:
+        assert result["points"] <= expected["max_points"]
+    statuses = {p["problem"]: p["status"] for p in result["problems"]}
+    if "all" in expected:
+        assert set(statuses.values()) == {expected["all"]}
+    for problem, status in expected.get("problems", {}).items():
+        assert statuses[problem] == status, result["problems"]
+    if expected.get("cell_error"):
+        assert result["execution"]["cell_errors"]
+    if expected.get("truncated"):
+        assert result["execution"]["output_truncated"]
+    assert result["execution"]["sandboxed"] or result["status"] in ("unreadable", "missing")
+
+
+def test_no_planted_pickle_was_ever_loaded(graded):
+    assert not Path(f"/tmp/mlcourse-corpus-pwned-{NONCE}").exists()
+
+
+def test_forged_files_stay_out_of_the_grades(graded):
+    _, results, out, _ = graded
+    assert not list(out.rglob("forged_results.json"))
+    assert sorted(p.name for p in out.iterdir()) == ["feedback", "gradebook_01.csv", "results"]
+
+
+def test_hidden_cases_are_only_counted_in_feedback(graded):
+    _, results, out, _ = graded
+    page = (out / "feedback" / "01" / "partial.html").read_text()
+    assert "01.4" in page and "hidden tests passed" not in page.split("01.4")[0][-10:]
+    assert "Answers were evaluated outside your notebook" in page
+
+
+def test_host_is_intact_after_the_bombs(graded, tmp_path):
+    import subprocess
+    import sys
+
+    assert subprocess.run([sys.executable, "-c", "print(1)"], capture_output=True).returncode == 0
+    shutil.disk_usage(tmp_path)
