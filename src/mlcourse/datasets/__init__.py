@@ -38,6 +38,9 @@ from ._loaders import (
     load_tips,
     load_wine,
 )
+from ._ratings import make_ratings
+from ._reviews import make_reviews
+from ._shapes import make_shapes
 from ._transactions import make_transactions
 from ._verify import Verdict, verify_catalog
 
@@ -70,6 +73,9 @@ __all__ = [
     "load_wine",
     "make_credit",
     "make_drift_stream",
+    "make_ratings",
+    "make_reviews",
+    "make_shapes",
     "make_transactions",
     "seed_cache",
     "verify_catalog",
