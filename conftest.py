@@ -24,7 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{scratch}/mlflow.db"
     os.environ["MLCOURSE_EVENTS"] = str(scratch / "events.jsonl")
     os.environ["MLCOURSE_STRICT"] = "1"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.pop("MLCOURSE_LEARNER", None)
     from mlcourse.kernel import install_kernelspec

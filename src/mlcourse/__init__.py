@@ -12,3 +12,14 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
     __version__ = "0.0.0"
 
 __all__ = ["__version__", "checks", "course_root", "exercises", "setup_notebook"]
+
+_LAZY = ("datasets", "tracking", "grader", "build")
+
+
+def __getattr__(name: str):
+    """Import the heavier subpackages on first use: ``mlcourse.datasets.load_penguins()``."""
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"mlcourse.{name}")
+    raise AttributeError(f"module 'mlcourse' has no attribute {name!r}")

@@ -7,7 +7,9 @@ import random
 import sys
 from importlib import metadata
 
-QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
+# Level 3, not 2: TensorFlow 2.21 logs an E-level line with a timestamp on every Keras fit
+# under deterministic ops, which would make notebook outputs change on every run.
+QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 _REPORTED = ("numpy", "pandas", "scikit-learn", "matplotlib")
 
 

@@ -163,7 +163,7 @@ def _bwrap_command(
         "JUPYTER_RUNTIME_DIR": f"{INSIDE}/.jupyter",
         "JUPYTER_DATA_DIR": f"{sys.prefix}/share/jupyter",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
         "TF_ENABLE_ONEDNN_OPTS": "0",
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1",
