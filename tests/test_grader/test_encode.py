@@ -1,0 +1,144 @@
+"""Answers leave the sandbox as safe files: round trips, and every kind of malformed input."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcourse.checks import Answer, Value, compare
+from mlcourse.grader import DecodeError, Unsupported, decode_answers, encode_answers
+
+
+def _roundtrip(tmp_path, values):
+    encode_answers({"99.1": Answer(values)}, tmp_path)
+    return decode_answers(tmp_path)["99.1"].values
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        3,
+        -(2**70),
+        2.5,
+        float("nan"),
+        float("inf"),
+        True,
+        None,
+        "text",
+        [1, "a", None],
+        (1, 2.0),
+        {"a": [1, 2], 3: (4,)},
+        {1, 2},
+        frozenset({"x"}),
+        np.float64(1.5),
+        np.int32(7),
+        np.bool_(True),
+        np.arange(6).reshape(2, 3),
+        np.array(["a", "bc"]),
+        np.linspace(0, 1, 5),
+        pd.DataFrame({"x": [1.0, None], "s": ["a", "b"]}),
+        pd.Series([1, 2, 3], name="n"),
+        pd.Series([0.5, 1.5]),
+        Ellipsis,
+    ],
+    ids=repr,
+)
+def test_round_trip_keeps_value_and_exact_type(tmp_path, value):
+    back = _roundtrip(tmp_path, {"x": value})["x"]
+    assert type(back) is type(value)
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        pd.testing.assert_frame_equal(pd.DataFrame(back), pd.DataFrame(value), check_dtype=False)
+    elif value is not Ellipsis and value is not None:
+        assert compare(value, back, "x") is None
+
+
+def test_foreign_objects_become_unsupported_and_are_rejected(tmp_path):
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+    back = _roundtrip(tmp_path, {"x": Liar(), "arr": np.array([Liar()], dtype=object)})
+    assert isinstance(back["x"], Unsupported) and back["x"].type_name == "Liar"
+    assert isinstance(back["arr"], Unsupported)
+    outcome = Value("99.1", var="x", expected=1).evaluate(Answer({"x": back["x"]}))
+    assert outcome.status == "incorrect" and "Liar" in outcome.message
+
+
+def test_function_results_round_trip(tmp_path):
+    results = [
+        {"ok": True, "value": 2.0},
+        {"ok": False, "error": "ValueError: x", "error_types": ["ValueError"]},
+    ]
+    assert _roundtrip(tmp_path, {"results": results})["results"] == results
+
+
+def _write(tmp_path, payload, files=None):
+    (tmp_path / "answers.json").write_text(
+        payload if isinstance(payload, str) else json.dumps(payload)
+    )
+    for name, content in (files or {}).items():
+        (tmp_path / name).write_bytes(content)
+
+
+def test_missing_or_malformed_file(tmp_path):
+    with pytest.raises(DecodeError, match="did not reach its end"):
+        decode_answers(tmp_path)
+    _write(tmp_path, "{not json")
+    with pytest.raises(DecodeError, match="not valid JSON"):
+        decode_answers(tmp_path)
+    _write(tmp_path, {"format": 2, "answers": {}})
+    with pytest.raises(DecodeError, match="expected shape"):
+        decode_answers(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"values": {"x": {"__t": "ndarray", "file": "../../etc/passwd"}}},
+        {"values": {"x": {"__t": "ndarray", "file": "v1.npy"}}},  # missing file
+        {"values": {"x": {"__t": "evil"}}},
+        {"values": {"x": {"__t": "npscalar", "dtype": "O", "v": "1"}}},
+        {"values": {"x": [1, 2]}},  # untagged list
+        {"values": "nope"},
+        {"missing": 3},
+    ],
+)
+def test_hostile_entries_fail_alone(tmp_path, entry):
+    _write(
+        tmp_path,
+        {
+            "format": 1,
+            "answers": {"99.1": entry, "99.2": {"values": {"y": {"__t": "int", "v": "1"}}}},
+        },
+    )
+    answers = decode_answers(tmp_path)
+    assert isinstance(answers["99.1"], DecodeError)
+    assert isinstance(answers["99.2"], Answer) and answers["99.2"].values == {"y": 1}
+
+
+def test_planted_pickle_is_never_loaded(tmp_path):
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    np.save(tmp_path / "v1.npy", np.array([Payload()], dtype=object), allow_pickle=True)
+    _write(
+        tmp_path,
+        {"format": 1, "answers": {"99.1": {"values": {"x": {"__t": "ndarray", "file": "v1.npy"}}}}},
+    )
+    assert isinstance(decode_answers(tmp_path)["99.1"], DecodeError)
+    assert not marker.exists()
+
+
+def test_symlinked_data_file_is_refused(tmp_path):
+    secret = tmp_path / "secret.npy"
+    np.save(secret, np.arange(3))
+    (tmp_path / "v1.npy").symlink_to(secret)
+    _write(
+        tmp_path,
+        {"format": 1, "answers": {"99.1": {"values": {"x": {"__t": "ndarray", "file": "v1.npy"}}}}},
+    )
+    assert isinstance(decode_answers(tmp_path)["99.1"], DecodeError)

@@ -1,0 +1,70 @@
+"""Restoring protected cells from the release, whatever the learner did to them."""
+
+import nbformat
+import pytest
+
+from mlcourse.grader._batch import release_notebook
+from mlcourse.grader._prepare import Unreadable, prepare, read_submission
+
+
+@pytest.fixture(scope="module")
+def release():
+    return release_notebook("01")
+
+
+def _sources(nb):
+    return [c.source for c in nb.cells]
+
+
+def test_untouched_release_keeps_every_cell_and_adds_the_extraction(release):
+    nb, learner_cells = prepare(release, release, "01", "/out")
+    assert (
+        len(nb.cells)
+        == sum(c.cell_type == "code" and bool(c.source.strip()) for c in release.cells) + 1
+    )
+    assert "__mlcourse_extract('01', globals(), '/out')" in nb.cells[-1].source
+    assert learner_cells > 0
+
+
+def test_edited_deleted_duplicated_checks_are_restored_once(release):
+    learner = nbformat.from_dict(release)
+    checks = [c for c in learner.cells if c.metadata.get("mlcourse", {}).get("role") == "check"]
+    checks[0].source = "print('Correct')"
+    learner.cells.remove(checks[1])
+    learner.cells.append(nbformat.v4.new_code_cell("ex.q3.check()"))
+    nb, _ = prepare(learner, release, "01", "/out")
+    sources = _sources(nb)
+    assert "print('Correct')" not in sources
+    assert sources.count("ex.q1.check()") == 1 and sources.count("ex.q3.check()") == 1
+    assert "ex.q2.check()" not in sources
+
+
+def test_missing_setup_is_put_back_first(release):
+    learner = nbformat.v4.new_notebook()
+    learner.cells = [nbformat.v4.new_code_cell("header = 1")]
+    nb, learner_cells = prepare(learner, release, "01", "/out")
+    assert "setup_notebook" in nb.cells[0].source and nb.cells[1].source == "header = 1"
+    assert learner_cells == 1
+
+
+def test_markdown_and_outputs_are_dropped(release):
+    learner = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.outputs = [nbformat.v4.new_output("stream", text="✅ Correct")]
+    learner.cells = [nbformat.v4.new_markdown_cell("# hi"), cell]
+    nb, _ = prepare(learner, release, "01", "/out")
+    assert all(c.cell_type == "code" and not c.outputs for c in nb.cells)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"\xff\xfe", "UTF-8"),
+        (b"[1, 2]", "not a notebook"),
+        (b'{"cells": [', "not valid JSON"),
+    ],
+)
+def test_unreadable_submissions(data, reason):
+    with pytest.raises(Unreadable, match=reason):
+        read_submission(data)

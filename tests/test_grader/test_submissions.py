@@ -1,0 +1,76 @@
+"""Finding submissions: files, folders per learner, LMS zips (with hostile paths)."""
+
+import zipfile
+
+import pytest
+
+from mlcourse.grader import discover, learner_from_name
+
+
+@pytest.mark.parametrize(
+    ("stem", "learner"),
+    [
+        ("ada_01_python_essentials", "ada"),
+        ("bob", "bob"),
+        ("Cy Young 01_python_essentials", "Cy-Young"),
+        ("renamed file (final v2)", "renamed-file-final-v2"),
+        ("../../etc", "etc"),
+    ],
+)
+def test_learner_from_name(stem, learner):
+    assert learner_from_name(stem) == learner
+
+
+def test_files_and_folders(tmp_path):
+    (tmp_path / "ada_01_python_essentials.ipynb").write_text("{}")
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "01_python_essentials.ipynb").write_text("{}")
+    (tmp_path / "bob" / "scratch.ipynb").write_text("{}")
+    (tmp_path / "cy").mkdir()
+    (tmp_path / "cy" / "anything.ipynb").write_text("{}")
+    (tmp_path / "dee").mkdir()
+    found = {s.learner: s for s in discover([tmp_path], "01")}
+    assert sorted(found) == ["ada", "bob", "cy", "dee"]
+    assert found["bob"].name == "01_python_essentials.ipynb" and found["bob"].data == b"{}"
+    assert found["cy"].data == b"{}"
+    assert found["dee"].data is None and "no .ipynb" in found["dee"].problem
+
+
+def test_ambiguous_folder_is_reported_not_guessed(tmp_path):
+    (tmp_path / "eve").mkdir()
+    (tmp_path / "eve" / "a.ipynb").write_text("{}")
+    (tmp_path / "eve" / "b.ipynb").write_text("{}")
+    (submission,) = discover([tmp_path], "01")
+    assert submission.data is None and "several notebooks" in submission.problem
+
+
+def test_lms_zip_with_folders_and_hostile_paths(tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("ada/01_python_essentials.ipynb", "{}")
+        z.writestr("bob_01_python_essentials.ipynb", "{}")
+        z.writestr("../escape/01_python_essentials.ipynb", "{}")
+        z.writestr("__MACOSX/ada/._01_python_essentials.ipynb", "junk")
+    found = {s.learner: s for s in discover([archive], "01")}
+    assert sorted(found) == ["ada", "bob"]
+    assert not (tmp_path.parent / "escape").exists()
+
+
+def test_duplicate_learners_are_kept_apart(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "ada.ipynb").write_text("1")
+    (tmp_path / "b" / "ada.ipynb").write_text("2")
+    names = sorted(s.learner for s in discover([tmp_path / "a", tmp_path / "b"], "01"))
+    assert names == ["ada", "ada-2"]
+
+
+def test_missing_path_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        discover([tmp_path / "nope"], "01")
+
+
+def test_bad_zip_is_a_submission_problem(tmp_path):
+    (tmp_path / "broken.zip").write_text("not a zip")
+    (submission,) = discover([tmp_path / "broken.zip"], "01")
+    assert submission.data is None and "zip" in submission.problem
