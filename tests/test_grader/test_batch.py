@@ -84,3 +84,20 @@ def test_no_temporary_files_are_left(tmp_path, fake):
     grade_batch([subs], "01", out, progress=lambda line: None)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert json.loads((out / "results" / "01" / "ada.json").read_text())["points"] == 1.0
+
+
+def test_mlflow_run_per_submission(tmp_path, fake, monkeypatch):
+    import mlflow
+
+    uri = f"sqlite:///{tmp_path}/grades.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    mlflow.set_tracking_uri(uri)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("ada", "bob"):
+        (subs / f"{name}.ipynb").write_text(name * 2)
+    grade_batch([subs], "01", tmp_path / "out", mlflow=True, progress=lambda line: None)
+    runs = mlflow.search_runs(experiment_names=["mlcourse/grades/01_python_essentials"])
+    assert sorted(runs["tags.mlcourse.learner"]) == ["ada", "bob"]
+    assert sorted(runs["metrics.points"]) == [6.0, 6.0]
+    assert set(runs["tags.mlcourse.grade_status"]) == {"ok"}
