@@ -1,6 +1,6 @@
 """Performance figures against the budgets of DESIGN §11, printed side by side.
 
-Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks)
+Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader)
 
 - check() latency beyond the learner's own computation (budget < 200 ms), per problem kind;
 - dataset generators at their default and large sizes;
@@ -125,11 +125,21 @@ def bench_tracking() -> None:
     bench_tracking.bench_run_overhead(_row)
 
 
+def bench_grader() -> None:
+    """The grader against bare nbclient and nbgrader."""
+    sys.path.insert(0, str(ROOT / "ci"))
+    import bench_grader
+
+    print("grader (module 01):")
+    bench_grader.main(_row)
+
+
 SECTIONS = {
     "checks": bench_checks,
     "generators": bench_generators,
     "tracking": bench_tracking,
     "notebooks": bench_notebooks,
+    "grader": bench_grader,
 }
 
 

@@ -19,6 +19,7 @@ COMMANDS = (
     "build",
     "check",
     "data",
+    "grade",
     "whoami",
     "tracking",
     "leaderboard",

@@ -68,3 +68,16 @@ def test_markdown_and_outputs_are_dropped(release):
 def test_unreadable_submissions(data, reason):
     with pytest.raises(Unreadable, match=reason):
         read_submission(data)
+
+
+def test_sandbox_mounts_come_before_binds(tmp_path):
+    """A tmpfs mounted after a bind would hide it (a course checked out under /tmp)."""
+    from mlcourse.grader._sandbox import INSIDE, Limits, _bwrap_command
+
+    command = _bwrap_command("bwrap", tmp_path, Limits(), 61000, ["python"])
+    mounts = [i for i, arg in enumerate(command) if arg == "--tmpfs"]
+    binds = [i for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind")]
+    assert max(mounts) < min(binds)
+    assert command[command.index("--tmpfs", mounts[-1]) + 1] == INSIDE
+    assert "--unshare-net" in command and "--unshare-pid" in command
+    assert command[command.index("setpriv") + 1] == "--reuid=61000"

@@ -94,23 +94,24 @@ def _source_roots() -> list[Path]:
 def _bwrap_command(
     bwrap: str, scratch: Path, limits: Limits, uid: int | None, inner: list[str]
 ) -> list[str]:
+    scratch_bytes = str(limits.scratch_mb * 1024 * 1024)
+    # Mounts first, binds after: a tmpfs mounted later would hide whatever was bound beneath it
+    # (a course checked out under /tmp, for instance).
     command = [
-        bwrap,
-        "--die-with-parent",
-        "--new-session",
-        "--unshare-pid",
-        "--unshare-net",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-        "--tmpfs",
-        "/",
-    ]
+        bwrap, "--die-with-parent", "--new-session",
+        "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        "--tmpfs", "/",
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--perms", "1777", "--size", scratch_bytes, "--tmpfs", "/tmp",
+        "--perms", "0777", "--size", scratch_bytes, "--tmpfs", INSIDE,
+    ]  # fmt: skip
     if os.geteuid() != 0:
         command.append("--unshare-user")
     binds = [Path(f) for f in (*SYSTEM_DIRS, *SYSTEM_FILES) if os.path.exists(f)] + _source_roots()
+    mounted = {Path("/"), Path("/tmp"), Path(INSIDE)}
     parents = sorted(
-        {p for b in binds for p in b.parents if str(p) != "/"}, key=lambda p: len(p.parts)
+        {p for b in binds for p in b.parents if p not in mounted}, key=lambda p: len(p.parts)
     )
     for parent in parents:  # world-traversable, so the unprivileged uid can reach what is bound
         command += ["--perms", "0755", "--dir", str(parent)]
@@ -125,26 +126,10 @@ def _bwrap_command(
     for root in _source_roots():
         command += ["--ro-bind", str(root), str(root)]
     command += [
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--size",
-        str(limits.scratch_mb * 1024 * 1024),
-        "--tmpfs",
-        "/tmp",
-        "--perms",
-        "0777",
-        "--size",
-        str(limits.scratch_mb * 1024 * 1024),
-        "--tmpfs",
-        INSIDE,
-        "--bind",
-        str(scratch / "in"),
-        f"{INSIDE}/in",
-        "--bind",
-        str(scratch / "out"),
-        f"{INSIDE}/out",
+        "--bind", str(scratch / "in"), f"{INSIDE}/in",
+        "--bind", str(scratch / "out"), f"{INSIDE}/out",
+    ]  # fmt: skip
+    command += [
         "--chdir",
         f"{INSIDE}/in",
         "--clearenv",
