@@ -44,6 +44,13 @@ def configure(module: str | None = None, *, learner: str | None = None) -> Track
     -------
     TrackingInfo
     """
+    import logging
+
+    import mlflow  # imported first: importing it resets its logger's level
+
+    # MLflow's INFO notes ("Creating initial MLflow database tables...") carry timestamps;
+    # warnings and errors still show.
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
     message = ""
     uri = ensure_tracking_env()
     if uri.startswith(("http://", "https://")) and not server_is_up(uri):
@@ -60,13 +67,6 @@ def configure(module: str | None = None, *, learner: str | None = None) -> Track
     if name:
         os.environ["MLCOURSE_LEARNER"] = name
     experiment = None
-    import logging
-
-    import mlflow
-
-    # MLflow's INFO notes ("Creating initial MLflow database tables...") carry timestamps;
-    # warnings and errors still show.
-    logging.getLogger("mlflow").setLevel(logging.WARNING)
     mlflow.set_tracking_uri(uri)
     if module is not None:
         os.environ["MLCOURSE_MODULE"] = module
