@@ -250,6 +250,16 @@ def test_placeholders():
 
     assert is_placeholder(Empty)
 
+    import pydantic
+
+    class Blank(pydantic.BaseModel):
+        """A model still to be written."""
+
+    class Written(pydantic.BaseModel):
+        mass: float
+
+    assert is_placeholder(Blank) and not is_placeholder(Written)
+
 
 def test_problem_ids_are_validated():
     with pytest.raises(ValueError):

@@ -72,14 +72,23 @@ def is_stub_function(func: Any) -> bool:
     return ops in ([("RETURN_CONST", None)], [("LOAD_CONST", None), ("RETURN_VALUE", None)])
 
 
+_FRAMEWORK_ATTRIBUTES = {"model_config"}  # added by pydantic to every model class
+
+
 def _is_stub_class(value: Any) -> bool:
-    """True for a class whose body is only ``...``/``pass`` or whose every method is a stub."""
+    """True for a class whose body is only ``...``/``pass`` (and a docstring) or stub methods.
+
+    Fields declared with annotations (dataclasses, pydantic models) count as an attempt;
+    private and framework attributes (pydantic's ``model_config``) do not.
+    """
     if not isinstance(value, type) or value.__module__ == "builtins":
+        return False
+    if vars(value).get("__annotations__"):
         return False
     members = {
         name: member
         for name, member in vars(value).items()
-        if name == "__init__" or not (name.startswith("__") and name.endswith("__"))
+        if name == "__init__" or not (name.startswith("_") or name in _FRAMEWORK_ATTRIBUTES)
     }
     return all(is_stub_function(member) for member in members.values())
 
