@@ -63,6 +63,7 @@ ALL = [f"q{i}" for i in range(1, 11)] + [f"kc{i}" for i in range(1, 8)]
 
 def add(nb, source: str, at: int | None = None) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell(source)
+    cell["id"] = f"corpus-added-{len(nb.cells)}"  # stable, so that rebuilding changes nothing
     if at is None:
         nb.cells.append(cell)
     else:
@@ -207,7 +208,7 @@ def cases() -> dict[str, tuple[object, dict]]:
     )
     c["memory_bomb"] = (
         add(answered("q1"), "hog = []\nwhile True:\n    hog.append(bytearray(256 * 1024 * 1024))"),
-        {"status": ["ok", "crashed"], "max_points": 1},
+        {"status": ["ok", "crashed", "timeout"], "max_points": 1},
     )
     c["output_flood"] = (
         add(answered("q1"), "for i in range(400_000):\n    print('flood ' * 20)"),

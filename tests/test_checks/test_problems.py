@@ -258,7 +258,11 @@ def test_placeholders():
     class Written(pydantic.BaseModel):
         mass: float
 
+    class Configured(Written):
+        model_config = pydantic.ConfigDict(extra="ignore")
+
     assert is_placeholder(Blank) and not is_placeholder(Written)
+    assert not is_placeholder(Configured)
 
 
 def test_problem_ids_are_validated():

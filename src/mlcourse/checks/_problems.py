@@ -73,24 +73,30 @@ def is_stub_function(func: Any) -> bool:
 
 
 _FRAMEWORK_ATTRIBUTES = {"model_config"}  # added by pydantic to every model class
+_LIBRARY_MODULES = ("builtins", "abc", "typing", "enum", "dataclasses", "collections", "pydantic")
 
 
 def _is_stub_class(value: Any) -> bool:
     """True for a class whose body is only ``...``/``pass`` (and a docstring) or stub methods.
 
-    Fields declared with annotations (dataclasses, pydantic models) count as an attempt;
-    private and framework attributes (pydantic's ``model_config``) do not.
+    The learner's own classes in its hierarchy are looked at, so a subclass of a written class
+    is not a stub. Fields declared with annotations (dataclasses, pydantic models) count as an
+    attempt; private and framework attributes (pydantic's ``model_config``) do not.
     """
     if not isinstance(value, type) or value.__module__ == "builtins":
         return False
-    if vars(value).get("__annotations__"):
-        return False
-    members = {
-        name: member
-        for name, member in vars(value).items()
-        if name == "__init__" or not (name.startswith("_") or name in _FRAMEWORK_ATTRIBUTES)
-    }
-    return all(is_stub_function(member) for member in members.values())
+    own = [k for k in value.__mro__ if k.__module__.split(".")[0] not in _LIBRARY_MODULES]
+    for klass in own:
+        if vars(klass).get("__annotations__"):
+            return False
+        members = [
+            member
+            for name, member in vars(klass).items()
+            if name == "__init__" or not (name.startswith("_") or name in _FRAMEWORK_ATTRIBUTES)
+        ]
+        if not all(is_stub_function(member) for member in members):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
