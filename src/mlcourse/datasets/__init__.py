@@ -10,6 +10,7 @@ Every dataset is described in ``datasets/catalog.toml`` and ``datasets/cards/NAM
 
 from ._catalog import CatalogError, Entry, load_catalog
 from ._checksum import content_checksum
+from ._course_text import find_passage, load_course_text, read_course_qa
 from ._credit import make_credit
 from ._drift import make_drift_stream
 from ._fetch import (
@@ -55,10 +56,12 @@ __all__ = [
     "fetch_fashion_mnist",
     "fetch_files",
     "fetch_mnist",
+    "find_passage",
     "load_breast_cancer",
     "load_cars",
     "load_catalog",
     "load_co2",
+    "load_course_text",
     "load_diabetes",
     "load_digits",
     "load_gapminder",
@@ -77,6 +80,7 @@ __all__ = [
     "make_reviews",
     "make_shapes",
     "make_transactions",
+    "read_course_qa",
     "seed_cache",
     "verify_catalog",
 ]

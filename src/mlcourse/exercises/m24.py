@@ -1,0 +1,927 @@
+"""Module 24 — RAG and agents: chunking, retrieval, evaluation, grounded answers, an agent loop.
+
+Every exercise is checked on small, fixed inputs written here (not on the course text, which
+changes whenever a lesson does), against the reference implementations below: visible cases
+name the failing input, hidden cases cover the edges (empty inputs, k beyond the list, ties,
+hostile expressions for the calculator, a planner that never stops for the agent loop).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from typing import Any
+
+import numpy as np
+
+from mlcourse.checks import Case, Choice, Custom, Fail, Function, Mistake, Numeric
+from mlcourse.exercises import Module
+
+_SEED = 24  # seeds the random arrays of the cosine test cases
+
+# --------------------------------------------------------------------------------------
+# Exercise 1: chunking into overlapping word windows.
+# --------------------------------------------------------------------------------------
+
+
+def _chunk_text(text: str, max_words: int, overlap: int) -> list[str]:
+    if max_words < 1:
+        raise ValueError("max_words must be at least 1")
+    if not 0 <= overlap < max_words:
+        raise ValueError("overlap must be at least 0 and smaller than max_words")
+    words = text.split()
+    chunks: list[str] = []
+    start = 0
+    while start < len(words):
+        chunks.append(" ".join(words[start : start + max_words]))
+        if start + max_words >= len(words):
+            break
+        start += max_words - overlap
+    return chunks
+
+
+_FLOATS = (
+    "Floats are stored in binary, so most decimal fractions, such as 0.1, are only "
+    "approximated, and the sum of two approximations need not equal the approximation of the "
+    "sum. Never test floats for exact equality after arithmetic: math.isclose compares within "
+    "a tolerance, and round is for displaying numbers."
+)
+_TEN = "one two three four five six seven eight nine ten"
+
+
+def _chunk_cases() -> list[Case]:
+    return [Case(_TEN, 4, 1), Case(_FLOATS, 12, 4)]
+
+
+def _chunk_hidden() -> list[Case]:
+    return [
+        Case("", 5, 1),  # nothing to chunk
+        Case("   \n ", 3, 0),
+        Case("a b c", 3, 0),  # exactly one window
+        Case("a b c", 10, 2),  # shorter than one window
+        Case("a b c d e f", 4, 2),  # the second window reaches the end: no third one
+        Case("a b c d e f g", 3, 0),  # no overlap, a shorter last window
+        Case("alpha  beta\n\ngamma\tdelta", 2, 1),  # any white space separates words
+        Case(_FLOATS, 1, 0),
+        # Invalid arguments. Only values with which a loop that forgets to check them still
+        # ends: with overlap >= max_words such a loop would never move forward.
+        Case(_TEN, 3, -1, raises=ValueError),
+        Case(_TEN, 0, -1, raises=ValueError),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 2: BM25 scores of a tokenised query against tokenised documents.
+# --------------------------------------------------------------------------------------
+
+
+def _bm25_scores(
+    query: list[str], documents: list[list[str]], k1: float = 1.2, b: float = 0.75
+) -> list[float]:
+    n = len(documents)
+    if n == 0:
+        return []
+    lengths = [len(doc) for doc in documents]
+    average = sum(lengths) / n
+    scores = [0.0] * n
+    for term in dict.fromkeys(query):  # every distinct query term once
+        df = sum(term in doc for doc in documents)
+        if df == 0:
+            continue
+        idf = math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+        for i, doc in enumerate(documents):
+            tf = doc.count(term)
+            if tf:
+                norm = k1 * (1.0 - b + b * lengths[i] / average)
+                scores[i] += idf * tf * (k1 + 1.0) / (tf + norm)
+    return scores
+
+
+_DOCS = [
+    "the loss falls during training and the validation loss flattens".split(),
+    "softmax turns scores into probabilities".split(),
+    "a gradient check compares the analytic gradient with a numerical gradient".split(),
+    "training loss and validation loss together show overfitting when the gap grows".split(),
+    "floats are approximations compare them with a tolerance".split(),
+]
+
+
+def _bm25_cases() -> list[Case]:
+    return [
+        Case(["validation", "loss"], _DOCS),
+        Case(["gradient", "check"], _DOCS, k1=1.5, b=0.5),
+    ]
+
+
+def _bm25_hidden() -> list[Case]:
+    long_doc = "loss " + "word " * 60
+    return [
+        Case(["loss"], []),  # no documents
+        Case([], _DOCS),  # no query terms: every score is 0
+        Case(["transformer"], _DOCS),  # a term in no document
+        Case(["loss", "loss", "softmax"], _DOCS),  # a repeated query term counts once
+        Case(["the", "loss"], _DOCS),  # "the": in few documents here, so still weighted
+        Case(["loss"], _DOCS, b=0.0),  # no length normalisation
+        Case(["loss"], _DOCS, b=1.0),
+        Case(["loss"], _DOCS, k1=0.0),  # k1 = 0: only presence counts
+        Case(["loss"], [["loss"], [], long_doc.split()]),  # an empty document
+        Case(["a"], [["a"], ["a", "b"], ["a", "a", "a"]]),  # a term in every document
+        Case(["gradient"], [["gradient"] * k + ["x"] * (10 - k) for k in range(1, 6)]),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 3: cosine top-k over the rows of a matrix.
+# --------------------------------------------------------------------------------------
+
+
+def _cosine_top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> list[int]:
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    q = np.asarray(query, dtype=float)
+    m = np.asarray(matrix, dtype=float)
+    q_norm = np.linalg.norm(q)
+    row_norms = np.linalg.norm(m, axis=1)
+    similarity = np.zeros(len(m))
+    usable = row_norms > 0
+    if q_norm > 0:
+        similarity[usable] = (m[usable] @ q) / (row_norms[usable] * q_norm)
+    order = np.argsort(-similarity, kind="stable")
+    return [int(i) for i in order[:k]]
+
+
+def _cosine_cases() -> list[Case]:
+    matrix = np.array([[10.0, 0.0], [1.0, 1.0], [0.0, 3.0], [-2.0, 0.5]])
+    return [
+        Case(np.array([1.0, 0.9]), matrix, 2),  # row 0 has the largest dot product, not cosine
+        Case(np.array([0.2, 1.0]), matrix, 3),
+    ]
+
+
+def _cosine_hidden() -> list[Case]:
+    rng = np.random.default_rng(_SEED)
+    big = rng.normal(size=(30, 8)) * rng.uniform(0.1, 20.0, size=(30, 1))  # lengths vary a lot
+    ties = np.array([[1.0, 2.0], [0.0, 1.0], [1.0, 2.0], [1.0, 2.0], [3.0, -1.0]])
+    return [
+        Case(rng.normal(size=8), big, 5),
+        Case(rng.normal(size=8), big, 1),
+        Case(np.array([1.0, 2.0]), ties, 3),  # three identical rows: lower index first
+        Case(np.array([1.0, 2.0]), ties, 10),  # k larger than the number of rows
+        Case(
+            np.array([1.0, 1.0]), np.array([[0.0, 0.0], [1.0, -1.0], [2.0, 1.0]]), 3
+        ),  # a zero row
+        Case(np.array([0.0, 0.0]), ties, 2),  # a zero query: every similarity is 0
+        Case(np.array([1.0, 0.0]), np.array([[-1.0, 0.0], [-5.0, 0.1]]), 2),  # all negative
+        Case(np.array([1.0, 0.0]), ties, 0, raises=ValueError),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercises 4 and 5: recall@k and mean reciprocal rank.
+# --------------------------------------------------------------------------------------
+
+
+def _recall_at_k(ranked_ids: list, relevant_ids, k: int) -> float:
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    relevant = set(relevant_ids)
+    if not relevant:
+        raise ValueError("recall is undefined without relevant items")
+    return len(relevant & set(ranked_ids[:k])) / len(relevant)
+
+
+def _recall_cases() -> list[Case]:
+    return [
+        Case(["c3", "c7", "c1", "c9"], {"c1", "c2"}, 3),
+        Case(["c3", "c7", "c1", "c9"], {"c1", "c2"}, 2),
+    ]
+
+
+def _recall_hidden() -> list[Case]:
+    return [
+        Case(["a", "b"], {"b"}, 10),  # k beyond the list
+        Case([], {"a"}, 3),  # nothing retrieved
+        Case(["a", "a", "b"], {"a", "b"}, 2),  # a duplicate in the ranking counts once
+        Case(["x", "y", "z"], ["y", "y", "z"], 3),  # relevant given as a list with repeats
+        Case(["a", "b", "c"], {"a", "b", "c", "d"}, 3),
+        Case(["a"], set(), 1, raises=ValueError),  # no relevant items: undefined
+        Case(["a"], {"a"}, 0, raises=ValueError),
+    ]
+
+
+def _mrr(rankings: list[list], relevant: list) -> float:
+    if len(rankings) != len(relevant):
+        raise ValueError("one set of relevant ids per ranking")
+    if not rankings:
+        raise ValueError("the mean reciprocal rank of no queries is undefined")
+    total = 0.0
+    for ranked, wanted in zip(rankings, relevant, strict=True):
+        wanted = set(wanted)
+        for position, item in enumerate(ranked, start=1):
+            if item in wanted:
+                total += 1.0 / position
+                break
+    return total / len(rankings)
+
+
+def _mrr_cases() -> list[Case]:
+    return [
+        Case([["a", "b", "c"], ["d", "e", "f"]], [{"b"}, {"d"}]),
+        Case([["a", "b", "c"], ["d", "e", "f"], ["g", "h"]], [{"c", "a"}, {"f"}, {"x"}]),
+    ]
+
+
+def _mrr_hidden() -> list[Case]:
+    return [
+        Case([["a"]], [{"a"}]),
+        Case([["a", "b"]], [{"z"}]),  # no hit: reciprocal rank 0
+        Case([[], ["a"]], [{"a"}, {"a"}]),  # an empty ranking
+        Case([["b", "a", "c"]], [{"c", "a"}]),  # only the first relevant item counts
+        Case([["x", "y", "z", "w"]] * 3, [{"w"}, {"z"}, {"x"}]),
+        Case([], [], raises=ValueError),
+        Case([["a"], ["b"]], [{"a"}], raises=ValueError),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 6: reciprocal rank fusion.
+# --------------------------------------------------------------------------------------
+
+
+def _reciprocal_rank_fusion(rankings: list[list[str]], k: float = 60) -> list[str]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores, key=lambda item: (-scores[item], item))
+
+
+def _rrf_cases() -> list[Case]:
+    return [
+        Case([["d1", "d2", "d3"], ["d3", "d1", "d4"]]),
+        Case([["d1", "d2", "d3"], ["d3", "d1", "d4"]], k=1),
+    ]
+
+
+def _rrf_hidden() -> list[Case]:
+    return [
+        Case([]),  # nothing to fuse
+        Case([["a", "b"], []]),  # one retriever found nothing
+        Case([["a", "b", "c"]]),  # one ranking: unchanged
+        Case([["b", "a"], ["a", "b"]]),  # a tie: smaller id first
+        Case([["z", "y"], ["y", "z"], ["x"]], k=0),  # k = 0: ranks must start at 1
+        Case([["a", "b", "c", "d"], ["e", "d"]], k=2),  # found by one retriever, or both
+        Case([["p", "q", "r", "s", "t"], ["t", "s", "r", "q", "p"], ["r"]], k=60),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 7: a grounded, extractive answer with citations (judged on its properties).
+# --------------------------------------------------------------------------------------
+
+NO_ANSWER = "No answer found in the retrieved chunks."
+LABEL = "(extractive answer: no language model was used)"
+STOPWORDS = frozenset(
+    "a an and are as at be by can do does for from how i in is it me my of on or should so "
+    "that the their then there these this to was what when which why with you your".split()
+)
+
+
+def _split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower())) - STOPWORDS
+
+
+def _grounded_answer(question: str, chunks: list[dict], max_sentences: int = 2) -> dict:
+    wanted = _words(question)
+    candidates = []
+    for chunk in chunks:
+        for sentence in _split_sentences(chunk["text"]):
+            score = len(wanted & _words(sentence))
+            if score > 0:
+                candidates.append((score, sentence, chunk["id"]))
+    best = sorted(candidates, key=lambda c: -c[0])[:max_sentences]  # stable: reading order
+    if not best:
+        return {"answer": NO_ANSWER, "citations": []}
+    answer = " ".join(f"{sentence} [{cid}]" for _, sentence, cid in best) + " " + LABEL
+    return {"answer": answer, "citations": list(dict.fromkeys(cid for _, _, cid in best))}
+
+
+_CHUNKS = [
+    {
+        "id": "01_python_essentials:3:0",
+        "text": "Every value in Python has a type. Division with / always gives a float. "
+        "Floor division // rounds down.",
+    },
+    {
+        "id": "01_python_essentials:5:0",
+        "text": "Floats are stored in binary, so 0.1 is only approximated. Never test floats "
+        "for exact equality after arithmetic. Use math.isclose to compare floats within a "
+        "tolerance.",
+    },
+    {
+        "id": "15_neural_networks:12:0",
+        "text": "Softmax turns scores into probabilities. Subtracting the row maximum keeps "
+        "large scores from overflowing.",
+    },
+]
+_SAME_CHUNK = [
+    {
+        "id": "00_start_here:17:0",
+        "text": "Hints come in tiers. Ask for hint two or three when stuck.",
+    },
+    {
+        "id": "00_start_here:21:0",
+        "text": "The solution shows the answer cell. Hints are gentle first, then more specific.",
+    },
+]
+
+_SCENARIOS: list[dict[str, Any]] = [
+    {"question": "How should I compare two floats?", "chunks": _CHUNKS, "max_sentences": 2},
+    {"question": "How should I compare two floats?", "chunks": _CHUNKS, "max_sentences": 1},
+    {
+        "question": "Why does softmax overflow on large scores?",
+        "chunks": _CHUNKS,
+        "max_sentences": 3,
+    },
+    {
+        "question": "How do hints work, and what if I am stuck?",
+        "chunks": _SAME_CHUNK,
+        "max_sentences": 2,
+    },
+    {"question": "Who painted the Mona Lisa?", "chunks": _CHUNKS, "max_sentences": 2},
+    {"question": "How should I compare two floats?", "chunks": [], "max_sentences": 2},
+]
+
+
+def _extract_grounded(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Call the learner's grounded_answer on the fixed scenarios (learner's process)."""
+    func = values["grounded_answer"]
+    results = []
+    for scenario in _SCENARIOS:
+        chunks = [dict(chunk) for chunk in scenario["chunks"]]
+        try:
+            got = func(scenario["question"], chunks, max_sentences=scenario["max_sentences"])
+        except Exception as error:
+            results.append({"error": f"{type(error).__name__}: {str(error)[:80]}"})
+            continue
+        if type(got) is not dict or set(got) != {"answer", "citations"}:
+            results.append({"shape": type(got).__name__})
+            continue
+        answer, citations = got["answer"], got["citations"]
+        ok_citations = type(citations) is list and all(type(c) is str for c in citations)
+        results.append(
+            {
+                "answer": answer if type(answer) is str else None,
+                "answer_type": type(answer).__name__,
+                "citations": list(citations) if ok_citations else None,
+            }
+        )
+    return results
+
+
+def _call_text(scenario: dict[str, Any]) -> str:
+    n = len(scenario["chunks"])
+    return (
+        f"grounded_answer({scenario['question']!r}, <{n} chunk{'s' * (n != 1)}>, "
+        f"max_sentences={scenario['max_sentences']})"
+    )
+
+
+def _judge_grounded(results: list[dict[str, Any]]) -> None:
+    if len(results) != len(_SCENARIOS):
+        raise ValueError("one result per scenario expected")
+    for scenario, got in zip(_SCENARIOS, results, strict=True):
+        call = _call_text(scenario)
+        if "error" in got:
+            raise Fail(f"`{call}` raised {got['error']}.")
+        if "shape" in got:
+            raise Fail(
+                f"`{call}` should return a dict with exactly the keys 'answer' and 'citations', "
+                f"but it returned a {got['shape']} (or a dict with other keys)."
+            )
+        if got["answer"] is None:
+            raise Fail(f"In `{call}`, 'answer' should be a str, not a {got['answer_type']}.")
+        if got["citations"] is None:
+            raise Fail(f"In `{call}`, 'citations' should be a list of chunk ids (str).")
+        _judge_one(scenario, got["answer"], got["citations"], call)
+
+
+def _judge_one(scenario: dict[str, Any], answer: str, citations: list[str], call: str) -> None:
+    expected = _grounded_answer(
+        scenario["question"], scenario["chunks"], max_sentences=scenario["max_sentences"]
+    )
+    texts = {chunk["id"]: chunk["text"] for chunk in scenario["chunks"]}
+    if expected["answer"] == NO_ANSWER:
+        if citations or answer != NO_ANSWER:
+            raise Fail(
+                f"`{call}`: no sentence of the chunks shares a word with the question (or there "
+                "are no chunks), so the answer should be exactly NO_ANSWER with no citations. "
+                "An answer that is not supported by the retrieved text is not grounded."
+            )
+        return
+    if answer == NO_ANSWER:
+        raise Fail(
+            f"`{call}` returned NO_ANSWER, but some sentences do share words with the question."
+        )
+    invented = [c for c in citations if c not in texts]
+    if invented:
+        raise Fail(
+            f"`{call}` cites {invented[0]!r}, which is not the id of any chunk it was given."
+        )
+    if not answer.endswith(" " + LABEL):
+        raise Fail(
+            f"The answer of `{call}` should end with a space and LABEL, so that readers know "
+            "no language model wrote it."
+        )
+    body = answer[: -len(LABEL) - 1]
+    pieces = re.split(r"(?<=\])\s+", body.strip())
+    used = []
+    for piece in pieces:
+        match = re.fullmatch(r"(.+?) \[([^\[\]]+)\]", piece, flags=re.S)
+        if match is None:
+            raise Fail(
+                f"In the answer of `{call}`, {piece[:60]!r} is not a sentence followed by a "
+                "space and its citation in brackets, such as 'Some sentence. [chunk-id]'."
+            )
+        sentence, cid = match.groups()
+        if cid not in texts:
+            raise Fail(f"The answer of `{call}` cites [{cid}], which is not one of its chunks.")
+        if sentence not in _split_sentences(texts[cid]):
+            raise Fail(
+                f"In the answer of `{call}`, the sentence {sentence[:50]!r}... is not a sentence "
+                f"of the chunk it cites, [{cid}]. Each sentence must be copied from the chunk "
+                "whose id follows it."
+            )
+        used.append(cid)
+    unused = [c for c in citations if c not in used]
+    if unused:
+        raise Fail(
+            f"`{call}` lists {unused[0]!r} in 'citations', but the answer uses no sentence of "
+            "it: cite only the chunks the answer quotes."
+        )
+    if citations != list(dict.fromkeys(used)):
+        raise Fail(
+            f"In `{call}`, 'citations' should list each chunk the answer quotes once, in the "
+            "order of first use."
+        )
+    if answer != expected["answer"]:
+        raise Fail(
+            f"The answer of `{call}` is grounded, but it does not quote the right sentences: "
+            "take the max_sentences sentences that share the most question words (at least "
+            "one), best first, ties in reading order."
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 8: a safe calculator for an agent's tool.
+# --------------------------------------------------------------------------------------
+
+MAX_EXPONENT = 100
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+
+
+def _evaluate_node(node: ast.AST) -> int | float:
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_evaluate_node(node.operand))
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _evaluate_node(node.left), _evaluate_node(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
+            raise ValueError(f"exponent {right} is too large")
+        return _BINARY[type(node.op)](left, right)
+    raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
+
+
+def _calculate(expression: str) -> int | float:
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ValueError(f"not an arithmetic expression: {error.msg}") from None
+    return _evaluate_node(tree.body)
+
+
+def _calculate_cases() -> list[Case]:
+    return [
+        Case("2 + 3 * 4"),
+        Case("(1 + 2) ** 2 / 4"),
+        Case("-7 // 2"),
+        Case("__import__('os').name", raises=ValueError),
+    ]
+
+
+def _calculate_hidden() -> list[Case]:
+    hostile = [
+        "().__class__",
+        "abs(-3)",
+        "x * 2",
+        "'ab' * 2",
+        "True + 1",
+        "[1, 2]",
+        "1 if 1 else 2",
+        "(lambda: 1)()",
+        "3 < 4",
+        "1 << 3",
+        "~5",
+        "1j * 2",
+        "2 ** 1000",  # far too large an exponent
+        "10 ** -101",
+        "1 +",
+        "",
+        "import os",
+    ]
+    return [
+        Case("0.1 + 0.2"),
+        Case("7 % 3"),
+        Case("2 ** -2"),
+        Case("1_000 * 3"),
+        Case("+5 - -2"),
+        Case("1e3 / 8"),
+        Case("  2 * 3  "),
+        Case("2 ** 100"),
+        Case("((4))"),
+        *(Case(text, raises=ValueError) for text in hostile),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 9: the agent loop, with fake planners and tools.
+# --------------------------------------------------------------------------------------
+
+
+def _run_agent(task: str, planner, tools: dict, max_steps: int = 5) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = []
+    for _ in range(max_steps):
+        name, argument = planner(task, steps)
+        if name == "finish":
+            return {"answer": argument, "steps": steps}
+        if name not in tools:
+            observation = f"error: unknown tool {name!r}"
+        else:
+            try:
+                observation = str(tools[name](argument))
+            except Exception as error:
+                observation = f"error: {type(error).__name__}: {error}"
+        steps.append({"tool": name, "input": argument, "observation": observation})
+    return {"answer": None, "steps": steps}
+
+
+def _search(query: str) -> str:
+    return f"3 chunks about {query}"
+
+
+class _Tools(dict):
+    """The tools of the agent cases (a dict that prints without memory addresses)."""
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(f"{name!r}: {name}" for name in self) + "}"
+
+
+_TOOLS = _Tools(calculator=_calculate, search=_search)
+
+
+class _Planner:
+    """A scripted planner: the actions to take, then finish with the last observation."""
+
+    def __init__(self, name: str, actions: list[tuple[str, str]]):
+        self.name = name
+        self.actions = actions
+
+    def __call__(self, task: str, steps: list) -> tuple[str, str]:
+        if len(steps) < len(self.actions):
+            return self.actions[len(steps)]
+        last = steps[-1]["observation"] if steps else "nothing"
+        return ("finish", f"{task}: {last}")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class _Looping:
+    """A planner that never finishes; it gives up loudly if the loop has no step limit."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, task: str, steps: list) -> tuple[str, str]:
+        self.calls += 1
+        if self.calls > 50:
+            raise RuntimeError("the planner was asked 51 times: the loop ignores max_steps")
+        return ("search", f"attempt {self.calls}")
+
+    def __repr__(self) -> str:
+        return "never_finishes"
+
+
+def _agent_cases() -> list[Case]:
+    return [
+        Case("6 times 7", _Planner("calculate_then_finish", [("calculator", "6 * 7")]), _TOOLS),
+        Case("anything", _Looping(), _TOOLS, max_steps=3),
+    ]
+
+
+def _agent_hidden() -> list[Case]:
+    two = _Planner("search_twice", [("search", "floats"), ("search", "isclose")])
+    return [
+        Case("nothing to do", _Planner("finish_at_once", []), _TOOLS),
+        Case("two searches", two, _TOOLS),
+        Case("two searches", two, _TOOLS, max_steps=2),  # the finish would be the third ask
+        Case("browse", _Planner("unknown_tool", [("browse", "the web")]), _TOOLS),
+        Case("divide", _Planner("failing_tool", [("calculator", "1 / 0")]), _TOOLS),
+        Case("hostile", _Planner("hostile", [("calculator", "__import__('os')")]), _TOOLS),
+        Case(
+            "once",
+            _Planner("calculate_then_finish", [("calculator", "2 ** 10")]),
+            _TOOLS,
+            max_steps=1,
+        ),
+        Case("loop", _Looping(), _TOOLS, max_steps=1),
+        Case("loop", _Looping(), _TOOLS),  # the default limit of 5
+        Case("none", _Planner("finish_at_once", []), _TOOLS, max_steps=0),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Knowledge check: numeric answers computed from the questions' own numbers.
+# --------------------------------------------------------------------------------------
+
+
+def _kc_mrr() -> float:
+    # Relevant documents first appear at rank 2, rank 1, and not at all.
+    return _mrr([["x", "r"], ["r", "x"], ["x", "y"]], [{"r"}, {"r"}, {"r"}])
+
+
+def _kc_rrf() -> float:
+    # Ranked 1st by BM25 and 4th by the dense retriever, k = 60.
+    return 1.0 / (60 + 1) + 1.0 / (60 + 4)
+
+
+MODULE = Module(
+    "24",
+    "rag_agents",
+    "RAG and agents",
+    problems=(
+        Function(
+            "24.1",
+            name="chunk_text",
+            reference=_chunk_text,
+            cases=_chunk_cases,
+            hidden=_chunk_hidden,
+            title="Chunk a text into overlapping word windows",
+            points=2,
+            hints=[
+                "Split the text into words with `text.split()`. Consecutive windows start "
+                "`max_words - overlap` words apart.",
+                "Stop as soon as a window reaches the last word: a further window would lie "
+                "entirely inside the previous one. `range(0, len(words), step)` can produce "
+                "such a superfluous last window.",
+                "Check the arguments first: `max_words < 1`, `overlap < 0` or "
+                "`overlap >= max_words` raise ValueError. Then loop with `start = 0`, append "
+                "`' '.join(words[start:start + max_words])`, `break` if "
+                "`start + max_words >= len(words)`, else `start += max_words - overlap`.",
+            ],
+        ),
+        Function(
+            "24.2",
+            name="bm25_scores",
+            reference=_bm25_scores,
+            cases=_bm25_cases,
+            hidden=_bm25_hidden,
+            title="BM25 scores",
+            points=3,
+            hints=[
+                "Loop over the distinct query terms (`dict.fromkeys(query)` keeps their order). "
+                "For each term, count the documents that contain it (df), then add its "
+                "contribution to every document that contains it.",
+                "idf = log((N - df + 0.5) / (df + 0.5) + 1), with N the number of documents; "
+                "without the + 1 the idf of a common term turns negative.",
+                "Contribution: idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(doc) / avgdl)), "
+                "where tf = doc.count(term) and avgdl is the mean document length. An empty "
+                "corpus gives [].",
+            ],
+        ),
+        Function(
+            "24.3",
+            name="cosine_top_k",
+            reference=_cosine_top_k,
+            cases=_cosine_cases,
+            hidden=_cosine_hidden,
+            title="Top k rows by cosine similarity",
+            points=2,
+            hints=[
+                "Cosine similarity is the dot product divided by both lengths: "
+                "`matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query))`. "
+                "Without the division, long rows win.",
+                "Rows (or a query) of zeros have similarity 0: compute the division only where "
+                "both norms are positive, e.g. with `np.zeros(len(matrix))` and a mask.",
+                "`np.argsort(-similarity, kind='stable')` sorts from most to least similar and "
+                "keeps equal similarities in index order; take the first k and convert each "
+                "index with `int(...)`. Raise ValueError for k < 1.",
+            ],
+        ),
+        Function(
+            "24.4",
+            name="recall_at_k",
+            reference=_recall_at_k,
+            cases=_recall_cases,
+            hidden=_recall_hidden,
+            title="Recall at k",
+            points=1,
+            hints=[
+                "Recall@k is the share of the relevant ids found among the first k results.",
+                "Use sets: `set(ranked_ids[:k]) & set(relevant_ids)`, so that an id repeated in "
+                "the ranking is not counted twice.",
+                "Divide by `len(set(relevant_ids))`; raise ValueError when that is 0 or when "
+                "k < 1.",
+            ],
+        ),
+        Function(
+            "24.5",
+            name="mrr",
+            reference=_mrr,
+            cases=_mrr_cases,
+            hidden=_mrr_hidden,
+            title="Mean reciprocal rank",
+            points=2,
+            hints=[
+                "For each query, find the position (counting from 1) of the first result that "
+                "is relevant; its reciprocal rank is 1 / position, or 0 if there is none.",
+                "`for position, item in enumerate(ranked, start=1):` and `break` at the first "
+                "relevant item.",
+                "Average over **all** queries, including those without a hit. Raise ValueError "
+                "for no queries, or when the two lists differ in length.",
+            ],
+        ),
+        Function(
+            "24.6",
+            name="reciprocal_rank_fusion",
+            reference=_reciprocal_rank_fusion,
+            cases=_rrf_cases,
+            hidden=_rrf_hidden,
+            title="Reciprocal rank fusion",
+            points=2,
+            hints=[
+                "Every ranking adds 1 / (k + rank) to the score of each id in it, with ranks "
+                "counted from 1.",
+                "Accumulate the scores in a dict: `scores[item] = scores.get(item, 0.0) + ...`.",
+                "Return the ids sorted by score, highest first, ties by id: "
+                "`sorted(scores, key=lambda item: (-scores[item], item))`.",
+            ],
+        ),
+        Custom(
+            "24.7",
+            reads=("grounded_answer",),
+            extract=_extract_grounded,
+            judge=_judge_grounded,
+            title="A grounded answer with citations",
+            points=3,
+            hints=[
+                "Score every sentence of every chunk with "
+                "`len(words(question) & words(sentence))` and keep those that score at least 1, "
+                "together with their chunk's id.",
+                "`sorted(candidates, key=lambda c: -c[0])` is stable, so equal scores stay in "
+                "reading order; keep the first `max_sentences`. With none left, return "
+                "`{'answer': NO_ANSWER, 'citations': []}`.",
+                "Build `' '.join(f'{sentence} [{cid}]' ...) + ' ' + LABEL`, and the citations "
+                "with `list(dict.fromkeys(ids in order of use))`.",
+            ],
+        ),
+        Function(
+            "24.8",
+            name="calculate",
+            reference=_calculate,
+            cases=_calculate_cases,
+            hidden=_calculate_hidden,
+            title="A safe calculator",
+            points=3,
+            hints=[
+                "Never `eval` the text: parse it with `ast.parse(expression.strip(), "
+                "mode='eval')` (turning SyntaxError into ValueError) and evaluate the tree "
+                "yourself, node by node.",
+                "Allow only three kinds of node: `ast.Constant` whose value's type is exactly "
+                "int or float (`isinstance` would let `True` through), `ast.UnaryOp` with "
+                "UAdd/USub, and `ast.BinOp` with the seven operators listed. Anything else "
+                "raises ValueError.",
+                "Map operator classes to functions with the `operator` module, e.g. "
+                "`{ast.Add: operator.add, ...}`, evaluate both sides recursively, and check "
+                "`abs(exponent) > MAX_EXPONENT` before computing a power.",
+            ],
+        ),
+        Function(
+            "24.9",
+            name="run_agent",
+            reference=_run_agent,
+            cases=_agent_cases,
+            hidden=_agent_hidden,
+            title="The agent loop",
+            points=3,
+            hints=[
+                "`for _ in range(max_steps):` asks the planner at most max_steps times; after "
+                "the loop, return `{'answer': None, 'steps': steps}`.",
+                "Each turn: `name, argument = planner(task, steps)`; return at once on "
+                "'finish'. Otherwise call the tool and append a dict with 'tool', 'input' and "
+                "'observation'.",
+                "An unknown tool and a tool that raises are observations, not crashes: "
+                '`f"error: unknown tool {name!r}"` and, in `except Exception as error:`, '
+                '`f"error: {type(error).__name__}: {error}"`. Convert results with `str(...)`.',
+            ],
+        ),
+        Choice(
+            "24.kc1",
+            var="kc1",
+            choices="abcd",
+            answer="b",
+            title="BM25's b",
+            hints=["b scales the term-frequency saturation by len(doc) / avgdl. What if it is 0?"],
+            explanation="With b = 0 the factor (1 - b + b * len/avgdl) is 1 for every document: "
+            "a long document is no longer penalised for containing more words.",
+        ),
+        Numeric(
+            "24.kc2",
+            var="kc2",
+            expected=_kc_mrr,
+            atol=1e-3,
+            title="Mean reciprocal rank",
+            hints=["Reciprocal ranks 1/2, 1/1 and 0; average over all three queries."],
+            mistakes=[
+                Mistake(
+                    lambda: (1 / 2 + 1) / 2,
+                    "That averages only over the queries with a hit; a query without one "
+                    "counts as 0.",
+                ),
+            ],
+        ),
+        Choice(
+            "24.kc3",
+            var="kc3",
+            choices="abcd",
+            answer="ab",
+            title="A flat inner-product index",
+            hints=["Two are right. What is the inner product of two unit vectors?"],
+            explanation="For unit vectors the inner product is the cosine, and a flat index "
+            "compares the query with every vector: exact, no training. IVF and HNSW indexes are "
+            "the approximate ones.",
+        ),
+        Choice(
+            "24.kc4",
+            var="kc4",
+            choices="abcd",
+            answer="c",
+            title="Why chunks overlap",
+            hints=["What happens to a sentence that straddles the boundary between two chunks?"],
+            explanation="With an overlap, a passage cut by one boundary appears whole in the "
+            "neighbouring chunk, at the price of more chunks and some repeated text.",
+        ),
+        Choice(
+            "24.kc5",
+            var="kc5",
+            choices="abcd",
+            answer="ac",
+            title="What an extractive answer can do",
+            hints=["Two are right. The provider copies sentences; it does not write any."],
+            explanation="An extractive answer is copied word for word from the retrieved chunks, "
+            "so it is grounded, but it picks sentences by shared words: it can quote a sentence "
+            "that does not answer the question, and it cannot combine, reword or compute.",
+        ),
+        Numeric(
+            "24.kc6",
+            var="kc6",
+            expected=_kc_rrf,
+            atol=1e-4,
+            title="A fused score",
+            hints=["Ranks count from 1: add 1 / (60 + rank) for each retriever."],
+            mistakes=[
+                Mistake(
+                    lambda: 1.0 / 60 + 1.0 / 63,
+                    "Ranks start at 1, not 0: the top result adds 1 / (60 + 1).",
+                ),
+            ],
+        ),
+        Choice(
+            "24.kc7",
+            var="kc7",
+            choices="abcd",
+            answer="b",
+            title="A hostile chunk",
+            hints=["Which part of the agent decides what the calculator is able to run?"],
+            explanation="Retrieved text is untrusted input. The calculator parses the expression "
+            "and evaluates only numbers and arithmetic operators, so a function call is "
+            "rejected with ValueError whatever the planner was told to do.",
+        ),
+    ),
+)
