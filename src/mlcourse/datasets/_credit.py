@@ -8,6 +8,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ._validate import check_int
+
 NAME = "credit"
 
 GROUPS = ("A", "B")
@@ -215,14 +217,7 @@ def _sigmoid(x):
 
 
 def _check_int(name, value, *, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer, got {value!r} ({type(value).__name__}); "
-            f"pass a whole number such as 5000."
-        )
-    if value < low:
-        raise ValueError(f"{name} must be at least {low}, got {value}; pass a larger value.")
-    return int(value)
+    return check_int(name, value, low=low, example=5000)
 
 
 def _check_bias(bias):

@@ -7,6 +7,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ._validate import check_int, check_start
+
 NAME = "drift_stream"
 
 MEAN_SHIFT = 0.8  # added to the mean of each drifted feature at every feature-drift point
@@ -216,34 +218,11 @@ def _drift_rows(name, value, n_rows):
 
 
 def _check_int(name, value, *, low, high):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer, got {value!r} ({type(value).__name__}); "
-            f"pass a whole number between {low} and {high}."
-        )
-    if not low <= value <= high:
-        raise ValueError(
-            f"{name} must be between {low} and {high}, got {value}; pass a value in that range."
-        )
-    return int(value)
+    return check_int(name, value, low=low, high=high)
 
 
 def _check_start(start):
-    try:
-        ts = pd.Timestamp(start)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"start must be a date or timestamp, got {start!r} ({exc}); "
-            'pass something like "2025-01-01".'
-        ) from None
-    if ts is pd.NaT:
-        raise ValueError(f'start must be a date, got {start!r}; pass something like "2025-01-01".')
-    if ts.tz is not None:
-        raise ValueError(
-            f"start must be timezone-naive, got {ts} ({ts.tz}); drop the timezone, "
-            "e.g. pd.Timestamp(start).tz_localize(None)."
-        )
-    return ts
+    return check_start(start)
 
 
 def _check_freq(freq):

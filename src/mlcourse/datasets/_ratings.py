@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._validate import check_int
+
 __all__ = ["make_ratings"]
 
 _GENRES = (
@@ -49,15 +51,7 @@ _SECONDS_PER_DAY = 86_400
 
 
 def _check_int(name: str, value, low: int, high: int | None, example: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer, got {type(value).__name__} {value!r}; "
-            f"pass a whole number such as {name}={example}."
-        )
-    if value < low or (high is not None and value > high):
-        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-        raise ValueError(f"{name} must be {bounds}, got {value}; pass e.g. {name}={example}.")
-    return int(value)
+    return check_int(name, value, low=low, high=high, example=example)
 
 
 def _check_start(start) -> pd.Timestamp:

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._validate import check_int
+
 __all__ = ["make_reviews"]
 
 # ---------------------------------------------------------------------------------------------
@@ -331,14 +333,7 @@ def _review(d: _Draws, label: int, structure: str, target_len: int) -> str:
 
 
 def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer, got {type(value).__name__} {value!r}; "
-            f"pass a whole number such as {name}={max(low, 1000)}."
-        )
-    if value < low:
-        raise ValueError(f"{name} must be at least {low}, got {value}; pass a larger value.")
-    return int(value)
+    return check_int(name, value, low=low, example=max(low, 1000))
 
 
 def make_reviews(

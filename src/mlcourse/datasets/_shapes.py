@@ -8,6 +8,8 @@ import numbers
 import numpy as np
 from sklearn.utils import Bunch
 
+from ._validate import check_int
+
 __all__ = ["make_shapes"]
 
 _TARGET_NAMES = ["circle", "square", "triangle"]
@@ -180,15 +182,7 @@ def _rng(seed) -> np.random.Generator:
 
 
 def _check_int(name: str, value, low: int, high: int | None, example: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer, got {type(value).__name__} {value!r}; "
-            f"pass a whole number such as {name}={example}."
-        )
-    if value < low or (high is not None and value > high):
-        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-        raise ValueError(f"{name} must be {bounds}, got {value}; pass e.g. {name}={example}.")
-    return int(value)
+    return check_int(name, value, low=low, high=high, example=example)
 
 
 _DESCRIPTION = """\

@@ -7,6 +7,8 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from ._validate import check_int, check_start
+
 NAME = "transactions"
 
 CATEGORIES = (
@@ -335,16 +337,7 @@ def _describe(*, n_rows, fraud_rate, realised, n_customers, start, days, seed):
 
 
 def _check_int(name, value, *, low, high=None):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
-            f"{name} must be an integer, got {value!r} ({type(value).__name__}); "
-            f"pass a whole number such as {low if high is None else max(low, 1)}."
-        )
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-        raise ValueError(f"{name} must be {bounds}, got {value}; pass a value in that range.")
-    return value
+    return check_int(name, value, low=low, high=high)
 
 
 def _check_rate(fraud_rate):
@@ -363,26 +356,7 @@ def _check_rate(fraud_rate):
 
 
 def _check_start(start):
-    try:
-        ts = pd.Timestamp(start)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"start must be a date or timestamp, got {start!r} ({exc}); "
-            'pass something like "2025-01-01".'
-        ) from None
-    if ts is pd.NaT:
-        raise ValueError(f'start must be a date, got {start!r}; pass something like "2025-01-01".')
-    if ts.tz is not None:
-        raise ValueError(
-            f"start must be timezone-naive, got {ts} ({ts.tz}); drop the timezone, "
-            "e.g. pd.Timestamp(start).tz_localize(None)."
-        )
-    if ts != ts.normalize():
-        raise ValueError(
-            f"start must be a date at midnight (customers' hours are clock hours), got {ts}; "
-            f'pass a date such as "{ts.date().isoformat()}".'
-        )
-    return ts
+    return check_start(start, midnight=True)
 
 
 def _rng(seed):
