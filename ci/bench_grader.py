@@ -106,7 +106,11 @@ def _nbgrader_env() -> Path:
             flush=True,
         )
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "nbgrader==0.9.6"], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", "nbgrader==0.9.6"],
+            check=True,
+            capture_output=True,
+        )
     return venv
 
 
@@ -158,7 +162,9 @@ def to_nbgrader(nb: nbformat.NotebookNode, source: bool) -> nbformat.NotebookNod
             if source:
                 text = "### BEGIN SOLUTION\n" + text + "\n### END SOLUTION"
             new.source = text
-            new.metadata["nbgrader"] = _nbgrader_meta(f"answer-{problem}", solution=True)
+            new.metadata["nbgrader"] = _nbgrader_meta(
+                f"answer-{problem.replace('.', '_')}", solution=True
+            )
             used.add(f"answer-{problem}")
         elif role == "check" and f"test-{problem}" not in used:
             attribute = (
@@ -170,7 +176,7 @@ def to_nbgrader(nb: nbformat.NotebookNode, source: bool) -> nbformat.NotebookNod
                 f"assert ex.{attribute}.problem.check(globals()).correct, 'not correct yet'"
             )
             new.metadata["nbgrader"] = _nbgrader_meta(
-                f"test-{problem}", grade=True, locked=True, points=points[problem]
+                f"test-{problem.replace('.', '_')}", grade=True, locked=True, points=points[problem]
             )
             used.add(f"test-{problem}")
         out.cells.append(new)
@@ -189,8 +195,6 @@ def bench_nbgrader(
     )
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\nc.CourseDirectory.course_id = 'bench'\nc.ExecutePreprocessor.timeout = 60\n"
-        "c.CourseDirectory.db_assignments = [dict(name='ps1')]\n"
-        f"c.CourseDirectory.db_students = [{', '.join(repr(dict(id=s)) for s in subs)}]\n"
     )
     env = {**os.environ, "JUPYTER_PATH": f"{sys.prefix}/share/jupyter"}
     nbgrader = str(venv / "bin" / "nbgrader")
