@@ -213,7 +213,9 @@ def bench_nbgrader(
     for learner, nb in subs.items():
         converted = to_nbgrader(nb, source=False)
         # keep nbgrader's own checksums and ids on the cells it released
-        released = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release.cells}
+        released = {
+            c.metadata["nbgrader"]["grade_id"]: c for c in release.cells if "nbgrader" in c.metadata
+        }
         for cell in converted.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if grade_id in released:
