@@ -44,7 +44,11 @@ def _assert_class_is_complete(uri):
     client = MlflowClient(uri)
     experiment = client.get_experiment_by_name("mlcourse/07_classification_evaluation")
     runs = client.search_runs([experiment.experiment_id], max_results=1000)
-    assert len(runs) == LEARNERS * RUNS
+    where = {
+        e.name: len(client.search_runs([e.experiment_id], max_results=1000))
+        for e in client.search_experiments()
+    }
+    assert len(runs) == LEARNERS * RUNS, f"runs per experiment: {where}"
     per_learner = {}
     for run in runs:
         tags = run.data.tags

@@ -80,8 +80,12 @@ def _set_experiment(name: str) -> None:
     from mlflow.exceptions import MlflowException
 
     try:
-        mlflow.set_experiment(name)
+        experiment = mlflow.set_experiment(name)
     except MlflowException as error:  # another process created it at the same moment
         if "already exists" not in str(error).lower():
             raise
-        mlflow.set_experiment(name)
+        experiment = mlflow.set_experiment(name)
+    # When two processes create the experiment at once, MLflow 3.17's set_experiment returns it
+    # to the loser without making it active (its runs would go to "Default"); setting it by id
+    # always activates it.
+    mlflow.set_experiment(experiment_id=experiment.experiment_id)
