@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import check_int
+from ._validate import rng as _rng
 
 NAME = "credit"
 
@@ -232,13 +233,3 @@ def _check_bias(bias):
             "pass 0 for unbiased decisions or e.g. 0.5, 1.0, 2.0."
         )
     return float(bias)
-
-
-def _rng(seed):
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
-    ):
-        raise ValueError(
-            f"seed must be a non-negative integer or None, got {seed!r}; pass e.g. seed=42."
-        )
-    return np.random.default_rng(seed)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ._validate import check_int, check_start
+from ._validate import rng as _rng
 
 NAME = "drift_stream"
 
@@ -238,13 +239,3 @@ def _check_freq(freq):
             'pass e.g. "h" (hourly), "15min" or "D".'
         )
     return offset
-
-
-def _rng(seed):
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
-    ):
-        raise ValueError(
-            f"seed must be a non-negative integer or None, got {seed!r}; pass e.g. seed=42."
-        )
-    return np.random.default_rng(seed)

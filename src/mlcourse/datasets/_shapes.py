@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from ._validate import check_int
+from ._validate import rng as _rng
 
 __all__ = ["make_shapes"]
 
@@ -169,16 +170,6 @@ def make_shapes(
         description=description,
         name="shapes",
     )
-
-
-def _rng(seed) -> np.random.Generator:
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
-    ):
-        raise ValueError(
-            f"seed must be a non-negative integer or None, got {seed!r}; pass e.g. seed=42."
-        )
-    return np.random.default_rng(seed)
 
 
 def _check_int(name: str, value, low: int, high: int | None, example: int) -> int:

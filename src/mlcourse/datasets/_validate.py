@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
 import pandas as pd
 
 
@@ -45,3 +46,14 @@ def check_start(start, *, midnight: bool = False) -> pd.Timestamp:
             f'pass a date such as "{ts.date()}".'
         )
     return ts
+
+
+def rng(seed) -> np.random.Generator:
+    """A NumPy generator for a non-negative integer seed (or None for fresh randomness)."""
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
+    ):
+        raise ValueError(
+            f"seed must be a non-negative integer or None, got {seed!r}; pass e.g. seed=42."
+        )
+    return np.random.default_rng(seed)
