@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 _MARKERS = ("curriculum", "exercises", "solutions")
-NOTEBOOK_FOLDERS = ("curriculum", "solutions", "exercises")
 
 
 def course_root() -> Path:

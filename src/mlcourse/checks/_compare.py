@@ -53,14 +53,7 @@ def describe(value: Any) -> str:
         return f"a Series of length {len(value)} and dtype {value.dtype}"
     if type(value) is np.ndarray:
         return f"a NumPy array of shape {value.shape} and dtype {value.dtype}"
-    if isinstance(value, (list, tuple, dict, set, frozenset, str)) and type(value) in (
-        list,
-        tuple,
-        dict,
-        set,
-        frozenset,
-        str,
-    ):
+    if type(value) in (list, tuple, dict, set, frozenset, str):
         return f"a {type(value).__name__} of length {len(value)}"
     name = type(value).__name__
     article = "an" if name[:1].lower() in "aeiou" else "a"
