@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._compare import CompareError, compare, describe, safe_repr
+from ._keys import FROM_KEY, KeyUnavailable, answer_key
 from ._outcomes import Outcome, checker_error, correct, incorrect, not_attempted
 
 _MISSING = object()
@@ -131,6 +132,8 @@ class Problem:
     """
 
     kind = "problem"
+    #: The reference parts of this kind, with their defaults (``FROM_KEY`` marks a required one).
+    reference_parts: dict[str, Any] = {}
 
     def __init__(self, id: str, *, points: float = 1.0, title: str = "", hints: Sequence[str] = ()):
         if "." not in id:
@@ -139,6 +142,46 @@ class Problem:
         self.points = float(points)
         self.title = title
         self.hints = tuple(hints)
+        self._inline: dict[str, Any] | None = None
+
+    def _set_reference(self, **parts: Any) -> None:
+        """Keep reference parts given inline, or none at all (then they come from the key)."""
+        given = {k: v for k, v in parts.items() if v is not FROM_KEY}
+        if not given:
+            self._inline = None
+            return
+        missing = [
+            k
+            for k, default in self.reference_parts.items()
+            if default is FROM_KEY and k not in given
+        ]
+        if missing:
+            raise ValueError(
+                f"{self.id}: give every reference part inline or none (then they come from the "
+                f"answer key); missing {missing}"
+            )
+        self._inline = given
+
+    @property
+    def keyed(self) -> bool:
+        """True when this problem's reference comes from its module's answer key."""
+        return self._inline is None
+
+    def reference_part(self, name: str) -> Any:
+        """One reference part (expected value, reference function, judge, quiz key, ...).
+
+        Raises
+        ------
+        KeyUnavailable
+            When the part lives in an answer key that is not installed here.
+        """
+        default = self.reference_parts[name]
+        source = self._inline if self._inline is not None else answer_key(self.id)
+        if name in source:
+            return source[name]
+        if default is FROM_KEY:
+            raise LookupError(f"the answer key of {self.id} has no {name!r}")
+        return default
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -169,6 +212,13 @@ class Problem:
             return self._wrong(answer.error)
         try:
             return self._judge(answer)
+        except KeyUnavailable as error:
+            return checker_error(
+                self.id,
+                self.points,
+                f"{error}, so this answer cannot be judged in this notebook; it is judged when "
+                "it is graded",
+            )
         except Exception as error:
             return checker_error(self.id, self.points, _describe_error(error))
 
@@ -233,24 +283,35 @@ class Value(Problem):
         id: str,
         *,
         var: str,
-        expected: Any,
+        expected: Any = FROM_KEY,
         rtol: float = 1e-6,
         atol: float = 1e-9,
         check_dtype: bool = False,
         check_index: bool = True,
-        mistakes: Sequence[Mistake] = (),
+        mistakes: Sequence[Mistake] | Any = FROM_KEY,
         **kwargs: Any,
     ):
         super().__init__(id, **kwargs)
         self.var = var
-        self.expected = expected
+        self._set_reference(expected=expected, mistakes=mistakes)
         self.options = {
             "rtol": rtol,
             "atol": atol,
             "check_dtype": check_dtype,
             "check_index": check_index,
         }
-        self.mistakes = tuple(mistakes)
+
+    reference_parts = {"expected": FROM_KEY, "mistakes": ()}
+
+    @property
+    def expected(self) -> Any:
+        """The expected value, or a zero-argument function computing it (reference)."""
+        return self.reference_part("expected")
+
+    @property
+    def mistakes(self) -> tuple[Mistake, ...]:
+        """Plausible mistakes with targeted feedback (reference)."""
+        return tuple(self.reference_part("mistakes"))
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -333,7 +394,7 @@ class Function(Problem):
         id: str,
         *,
         name: str,
-        reference: Callable[..., Any],
+        reference: Callable[..., Any] | Any = FROM_KEY,
         cases: Sequence[Case] | Callable[[], Sequence[Case]] = (),
         hidden: Sequence[Case] | Callable[[], Sequence[Case]] = (),
         partial: bool = False,
@@ -345,7 +406,7 @@ class Function(Problem):
     ):
         super().__init__(id, **kwargs)
         self.name = name
-        self.reference = reference
+        self._set_reference(reference=reference)
         self._cases = cases
         self._hidden = hidden
         self.partial = partial
@@ -355,6 +416,13 @@ class Function(Problem):
             "check_dtype": check_dtype,
             "check_index": check_index,
         }
+
+    reference_parts = {"reference": FROM_KEY}
+
+    @property
+    def reference(self) -> Callable[..., Any]:
+        """The reference implementation (reference)."""
+        return self.reference_part("reference")
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -477,14 +545,21 @@ class Custom(Problem):
         id: str,
         *,
         reads: Sequence[str],
-        judge: Callable[[Any], None],
+        judge: Callable[[Any], None] | Any = FROM_KEY,
         extract: Callable[[dict[str, Any]], Any] | None = None,
         **kwargs: Any,
     ):
         super().__init__(id, **kwargs)
         self._reads = tuple(reads)
-        self.judge = judge
+        self._set_reference(judge=judge)
         self.extract = extract
+
+    reference_parts = {"judge": FROM_KEY}
+
+    @property
+    def judge(self) -> Callable[[Any], None]:
+        """The judge: returns None to accept, raises Fail to reject (reference)."""
+        return self.reference_part("judge")
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -536,15 +611,33 @@ class Choice(Problem):
     kind = "choice"
 
     def __init__(
-        self, id: str, *, var: str, choices: str, answer: str, explanation: str = "", **kwargs: Any
+        self,
+        id: str,
+        *,
+        var: str,
+        choices: str,
+        answer: str | Any = FROM_KEY,
+        explanation: str | Any = FROM_KEY,
+        **kwargs: Any,
     ):
         super().__init__(id, **kwargs)
-        if not set(answer) <= set(choices):
+        if answer is not FROM_KEY and not set(answer) <= set(choices):
             raise ValueError(f"{id}: answer {answer!r} is not among the choices {choices!r}")
         self.var = var
         self.choices = choices
-        self.answer = answer
-        self.explanation = explanation
+        self._set_reference(answer=answer, explanation=explanation)
+
+    reference_parts = {"answer": FROM_KEY, "explanation": ""}
+
+    @property
+    def answer(self) -> str:
+        """The right letter(s) (reference)."""
+        return self.reference_part("answer")
+
+    @property
+    def explanation(self) -> str:
+        """Shown once the answer is correct (reference)."""
+        return self.reference_part("explanation")
 
     @property
     def reads(self) -> tuple[str, ...]:

@@ -1,8 +1,8 @@
-"""Module 15 — Neural networks: the pieces of a two-layer network in NumPy, then Keras.
+"""Module 15 — Neural networks: the declaration of the exercises (the key: mlcourse.keys.m15).
 
-The function exercises are checked against the reference implementations below on visible
-cases and on hidden ones built from seeded random arrays. The two training exercises are
-judged on held-out test images against a nearest-centroid baseline computed here from data.
+The function exercises run on small visible cases and on hidden ones built from seeded random
+arrays. The two training exercises collect what the key judges on held-out test images: the
+trained parameters of the NumPy network, and the Keras model's predictions.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from mlcourse.checks import (
     Custom,
     Fail,
     Function,
-    Mistake,
     Numeric,
     Value,
     describe,
@@ -29,7 +28,6 @@ from mlcourse.exercises import Module
 _SEED = 15  # seeds the random arrays of the test cases
 _N_HIDDEN_MNIST = 100  # hidden units of the network in exercise 1 (stated in the prompt)
 _BATCH_SIZE = 32  # the batch size of knowledge-check question 4 (stated in the question)
-_MARGIN = 0.03  # how far above the nearest-centroid baseline a trained network must be
 _PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 # --------------------------------------------------------------------------------------
@@ -77,89 +75,30 @@ def _mnist() -> dict[str, np.ndarray]:
     }
 
 
-def _n_classes() -> int:
-    return len(np.unique(_mnist()["y_train"]))
-
-
-def _nearest_centroid_accuracy(X_train, y_train, X_test, y_test) -> float:
-    """Accuracy of predicting the class whose mean training example is closest (Euclidean)."""
-    classes = np.unique(y_train)
-    centroids = np.stack([X_train[y_train == c].mean(axis=0) for c in classes])
-    distances = ((X_test[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
-    return float(np.mean(classes[distances.argmin(axis=1)] == y_test))
-
-
-@lru_cache(maxsize=1)
-def _digits_baseline() -> float:
-    d = _digits_split()
-    return _nearest_centroid_accuracy(d["X_train"], d["y_train"], d["X_test"], d["y_test"])
-
-
-@lru_cache(maxsize=1)
-def _mnist_baseline() -> float:
-    m = _mnist()
-    return _nearest_centroid_accuracy(m["X_train"], m["y_train"], m["X_test"], m["y_test"])
-
-
 # --------------------------------------------------------------------------------------
-# Reference implementations.
+# Inputs of later cases are outputs of earlier steps: probabilities for `cross_entropy`,
+# a loss of the logits for `numerical_gradient`, forward caches for `backward`.
 # --------------------------------------------------------------------------------------
-
-
-def _relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0.0)
-
-
-def _relu_grad(z: np.ndarray) -> np.ndarray:
-    return (z > 0).astype(float)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise probabilities of the logits ``z``."""
     shifted = z - z.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     return e / e.sum(axis=1, keepdims=True)
 
 
 def _cross_entropy(probs: np.ndarray, y: np.ndarray) -> float:
+    """The mean negative log-probability of the true classes ``y``."""
     return float(-np.mean(np.log(probs[np.arange(len(y)), y])))
 
 
 def _forward(X: np.ndarray, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The cache of a two-layer network's forward pass: ``Z1``, ``H``, ``Z2`` and ``P``."""
     Z1 = X @ params["W1"] + params["b1"]
-    H = _relu(Z1)
+    H = np.maximum(Z1, 0.0)
     Z2 = H @ params["W2"] + params["b2"]
     return {"Z1": Z1, "H": H, "Z2": Z2, "P": _softmax(Z2)}
-
-
-def _backward(
-    X: np.ndarray, y: np.ndarray, params: dict[str, np.ndarray], cache: dict[str, np.ndarray]
-) -> dict[str, np.ndarray]:
-    n = len(y)
-    dZ2 = cache["P"].copy()
-    dZ2[np.arange(n), y] -= 1.0
-    dZ2 /= n
-    dH = dZ2 @ params["W2"].T
-    dZ1 = dH * (cache["Z1"] > 0)
-    return {
-        "W1": X.T @ dZ1,
-        "b1": dZ1.sum(axis=0),
-        "W2": cache["H"].T @ dZ2,
-        "b2": dZ2.sum(axis=0),
-    }
-
-
-def _numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        original = x[index]
-        x[index] = original + eps
-        f_plus = f(x)
-        x[index] = original - eps
-        f_minus = f(x)
-        x[index] = original
-        grad[index] = (f_plus - f_minus) / (2 * eps)
-    return grad
 
 
 # --------------------------------------------------------------------------------------
@@ -334,36 +273,12 @@ def _numgrad_hidden() -> list[Case]:
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 1: the number of parameters, computed from the data's shapes.
-# --------------------------------------------------------------------------------------
-
-
-def _layer_sizes() -> tuple[int, int, int]:
-    return _mnist()["X_train"].shape[1], _N_HIDDEN_MNIST, _n_classes()
-
-
-def _expected_n_params() -> int:
-    d, h, k = _layer_sizes()
-    return d * h + h + h * k + k
-
-
-def _n_params_no_biases() -> int:
-    d, h, k = _layer_sizes()
-    return d * h + h * k
-
-
-def _n_params_first_layer() -> int:
-    d, h, _ = _layer_sizes()
-    return d * h + h
-
-
-# --------------------------------------------------------------------------------------
-# Exercises 9 and 10: trained networks, judged on held-out test images.
+# Exercises 9 and 10: what the key needs to judge the trained networks on held-out images.
 # --------------------------------------------------------------------------------------
 
 
 def _extract_numpy_network(values: dict[str, Any]) -> dict[str, Any]:
-    """Predict the digits test set with the learner's trained parameters (reference forward)."""
+    """The learner's trained parameters as float arrays, once their types and shapes are right."""
     params = values["trained_params"]
     if type(params) is not dict:
         raise Fail(
@@ -390,23 +305,7 @@ def _extract_numpy_network(values: dict[str, Any]) -> dict[str, Any]:
                 f"{h if h > 0 else 'n_hidden'} hidden units and {k} classes it should have shape "
                 f"{shape}. Weights are (inputs, outputs), biases are 1-D."
             )
-    arrays = {name: params[name].astype(float) for name in _PARAM_NAMES}
-    probs = _forward(data["X_test"], arrays)["P"]
-    return {"pred": [int(p) for p in probs.argmax(axis=1)]}
-
-
-def _judge_numpy_network(data: dict[str, Any]) -> None:
-    y_test = _digits_split()["y_test"]
-    accuracy = float(np.mean(np.asarray(data["pred"]) == y_test))
-    need = _digits_baseline() + _MARGIN
-    if not accuracy >= need:
-        raise Fail(
-            f"With `trained_params`, the network classifies {accuracy:.3f} of the {len(y_test)} "
-            f"held-out test digits correctly; a trained network should reach at least "
-            f"{need:.3f} (a nearest-centroid classifier gets {_digits_baseline():.3f}). Check "
-            "that the update subtracts `lr * gradient`, that every batch is used in every "
-            "epoch, and that you kept the parameters after training."
-        )
+    return {"params": {name: params[name].astype(float) for name in _PARAM_NAMES}}
 
 
 def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
@@ -424,40 +323,6 @@ def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
     return {"shape": tuple(int(s) for s in scores.shape), "pred": pred}
 
 
-def _judge_keras_model(data: dict[str, Any]) -> None:
-    y_test = _mnist()["y_test"]
-    want = (len(y_test), _n_classes())
-    if data["shape"] != want:
-        raise Fail(
-            f"`model.predict` on the {want[0]} test images (flat vectors of 784 pixels in [0, 1]) "
-            f"should give one row of {want[1]} class probabilities per image, shape {want}, but "
-            f"it gave shape {data['shape']}. The last layer should be Dense({want[1]}, "
-            "activation='softmax') and the input shape (784,)."
-        )
-    accuracy = float(np.mean(np.asarray(data["pred"]) == y_test))
-    need = _mnist_baseline() + _MARGIN
-    if not accuracy >= need:
-        raise Fail(
-            f"`model` classifies {accuracy:.3f} of the {len(y_test)} held-out test images "
-            f"correctly; a trained network should reach at least {need:.3f} (a nearest-centroid "
-            f"classifier gets {_mnist_baseline():.3f}). Check that you trained on pixels divided "
-            "by 255, on all ten digits (how did you hold out validation data?), for enough epochs."
-        )
-
-
-# --------------------------------------------------------------------------------------
-# Knowledge check: values computed from the data.
-# --------------------------------------------------------------------------------------
-
-
-def _uniform_loss() -> float:
-    return math.log(_n_classes())
-
-
-def _steps_per_epoch() -> int:
-    return math.ceil(len(_digits_split()["y_train"]) / _BATCH_SIZE)
-
-
 MODULE = Module(
     "15",
     "neural_networks",
@@ -466,7 +331,6 @@ MODULE = Module(
         Value(
             "15.1",
             var="n_params",
-            expected=_expected_n_params,
             title="Count the parameters",
             points=1,
             hints=[
@@ -476,22 +340,10 @@ MODULE = Module(
                 "are the 100 hidden units, which are the inputs of the second layer.",
                 "`n_params = d * h + h + h * k + k` with d inputs, h hidden units, k classes.",
             ],
-            mistakes=[
-                Mistake(
-                    _n_params_no_biases,
-                    "You counted the weights but not the biases: every unit of both layers has "
-                    "one bias.",
-                ),
-                Mistake(
-                    _n_params_first_layer,
-                    "That is only the first layer. The output layer has weights and biases too.",
-                ),
-            ],
         ),
         Function(
             "15.2",
             name="relu",
-            reference=_relu,
             cases=_relu_cases,
             hidden=_relu_hidden,
             title="ReLU",
@@ -506,7 +358,6 @@ MODULE = Module(
         Function(
             "15.3",
             name="relu_grad",
-            reference=_relu_grad,
             cases=_relu_grad_cases,
             hidden=_relu_grad_hidden,
             title="The derivative of ReLU",
@@ -520,7 +371,6 @@ MODULE = Module(
         Function(
             "15.4",
             name="softmax",
-            reference=_softmax,
             cases=_softmax_cases,
             hidden=_softmax_hidden,
             title="A numerically stable softmax",
@@ -536,7 +386,6 @@ MODULE = Module(
         Function(
             "15.5",
             name="cross_entropy",
-            reference=_cross_entropy,
             cases=_cross_entropy_cases,
             hidden=_cross_entropy_hidden,
             title="Cross-entropy loss",
@@ -551,7 +400,6 @@ MODULE = Module(
         Function(
             "15.6",
             name="forward",
-            reference=_forward,
             cases=_forward_cases,
             hidden=_forward_hidden,
             title="The forward pass",
@@ -567,7 +415,6 @@ MODULE = Module(
         Function(
             "15.7",
             name="backward",
-            reference=_backward,
             cases=_backward_cases,
             hidden=_backward_hidden,
             title="Backpropagation",
@@ -584,7 +431,6 @@ MODULE = Module(
         Function(
             "15.8",
             name="numerical_gradient",
-            reference=_numerical_gradient,
             cases=_numgrad_cases,
             hidden=_numgrad_hidden,
             title="Numerical gradient by central differences",
@@ -603,7 +449,6 @@ MODULE = Module(
             "15.9",
             reads=("trained_params",),
             extract=_extract_numpy_network,
-            judge=_judge_numpy_network,
             title="Train the NumPy network on digits",
             points=2,
             hints=[
@@ -618,7 +463,6 @@ MODULE = Module(
             "15.10",
             reads=("model",),
             extract=_extract_keras_model,
-            judge=_judge_keras_model,
             title="A Keras network on the MNIST sample",
             points=3,
             hints=[
@@ -635,96 +479,59 @@ MODULE = Module(
             "15.kc1",
             var="kc1",
             choices="abcd",
-            answer="c",
             title="Why the non-linearity",
             hints=["Multiply out (X W1) W2 when there is nothing between the two layers."],
-            explanation="Without an activation, (X W1 + b1) W2 + b2 = X (W1 W2) + (b1 W2 + b2): "
-            "two linear layers are one linear layer, so the network can draw only the linear "
-            "boundaries of logistic regression.",
         ),
         Numeric(
             "15.kc2",
             var="kc2",
-            expected=_uniform_loss,
             atol=0.002,
             title="The loss of a uniform guess",
             hints=[
                 "Cross-entropy is the mean of -log(probability of the true class), with the "
                 "natural logarithm."
             ],
-            mistakes=[
-                Mistake(
-                    lambda: math.log10(_n_classes()), "That is log base 10; use the natural log."
-                ),
-                Mistake(lambda: 1 / _n_classes(), "That is the probability, not the loss."),
-            ],
         ),
         Choice(
             "15.kc3",
             var="kc3",
             choices="abcd",
-            answer="b",
             title="Central differences",
             hints=["Expand f(x + eps) and f(x - eps) as Taylor series and subtract them."],
-            explanation="The eps**2 terms cancel in f(x + eps) - f(x - eps), so the error of the "
-            "central difference shrinks like eps**2, that of the one-sided difference like eps.",
         ),
         Numeric(
             "15.kc4",
             var="kc4",
-            expected=_steps_per_epoch,
             title="Updates per epoch",
             hints=["One update per mini-batch; the last batch may be smaller than 32."],
-            mistakes=[
-                Mistake(
-                    lambda: _steps_per_epoch() - 1,
-                    "The leftover examples form one last, smaller batch, which is an update too.",
-                ),
-                Mistake(
-                    lambda: len(_digits_split()["y_train"]),
-                    "That would be one update per example; mini-batch SGD makes one per batch.",
-                ),
-            ],
         ),
         Choice(
             "15.kc5",
             var="kc5",
             choices="abcd",
-            answer="b",
             title="validation_split on sorted data",
             hints=["Which rows does `validation_split` take, and does it shuffle first?"],
-            explanation="Keras takes the last 20% of the rows, before shuffling. The rows are "
-            "sorted by digit, so validation holds only 8s and 9s, which the model never trains on.",
         ),
         Choice(
             "15.kc6",
             var="kc6",
             choices="abcd",
-            answer="bd",
             title="Reading held-out accuracy",
             hints=[
                 "Two statements are right. How many test images is a difference of 0.011 on "
                 "360 images, and how large is the standard error sqrt(a * (1 - a) / n)? Which "
                 "data is a score measured on?"
             ],
-            explanation="0.011 of 360 images is 4 images, about one standard error: too few to "
-            "rank the models. Both are far above the 0.1 of always predicting the most frequent "
-            "class. Training accuracy measures how well the network fits the images it was "
-            "trained on, not how it does on new digits.",
         ),
         Choice(
             "15.kc7",
             var="kc7",
             choices="abcd",
-            answer="a",
             title="What the relative error says",
             hints=[
                 "Which arrays does backpropagation use to compute the gradients of W2 and b2, "
                 "and which steps come only after them?"
             ],
-            explanation="The gradients of W2 and b2 need only dZ2 and H, and they are right, so "
-            "the forward pass and dZ2 = (P - Y) / n are right too. The error enters later: in "
-            "dH, the ReLU step, or the gradients of W1 and b1.",
         ),
     ),
 )

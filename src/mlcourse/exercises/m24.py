@@ -1,22 +1,19 @@
-"""Module 24 — RAG and agents: chunking, retrieval, evaluation, grounded answers, an agent loop.
+"""Module 24 — RAG and agents: the declaration of the exercises (the key is in mlcourse.keys.m24).
 
 Every exercise is checked on small, fixed inputs written here (not on the course text, which
-changes whenever a lesson does), against the reference implementations below: visible cases
-name the failing input, hidden cases cover the edges (empty inputs, k beyond the list, ties,
-hostile expressions for the calculator, a planner that never stops for the agent loop).
+changes whenever a lesson does): visible cases name the failing input, hidden cases cover the
+edges (empty inputs, k beyond the list, ties, hostile expressions for the calculator, a planner
+that never stops for the agent loop).
 """
 
 from __future__ import annotations
 
 import ast
-import math
-import operator
-import re
 from typing import Any
 
 import numpy as np
 
-from mlcourse.checks import Case, Choice, Custom, Fail, Function, Mistake, Numeric
+from mlcourse.checks import Case, Choice, Custom, Function, Numeric
 from mlcourse.exercises import Module
 
 _SEED = 24  # seeds the random arrays of the cosine test cases
@@ -24,23 +21,6 @@ _SEED = 24  # seeds the random arrays of the cosine test cases
 # --------------------------------------------------------------------------------------
 # Exercise 1: chunking into overlapping word windows.
 # --------------------------------------------------------------------------------------
-
-
-def _chunk_text(text: str, max_words: int, overlap: int) -> list[str]:
-    if max_words < 1:
-        raise ValueError("max_words must be at least 1")
-    if not 0 <= overlap < max_words:
-        raise ValueError("overlap must be at least 0 and smaller than max_words")
-    words = text.split()
-    chunks: list[str] = []
-    start = 0
-    while start < len(words):
-        chunks.append(" ".join(words[start : start + max_words]))
-        if start + max_words >= len(words):
-            break
-        start += max_words - overlap
-    return chunks
-
 
 _FLOATS = (
     "Floats are stored in binary, so most decimal fractions, such as 0.1, are only "
@@ -75,29 +55,6 @@ def _chunk_hidden() -> list[Case]:
 # --------------------------------------------------------------------------------------
 # Exercise 2: BM25 scores of a tokenised query against tokenised documents.
 # --------------------------------------------------------------------------------------
-
-
-def _bm25_scores(
-    query: list[str], documents: list[list[str]], k1: float = 1.2, b: float = 0.75
-) -> list[float]:
-    n = len(documents)
-    if n == 0:
-        return []
-    lengths = [len(doc) for doc in documents]
-    average = sum(lengths) / n
-    scores = [0.0] * n
-    for term in dict.fromkeys(query):  # every distinct query term once
-        df = sum(term in doc for doc in documents)
-        if df == 0:
-            continue
-        idf = math.log((n - df + 0.5) / (df + 0.5) + 1.0)
-        for i, doc in enumerate(documents):
-            tf = doc.count(term)
-            if tf:
-                norm = k1 * (1.0 - b + b * lengths[i] / average)
-                scores[i] += idf * tf * (k1 + 1.0) / (tf + norm)
-    return scores
-
 
 _DOCS = [
     "the loss falls during training and the validation loss flattens".split(),
@@ -137,21 +94,6 @@ def _bm25_hidden() -> list[Case]:
 # --------------------------------------------------------------------------------------
 
 
-def _cosine_top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> list[int]:
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    q = np.asarray(query, dtype=float)
-    m = np.asarray(matrix, dtype=float)
-    q_norm = np.linalg.norm(q)
-    row_norms = np.linalg.norm(m, axis=1)
-    similarity = np.zeros(len(m))
-    usable = row_norms > 0
-    if q_norm > 0:
-        similarity[usable] = (m[usable] @ q) / (row_norms[usable] * q_norm)
-    order = np.argsort(-similarity, kind="stable")
-    return [int(i) for i in order[:k]]
-
-
 def _cosine_cases() -> list[Case]:
     matrix = np.array([[10.0, 0.0], [1.0, 1.0], [0.0, 3.0], [-2.0, 0.5]])
     return [
@@ -183,15 +125,6 @@ def _cosine_hidden() -> list[Case]:
 # --------------------------------------------------------------------------------------
 
 
-def _recall_at_k(ranked_ids: list, relevant_ids, k: int) -> float:
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    relevant = set(relevant_ids)
-    if not relevant:
-        raise ValueError("recall is undefined without relevant items")
-    return len(relevant & set(ranked_ids[:k])) / len(relevant)
-
-
 def _recall_cases() -> list[Case]:
     return [
         Case(["c3", "c7", "c1", "c9"], {"c1", "c2"}, 3),
@@ -209,21 +142,6 @@ def _recall_hidden() -> list[Case]:
         Case(["a"], set(), 1, raises=ValueError),  # no relevant items: undefined
         Case(["a"], {"a"}, 0, raises=ValueError),
     ]
-
-
-def _mrr(rankings: list[list], relevant: list) -> float:
-    if len(rankings) != len(relevant):
-        raise ValueError("one set of relevant ids per ranking")
-    if not rankings:
-        raise ValueError("the mean reciprocal rank of no queries is undefined")
-    total = 0.0
-    for ranked, wanted in zip(rankings, relevant, strict=True):
-        wanted = set(wanted)
-        for position, item in enumerate(ranked, start=1):
-            if item in wanted:
-                total += 1.0 / position
-                break
-    return total / len(rankings)
 
 
 def _mrr_cases() -> list[Case]:
@@ -248,14 +166,6 @@ def _mrr_hidden() -> list[Case]:
 # --------------------------------------------------------------------------------------
 # Exercise 6: reciprocal rank fusion.
 # --------------------------------------------------------------------------------------
-
-
-def _reciprocal_rank_fusion(rankings: list[list[str]], k: float = 60) -> list[str]:
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
-    return sorted(scores, key=lambda item: (-scores[item], item))
 
 
 def _rrf_cases() -> list[Case]:
@@ -287,30 +197,6 @@ STOPWORDS = frozenset(
     "a an and are as at be by can do does for from how i in is it me my of on or should so "
     "that the their then there these this to was what when which why with you your".split()
 )
-
-
-def _split_sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower())) - STOPWORDS
-
-
-def _grounded_answer(question: str, chunks: list[dict], max_sentences: int = 2) -> dict:
-    wanted = _words(question)
-    candidates = []
-    for chunk in chunks:
-        for sentence in _split_sentences(chunk["text"]):
-            score = len(wanted & _words(sentence))
-            if score > 0:
-                candidates.append((score, sentence, chunk["id"]))
-    best = sorted(candidates, key=lambda c: -c[0])[:max_sentences]  # stable: reading order
-    if not best:
-        return {"answer": NO_ANSWER, "citations": []}
-    answer = " ".join(f"{sentence} [{cid}]" for _, sentence, cid in best) + " " + LABEL
-    return {"answer": answer, "citations": list(dict.fromkeys(cid for _, _, cid in best))}
-
 
 _CHUNKS = [
     {
@@ -385,135 +271,11 @@ def _extract_grounded(values: dict[str, Any]) -> list[dict[str, Any]]:
     return results
 
 
-def _call_text(scenario: dict[str, Any]) -> str:
-    n = len(scenario["chunks"])
-    return (
-        f"grounded_answer({scenario['question']!r}, <{n} chunk{'s' * (n != 1)}>, "
-        f"max_sentences={scenario['max_sentences']})"
-    )
-
-
-def _judge_grounded(results: list[dict[str, Any]]) -> None:
-    if len(results) != len(_SCENARIOS):
-        raise ValueError("one result per scenario expected")
-    for scenario, got in zip(_SCENARIOS, results, strict=True):
-        call = _call_text(scenario)
-        if "error" in got:
-            raise Fail(f"`{call}` raised {got['error']}.")
-        if "shape" in got:
-            raise Fail(
-                f"`{call}` should return a dict with exactly the keys 'answer' and 'citations', "
-                f"but it returned a {got['shape']} (or a dict with other keys)."
-            )
-        if got["answer"] is None:
-            raise Fail(f"In `{call}`, 'answer' should be a str, not a {got['answer_type']}.")
-        if got["citations"] is None:
-            raise Fail(f"In `{call}`, 'citations' should be a list of chunk ids (str).")
-        _judge_one(scenario, got["answer"], got["citations"], call)
-
-
-def _judge_one(scenario: dict[str, Any], answer: str, citations: list[str], call: str) -> None:
-    expected = _grounded_answer(
-        scenario["question"], scenario["chunks"], max_sentences=scenario["max_sentences"]
-    )
-    texts = {chunk["id"]: chunk["text"] for chunk in scenario["chunks"]}
-    if expected["answer"] == NO_ANSWER:
-        if citations or answer != NO_ANSWER:
-            raise Fail(
-                f"`{call}`: no sentence of the chunks shares a word with the question (or there "
-                "are no chunks), so the answer should be exactly NO_ANSWER with no citations. "
-                "An answer that is not supported by the retrieved text is not grounded."
-            )
-        return
-    if answer == NO_ANSWER:
-        raise Fail(
-            f"`{call}` returned NO_ANSWER, but some sentences do share words with the question."
-        )
-    invented = [c for c in citations if c not in texts]
-    if invented:
-        raise Fail(
-            f"`{call}` cites {invented[0]!r}, which is not the id of any chunk it was given."
-        )
-    if not answer.endswith(" " + LABEL):
-        raise Fail(
-            f"The answer of `{call}` should end with a space and LABEL, so that readers know "
-            "no language model wrote it."
-        )
-    body = answer[: -len(LABEL) - 1]
-    pieces = re.split(r"(?<=\])\s+", body.strip())
-    used = []
-    for piece in pieces:
-        match = re.fullmatch(r"(.+?) \[([^\[\]]+)\]", piece, flags=re.S)
-        if match is None:
-            raise Fail(
-                f"In the answer of `{call}`, {piece[:60]!r} is not a sentence followed by a "
-                "space and its citation in brackets, such as 'Some sentence. [chunk-id]'."
-            )
-        sentence, cid = match.groups()
-        if cid not in texts:
-            raise Fail(f"The answer of `{call}` cites [{cid}], which is not one of its chunks.")
-        if sentence not in _split_sentences(texts[cid]):
-            raise Fail(
-                f"In the answer of `{call}`, the sentence {sentence[:50]!r}... is not a sentence "
-                f"of the chunk it cites, [{cid}]. Each sentence must be copied from the chunk "
-                "whose id follows it."
-            )
-        used.append(cid)
-    unused = [c for c in citations if c not in used]
-    if unused:
-        raise Fail(
-            f"`{call}` lists {unused[0]!r} in 'citations', but the answer uses no sentence of "
-            "it: cite only the chunks the answer quotes."
-        )
-    if citations != list(dict.fromkeys(used)):
-        raise Fail(
-            f"In `{call}`, 'citations' should list each chunk the answer quotes once, in the "
-            "order of first use."
-        )
-    if answer != expected["answer"]:
-        raise Fail(
-            f"The answer of `{call}` is grounded, but it does not quote the right sentences: "
-            "take the max_sentences sentences that share the most question words (at least "
-            "one), best first, ties in reading order."
-        )
-
-
 # --------------------------------------------------------------------------------------
 # Exercise 8: a safe calculator for an agent's tool.
 # --------------------------------------------------------------------------------------
 
 MAX_EXPONENT = 100
-_BINARY = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-}
-_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
-
-
-def _evaluate_node(node: ast.AST) -> int | float:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_evaluate_node(node.operand))
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _evaluate_node(node.left), _evaluate_node(node.right)
-        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
-            raise ValueError(f"exponent {right} is too large")
-        return _BINARY[type(node.op)](left, right)
-    raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
-
-
-def _calculate(expression: str) -> int | float:
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as error:
-        raise ValueError(f"not an arithmetic expression: {error.msg}") from None
-    return _evaluate_node(tree.body)
 
 
 def _calculate_cases() -> list[Case]:
@@ -564,23 +326,6 @@ def _calculate_hidden() -> list[Case]:
 # --------------------------------------------------------------------------------------
 
 
-def _run_agent(task: str, planner, tools: dict, max_steps: int = 5) -> dict[str, Any]:
-    steps: list[dict[str, Any]] = []
-    for _ in range(max_steps):
-        name, argument = planner(task, steps)
-        if name == "finish":
-            return {"answer": argument, "steps": steps}
-        if name not in tools:
-            observation = f"error: unknown tool {name!r}"
-        else:
-            try:
-                observation = str(tools[name](argument))
-            except Exception as error:
-                observation = f"error: {type(error).__name__}: {error}"
-        steps.append({"tool": name, "input": argument, "observation": observation})
-    return {"answer": None, "steps": steps}
-
-
 def _search(query: str) -> str:
     return f"3 chunks about {query}"
 
@@ -592,7 +337,34 @@ class _Tools(dict):
         return "{" + ", ".join(f"{name!r}: {name}" for name in self) + "}"
 
 
-_TOOLS = _Tools(calculator=_calculate, search=_search)
+# What the planners of the agent cases ask the calculator, spaces removed.
+_ASKED = {"6*7": lambda: 6 * 7, "1/0": lambda: 1 / 0, "2**10": lambda: 2**10}
+
+
+def _calculator(expression: str) -> int | float:
+    """The calculator tool of the agent cases: a stand-in that knows only what it is asked.
+
+    It answers the expressions the planners of these cases send, a lone number, and rejects
+    text that does not parse, or whose outermost node is not arithmetic, with the ValueError
+    of exercise 8's ``calculate``.
+    """
+    text = expression.strip()
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as error:
+        raise ValueError(f"not an arithmetic expression: {error.msg}") from None
+    node = tree.body
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    asked = _ASKED.get("".join(text.split()))
+    if asked is not None:
+        return asked()
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        raise ValueError(f"the calculator of these cases knows only {', '.join(_ASKED)}")
+    raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
+
+
+_TOOLS = _Tools(calculator=_calculator, search=_search)
 
 
 class _Planner:
@@ -656,21 +428,6 @@ def _agent_hidden() -> list[Case]:
     ]
 
 
-# --------------------------------------------------------------------------------------
-# Knowledge check: numeric answers computed from the questions' own numbers.
-# --------------------------------------------------------------------------------------
-
-
-def _kc_mrr() -> float:
-    # Relevant documents first appear at rank 2, rank 1, and not at all.
-    return _mrr([["x", "r"], ["r", "x"], ["x", "y"]], [{"r"}, {"r"}, {"r"}])
-
-
-def _kc_rrf() -> float:
-    # Ranked 1st by BM25 and 4th by the dense retriever, k = 60.
-    return 1.0 / (60 + 1) + 1.0 / (60 + 4)
-
-
 MODULE = Module(
     "24",
     "rag_agents",
@@ -679,7 +436,6 @@ MODULE = Module(
         Function(
             "24.1",
             name="chunk_text",
-            reference=_chunk_text,
             cases=_chunk_cases,
             hidden=_chunk_hidden,
             title="Chunk a text into overlapping word windows",
@@ -699,7 +455,6 @@ MODULE = Module(
         Function(
             "24.2",
             name="bm25_scores",
-            reference=_bm25_scores,
             cases=_bm25_cases,
             hidden=_bm25_hidden,
             title="BM25 scores",
@@ -718,7 +473,6 @@ MODULE = Module(
         Function(
             "24.3",
             name="cosine_top_k",
-            reference=_cosine_top_k,
             cases=_cosine_cases,
             hidden=_cosine_hidden,
             title="Top k rows by cosine similarity",
@@ -737,7 +491,6 @@ MODULE = Module(
         Function(
             "24.4",
             name="recall_at_k",
-            reference=_recall_at_k,
             cases=_recall_cases,
             hidden=_recall_hidden,
             title="Recall at k",
@@ -753,7 +506,6 @@ MODULE = Module(
         Function(
             "24.5",
             name="mrr",
-            reference=_mrr,
             cases=_mrr_cases,
             hidden=_mrr_hidden,
             title="Mean reciprocal rank",
@@ -770,7 +522,6 @@ MODULE = Module(
         Function(
             "24.6",
             name="reciprocal_rank_fusion",
-            reference=_reciprocal_rank_fusion,
             cases=_rrf_cases,
             hidden=_rrf_hidden,
             title="Reciprocal rank fusion",
@@ -787,7 +538,6 @@ MODULE = Module(
             "24.7",
             reads=("grounded_answer",),
             extract=_extract_grounded,
-            judge=_judge_grounded,
             title="A grounded answer with citations",
             points=3,
             hints=[
@@ -804,7 +554,6 @@ MODULE = Module(
         Function(
             "24.8",
             name="calculate",
-            reference=_calculate,
             cases=_calculate_cases,
             hidden=_calculate_hidden,
             title="A safe calculator",
@@ -825,7 +574,6 @@ MODULE = Module(
         Function(
             "24.9",
             name="run_agent",
-            reference=_run_agent,
             cases=_agent_cases,
             hidden=_agent_hidden,
             title="The agent loop",
@@ -845,83 +593,50 @@ MODULE = Module(
             "24.kc1",
             var="kc1",
             choices="abcd",
-            answer="b",
             title="BM25's b",
             hints=["b scales the term-frequency saturation by len(doc) / avgdl. What if it is 0?"],
-            explanation="With b = 0 the factor (1 - b + b * len/avgdl) is 1 for every document: "
-            "a long document is no longer penalised for containing more words.",
         ),
         Numeric(
             "24.kc2",
             var="kc2",
-            expected=_kc_mrr,
             atol=1e-3,
             title="Mean reciprocal rank",
             hints=["Reciprocal ranks 1/2, 1/1 and 0; average over all three queries."],
-            mistakes=[
-                Mistake(
-                    lambda: (1 / 2 + 1) / 2,
-                    "That averages only over the queries with a hit; a query without one "
-                    "counts as 0.",
-                ),
-            ],
         ),
         Choice(
             "24.kc3",
             var="kc3",
             choices="abcd",
-            answer="ab",
             title="A flat inner-product index",
             hints=["Two are right. What is the inner product of two unit vectors?"],
-            explanation="For unit vectors the inner product is the cosine, and a flat index "
-            "compares the query with every vector: exact, no training. IVF and HNSW indexes are "
-            "the approximate ones.",
         ),
         Choice(
             "24.kc4",
             var="kc4",
             choices="abcd",
-            answer="c",
             title="Why chunks overlap",
             hints=["What happens to a sentence that straddles the boundary between two chunks?"],
-            explanation="With an overlap, a passage cut by one boundary appears whole in the "
-            "neighbouring chunk, at the price of more chunks and some repeated text.",
         ),
         Choice(
             "24.kc5",
             var="kc5",
             choices="abcd",
-            answer="ac",
             title="What an extractive answer can do",
             hints=["Two are right. The provider copies sentences; it does not write any."],
-            explanation="An extractive answer is copied word for word from the retrieved chunks, "
-            "so it is grounded, but it picks sentences by shared words: it can quote a sentence "
-            "that does not answer the question, and it cannot combine, reword or compute.",
         ),
         Numeric(
             "24.kc6",
             var="kc6",
-            expected=_kc_rrf,
             atol=1e-4,
             title="A fused score",
             hints=["Ranks count from 1: add 1 / (60 + rank) for each retriever."],
-            mistakes=[
-                Mistake(
-                    lambda: 1.0 / 60 + 1.0 / 63,
-                    "Ranks start at 1, not 0: the top result adds 1 / (60 + 1).",
-                ),
-            ],
         ),
         Choice(
             "24.kc7",
             var="kc7",
             choices="abcd",
-            answer="b",
             title="A hostile chunk",
             hints=["Which part of the agent decides what the calculator is able to run?"],
-            explanation="Retrieved text is untrusted input. The calculator parses the expression "
-            "and evaluates only numbers and arithmetic operators, so a function call is "
-            "rejected with ValueError whatever the planner was told to do.",
         ),
     ),
 )

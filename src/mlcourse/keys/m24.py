@@ -1,0 +1,387 @@
+"""Answer key of module 24 — RAG and agents."""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from typing import Any
+
+import numpy as np
+
+from mlcourse.checks import Fail, Mistake
+from mlcourse.exercises.m24 import _SCENARIOS, LABEL, MAX_EXPONENT, NO_ANSWER, STOPWORDS
+
+# --------------------------------------------------------------------------------------
+# Exercise 1: chunking into overlapping word windows.
+# --------------------------------------------------------------------------------------
+
+
+def _chunk_text(text: str, max_words: int, overlap: int) -> list[str]:
+    if max_words < 1:
+        raise ValueError("max_words must be at least 1")
+    if not 0 <= overlap < max_words:
+        raise ValueError("overlap must be at least 0 and smaller than max_words")
+    words = text.split()
+    chunks: list[str] = []
+    start = 0
+    while start < len(words):
+        chunks.append(" ".join(words[start : start + max_words]))
+        if start + max_words >= len(words):
+            break
+        start += max_words - overlap
+    return chunks
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 2: BM25 scores of a tokenised query against tokenised documents.
+# --------------------------------------------------------------------------------------
+
+
+def _bm25_scores(
+    query: list[str], documents: list[list[str]], k1: float = 1.2, b: float = 0.75
+) -> list[float]:
+    n = len(documents)
+    if n == 0:
+        return []
+    lengths = [len(doc) for doc in documents]
+    average = sum(lengths) / n
+    scores = [0.0] * n
+    for term in dict.fromkeys(query):  # every distinct query term once
+        df = sum(term in doc for doc in documents)
+        if df == 0:
+            continue
+        idf = math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+        for i, doc in enumerate(documents):
+            tf = doc.count(term)
+            if tf:
+                norm = k1 * (1.0 - b + b * lengths[i] / average)
+                scores[i] += idf * tf * (k1 + 1.0) / (tf + norm)
+    return scores
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 3: cosine top-k over the rows of a matrix.
+# --------------------------------------------------------------------------------------
+
+
+def _cosine_top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> list[int]:
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    q = np.asarray(query, dtype=float)
+    m = np.asarray(matrix, dtype=float)
+    q_norm = np.linalg.norm(q)
+    row_norms = np.linalg.norm(m, axis=1)
+    similarity = np.zeros(len(m))
+    usable = row_norms > 0
+    if q_norm > 0:
+        similarity[usable] = (m[usable] @ q) / (row_norms[usable] * q_norm)
+    order = np.argsort(-similarity, kind="stable")
+    return [int(i) for i in order[:k]]
+
+
+# --------------------------------------------------------------------------------------
+# Exercises 4 and 5: recall@k and mean reciprocal rank.
+# --------------------------------------------------------------------------------------
+
+
+def _recall_at_k(ranked_ids: list, relevant_ids, k: int) -> float:
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    relevant = set(relevant_ids)
+    if not relevant:
+        raise ValueError("recall is undefined without relevant items")
+    return len(relevant & set(ranked_ids[:k])) / len(relevant)
+
+
+def _mrr(rankings: list[list], relevant: list) -> float:
+    if len(rankings) != len(relevant):
+        raise ValueError("one set of relevant ids per ranking")
+    if not rankings:
+        raise ValueError("the mean reciprocal rank of no queries is undefined")
+    total = 0.0
+    for ranked, wanted in zip(rankings, relevant, strict=True):
+        wanted = set(wanted)
+        for position, item in enumerate(ranked, start=1):
+            if item in wanted:
+                total += 1.0 / position
+                break
+    return total / len(rankings)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 6: reciprocal rank fusion.
+# --------------------------------------------------------------------------------------
+
+
+def _reciprocal_rank_fusion(rankings: list[list[str]], k: float = 60) -> list[str]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores, key=lambda item: (-scores[item], item))
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 7: a grounded, extractive answer with citations (judged on its properties).
+# --------------------------------------------------------------------------------------
+
+
+def _split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower())) - STOPWORDS
+
+
+def _grounded_answer(question: str, chunks: list[dict], max_sentences: int = 2) -> dict:
+    wanted = _words(question)
+    candidates = []
+    for chunk in chunks:
+        for sentence in _split_sentences(chunk["text"]):
+            score = len(wanted & _words(sentence))
+            if score > 0:
+                candidates.append((score, sentence, chunk["id"]))
+    best = sorted(candidates, key=lambda c: -c[0])[:max_sentences]  # stable: reading order
+    if not best:
+        return {"answer": NO_ANSWER, "citations": []}
+    answer = " ".join(f"{sentence} [{cid}]" for _, sentence, cid in best) + " " + LABEL
+    return {"answer": answer, "citations": list(dict.fromkeys(cid for _, _, cid in best))}
+
+
+def _call_text(scenario: dict[str, Any]) -> str:
+    n = len(scenario["chunks"])
+    return (
+        f"grounded_answer({scenario['question']!r}, <{n} chunk{'s' * (n != 1)}>, "
+        f"max_sentences={scenario['max_sentences']})"
+    )
+
+
+def _judge_grounded(results: list[dict[str, Any]]) -> None:
+    if len(results) != len(_SCENARIOS):
+        raise ValueError("one result per scenario expected")
+    for scenario, got in zip(_SCENARIOS, results, strict=True):
+        call = _call_text(scenario)
+        if "error" in got:
+            raise Fail(f"`{call}` raised {got['error']}.")
+        if "shape" in got:
+            raise Fail(
+                f"`{call}` should return a dict with exactly the keys 'answer' and 'citations', "
+                f"but it returned a {got['shape']} (or a dict with other keys)."
+            )
+        if got["answer"] is None:
+            raise Fail(f"In `{call}`, 'answer' should be a str, not a {got['answer_type']}.")
+        if got["citations"] is None:
+            raise Fail(f"In `{call}`, 'citations' should be a list of chunk ids (str).")
+        _judge_one(scenario, got["answer"], got["citations"], call)
+
+
+def _judge_one(scenario: dict[str, Any], answer: str, citations: list[str], call: str) -> None:
+    expected = _grounded_answer(
+        scenario["question"], scenario["chunks"], max_sentences=scenario["max_sentences"]
+    )
+    texts = {chunk["id"]: chunk["text"] for chunk in scenario["chunks"]}
+    if expected["answer"] == NO_ANSWER:
+        if citations or answer != NO_ANSWER:
+            raise Fail(
+                f"`{call}`: no sentence of the chunks shares a word with the question (or there "
+                "are no chunks), so the answer should be exactly NO_ANSWER with no citations. "
+                "An answer that is not supported by the retrieved text is not grounded."
+            )
+        return
+    if answer == NO_ANSWER:
+        raise Fail(
+            f"`{call}` returned NO_ANSWER, but some sentences do share words with the question."
+        )
+    invented = [c for c in citations if c not in texts]
+    if invented:
+        raise Fail(
+            f"`{call}` cites {invented[0]!r}, which is not the id of any chunk it was given."
+        )
+    if not answer.endswith(" " + LABEL):
+        raise Fail(
+            f"The answer of `{call}` should end with a space and LABEL, so that readers know "
+            "no language model wrote it."
+        )
+    body = answer[: -len(LABEL) - 1]
+    pieces = re.split(r"(?<=\])\s+", body.strip())
+    used = []
+    for piece in pieces:
+        match = re.fullmatch(r"(.+?) \[([^\[\]]+)\]", piece, flags=re.S)
+        if match is None:
+            raise Fail(
+                f"In the answer of `{call}`, {piece[:60]!r} is not a sentence followed by a "
+                "space and its citation in brackets, such as 'Some sentence. [chunk-id]'."
+            )
+        sentence, cid = match.groups()
+        if cid not in texts:
+            raise Fail(f"The answer of `{call}` cites [{cid}], which is not one of its chunks.")
+        if sentence not in _split_sentences(texts[cid]):
+            raise Fail(
+                f"In the answer of `{call}`, the sentence {sentence[:50]!r}... is not a sentence "
+                f"of the chunk it cites, [{cid}]. Each sentence must be copied from the chunk "
+                "whose id follows it."
+            )
+        used.append(cid)
+    unused = [c for c in citations if c not in used]
+    if unused:
+        raise Fail(
+            f"`{call}` lists {unused[0]!r} in 'citations', but the answer uses no sentence of "
+            "it: cite only the chunks the answer quotes."
+        )
+    if citations != list(dict.fromkeys(used)):
+        raise Fail(
+            f"In `{call}`, 'citations' should list each chunk the answer quotes once, in the "
+            "order of first use."
+        )
+    if answer != expected["answer"]:
+        raise Fail(
+            f"The answer of `{call}` is grounded, but it does not quote the right sentences: "
+            "take the max_sentences sentences that share the most question words (at least "
+            "one), best first, ties in reading order."
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 8: a safe calculator for an agent's tool.
+# --------------------------------------------------------------------------------------
+
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+_UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
+
+
+def _evaluate_node(node: ast.AST) -> int | float:
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_evaluate_node(node.operand))
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _evaluate_node(node.left), _evaluate_node(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
+            raise ValueError(f"exponent {right} is too large")
+        return _BINARY[type(node.op)](left, right)
+    raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
+
+
+def _calculate(expression: str) -> int | float:
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ValueError(f"not an arithmetic expression: {error.msg}") from None
+    return _evaluate_node(tree.body)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 9: the agent loop.
+# --------------------------------------------------------------------------------------
+
+
+def _run_agent(task: str, planner, tools: dict, max_steps: int = 5) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = []
+    for _ in range(max_steps):
+        name, argument = planner(task, steps)
+        if name == "finish":
+            return {"answer": argument, "steps": steps}
+        if name not in tools:
+            observation = f"error: unknown tool {name!r}"
+        else:
+            try:
+                observation = str(tools[name](argument))
+            except Exception as error:
+                observation = f"error: {type(error).__name__}: {error}"
+        steps.append({"tool": name, "input": argument, "observation": observation})
+    return {"answer": None, "steps": steps}
+
+
+# --------------------------------------------------------------------------------------
+# Knowledge check: numeric answers computed from the questions' own numbers.
+# --------------------------------------------------------------------------------------
+
+
+def _kc_mrr() -> float:
+    # Relevant documents first appear at rank 2, rank 1, and not at all.
+    return _mrr([["x", "r"], ["r", "x"], ["x", "y"]], [{"r"}, {"r"}, {"r"}])
+
+
+def _kc_rrf() -> float:
+    # Ranked 1st by BM25 and 4th by the dense retriever, k = 60.
+    return 1.0 / (60 + 1) + 1.0 / (60 + 4)
+
+
+KEY = {
+    "24.1": {"reference": _chunk_text},
+    "24.2": {"reference": _bm25_scores},
+    "24.3": {"reference": _cosine_top_k},
+    "24.4": {"reference": _recall_at_k},
+    "24.5": {"reference": _mrr},
+    "24.6": {"reference": _reciprocal_rank_fusion},
+    "24.7": {"judge": _judge_grounded},
+    "24.8": {"reference": _calculate},
+    "24.9": {"reference": _run_agent},
+    "24.kc1": {
+        "answer": "b",
+        "explanation": (
+            "With b = 0 the factor (1 - b + b * len/avgdl) is 1 for every document: "
+            "a long document is no longer penalised for containing more words."
+        ),
+    },
+    "24.kc2": {
+        "expected": _kc_mrr,
+        "mistakes": [
+            Mistake(
+                lambda: (1 / 2 + 1) / 2,
+                "That averages only over the queries with a hit; a query without one counts as 0.",
+            ),
+        ],
+    },
+    "24.kc3": {
+        "answer": "ab",
+        "explanation": (
+            "For unit vectors the inner product is the cosine, and a flat index "
+            "compares the query with every vector: exact, no training. IVF and HNSW indexes are "
+            "the approximate ones."
+        ),
+    },
+    "24.kc4": {
+        "answer": "c",
+        "explanation": (
+            "With an overlap, a passage cut by one boundary appears whole in the "
+            "neighbouring chunk, at the price of more chunks and some repeated text."
+        ),
+    },
+    "24.kc5": {
+        "answer": "ac",
+        "explanation": (
+            "An extractive answer is copied word for word from the retrieved chunks, "
+            "so it is grounded, but it picks sentences by shared words: it can quote a sentence "
+            "that does not answer the question, and it cannot combine, reword or compute."
+        ),
+    },
+    "24.kc6": {
+        "expected": _kc_rrf,
+        "mistakes": [
+            Mistake(
+                lambda: 1.0 / 60 + 1.0 / 63,
+                "Ranks start at 1, not 0: the top result adds 1 / (60 + 1).",
+            ),
+        ],
+    },
+    "24.kc7": {
+        "answer": "b",
+        "explanation": (
+            "Retrieved text is untrusted input. The calculator parses the expression "
+            "and evaluates only numbers and arithmetic operators, so a function call is "
+            "rejected with ValueError whatever the planner was told to do."
+        ),
+    },
+}
