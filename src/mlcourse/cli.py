@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,18 +114,26 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         module = normalise_number(args.module)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    for name in ("workers", "timeout", "memory"):
+    for name in ("workers", "timeout", "memory", "scratch"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name} must be positive, not {getattr(args, name)}")
-    if not bubblewrap():
+    if args.no_sandbox:
         print(
-            "WARNING: bubblewrap is not installed: submissions will run WITHOUT a sandbox.",
+            "WARNING: --no-sandbox: submissions run as "
+            f"{'root' if os.geteuid() == 0 else 'this user'}, with this machine's network, "
+            "files and the course's solutions in reach. Use it only for work you trust.",
             file=sys.stderr,
+        )
+    elif not bubblewrap():
+        raise UsageError(
+            "bubblewrap is not installed, so submissions cannot be sandboxed: install it "
+            "(apt-get install bubblewrap), or pass --no-sandbox for a batch you trust"
         )
     limits = Limits(
         timeout=args.timeout,
         cell_timeout=max(1, int(min(args.timeout, 120))),
         memory_mb=args.memory,
+        scratch_mb=args.scratch,
     )
     out = Path(args.out)
     try:
@@ -136,6 +145,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             limits=limits,
             resume=args.resume,
             mlflow=args.mlflow,
+            sandbox=not args.no_sandbox,
             progress=lambda line: print(line, flush=True),
         )
     except (GradeError, FileNotFoundError) as error:
@@ -144,6 +154,11 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         f"graded {summary.graded}, kept {summary.skipped} in {summary.seconds:.1f} s; "
         f"gradebook: {summary.gradebook}; feedback pages: {out / 'feedback' / module}"
     )
+    if summary.grader_errors:
+        print(
+            f"{len(summary.grader_errors)} submission(s) could not be judged by the grader "
+            f"(status grader_error; see their result files): {', '.join(summary.grader_errors)}"
+        )
     return 0
 
 
@@ -307,7 +322,26 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--timeout", type=float, default=300, help="seconds per submission (default 300)"
     )
-    grade.add_argument("--memory", type=int, default=6144, help="memory limit in MB (default 6144)")
+    grade.add_argument(
+        "--memory",
+        type=int,
+        default=6144,
+        help="address-space limit per process in the sandbox, in MB (default 6144)",
+    )
+    grade.add_argument(
+        "--scratch",
+        type=int,
+        default=512,
+        help="all the space a submission can write (its working folder, /tmp and its answers), "
+        "in MB, held in memory, never on disk (default 512; /dev/shm has 64 more; no file "
+        "over 64 MB)",
+    )
+    grade.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run submissions WITHOUT the bubblewrap sandbox, as this user, with the network, "
+        "this machine's files and the course's solutions in reach: only for a batch you trust",
+    )
     grade.add_argument(
         "--mlflow", action="store_true", help="also log one MLflow run per submission"
     )

@@ -82,6 +82,217 @@ def after_setup(nb) -> int:
     )
 
 
+def patched_extraction(body: str) -> str:
+    """A cell that wraps the grader's extraction: the real answers are written, then ``body``
+    (indented code using ``out``, a Path, and ``data``, the parsed answers) changes them."""
+    indented = "".join(f"    {line}\n" for line in body.strip("\n").splitlines())
+    return (
+        "import json, os, pathlib\nimport mlcourse.grader._extract as _x\n_real = _x.extract\n"
+        "def _patched(module, namespace, folder):\n"
+        "    _real(module, namespace, folder)\n"
+        "    out = pathlib.Path(folder)\n"
+        "    data = json.loads((out / 'answers.json').read_text())\n"
+        "    text = None\n"
+        f"{indented}"
+        "    (out / 'answers.json').write_text(text or json.dumps(data))\n"
+        "_x.extract = _patched\n"
+    )
+
+
+def _as_json(nb) -> str:
+    """A notebook as raw JSON text (for cases nbformat would refuse to write as they are)."""
+    return json.dumps(nb, indent=1, ensure_ascii=True)
+
+
+def hostile_cases() -> dict[str, tuple[object, dict]]:
+    """Cases for the causes an independent review found: batch isolation, hostile decoding,
+    host disk, a forgeable run report, the answer key in reach (see docs/grading.md)."""
+    c: dict[str, tuple[object, dict]] = {}
+    honest = {"status": ["ok"], "points": 1, "problems": {"01.1": "correct"}}
+
+    nb = answered("q1")
+    for cell in nb.cells:
+        role = cell.metadata.get("mlcourse", {}).get("role")
+        if role == "setup":
+            cell.metadata["mlcourse"] = ["setup", "01"]
+        elif role == "check":
+            cell.metadata["mlcourse"] = {"role": 5, "problem": ["01.1"]}
+        elif role == "answer":
+            cell.metadata = {"mlcourse": "answer", "tags": 7}
+    nb.cells.append({"cell_type": "code", "metadata": [], "source": ["x = 1\n", 2], "outputs": []})
+    c["wrong_type_metadata"] = (_as_json(nb), honest)
+
+    c["deep_value"] = (
+        add(answered("q1"), "x = []\nfor _ in range(100_000):\n    x = [x]\nclass_counts = x"),
+        {**honest, "problems": {"01.1": "correct", "01.3": "incorrect"}},
+    )
+    deep = (
+        "data['answers']['01.3'] = {'missing': None, 'error': None, 'values': {'class_counts': '__DEEP__'}}\n"
+        "text = json.dumps(data).replace('\"__DEEP__\"', '[' * 200_000 + ']' * 200_000)"
+    )
+    c["deep_json_forged"] = (
+        add(answered("q1"), patched_extraction(deep)),
+        {"status": ["ok"], "points": 0},
+    )
+    npy = (
+        "head = \"{'descr': '<f8', 'fortran_order': False, 'shape': \" + '(' * 1500 + ')' * 1500 + ', }'\n"
+        "head = head.ljust(3000) + '\\n'\n"
+        "(out / 'v900.npy').write_bytes(b'\\x93NUMPY\\x01\\x00' + len(head).to_bytes(2, 'little') + head.encode())\n"
+        "lie = \"{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000,), }\".ljust(117) + '\\n'\n"
+        "(out / 'v901.npy').write_bytes(b'\\x93NUMPY\\x01\\x00' + len(lie).to_bytes(2, 'little') + lie.encode() + bytes(8))\n"
+        "data['answers']['01.4'] = {'missing': None, 'error': None, 'values': {'strong_wines': {'__t': 'ndarray', 'file': 'v900.npy'}}}\n"
+        "data['answers']['01.6'] = {'missing': None, 'error': None, 'values': {'alcohol_means': {'__t': 'ndarray', 'file': 'v901.npy'}}}"
+    )
+    c["npy_headers_hostile"] = (
+        add(answered("q1"), patched_extraction(npy)),
+        {**honest, "problems": {"01.1": "correct", "01.4": "incorrect", "01.6": "incorrect"}},
+    )
+    parquet = (
+        "import numpy as np, pyarrow as pa, pyarrow.parquet as pq\n"
+        "(out / 'v902.parquet').write_bytes(b'PAR1' + bytes(64) + (2**31 - 1).to_bytes(4, 'little') + b'PAR1')\n"
+        "pq.write_table(pa.table({'a': np.zeros(20_000_000, dtype=np.int8)}), out / 'v903.parquet')\n"
+        "data['answers']['01.3'] = {'missing': None, 'error': None, 'values': {'class_counts': {'__t': 'frame', 'file': 'v903.parquet'}}}\n"
+        "data['answers']['01.4'] = {'missing': None, 'error': None, 'values': {'strong_wines': {'__t': 'series', 'file': 'v902.parquet'}}}"
+    )
+    c["parquet_hostile"] = (
+        add(answered("q1"), patched_extraction(parquet)),
+        {**honest, "problems": {"01.1": "correct", "01.3": "incorrect", "01.4": "incorrect"}},
+    )
+    collide = (
+        "big = [{'__t': 'int', 'v': str(k * (2**61 - 1))} for k in range(1, 9_000)]\n"
+        "data['answers']['01.3'] = {'missing': None, 'error': None, 'values': {'class_counts': {'__t': 'set', 'items': big}}}\n"
+        "data['answers']['01.6'] = {'missing': None, 'error': None, 'values': {'alcohol_means': {'__t': 'dict', 'items': [[v, v] for v in big]}}}\n"
+        "data['answers']['01.4'] = {'missing': None, 'error': None, 'values': {'strong_wines': {'__t': 'frozenset', 'items': big}}}"
+    )
+    c["quadratic_containers"] = (
+        add(answered("q1"), patched_extraction(collide)),
+        {**honest, "problems": {"01.1": "correct", "01.3": "incorrect", "01.4": "incorrect"}},
+    )
+    fifo = (
+        "os.mkfifo(out / 'v904.npy')\nos.mkfifo(out / 'run.json')\n"
+        "data['answers']['01.4'] = {'missing': None, 'error': None, 'values': {'strong_wines': {'__t': 'ndarray', 'file': 'v904.npy'}}}"
+    )
+    c["fifo_answer_files"] = (
+        add(answered("q1"), patched_extraction(fifo)),
+        {**honest, "problems": {"01.1": "correct", "01.4": "incorrect"}},
+    )
+    nb = answered("q1")
+    add(
+        nb,
+        "strong_wines = ['\\ud800', 'caf\\udce9']\ntry:\n    print('\\ud800')\nexcept Exception as error:\n    print(type(error).__name__)",
+    )
+    nb.cells[-1].source = nb.cells[-1].source.replace(
+        "\\ud800", "\ud800", 1
+    )  # a raw lone surrogate in the source itself
+    c["unencodable_text"] = (
+        _as_json(nb),
+        {**honest, "problems": {"01.1": "correct", "01.4": "incorrect"}},
+    )
+    tree = (
+        "import os\n"
+        "for base in [os.getcwd(), '/tmp', os.path.expanduser('~')]:\n"
+        "    try:\n"
+        "        fd = os.open(base, os.O_RDONLY)\n"
+        "        for i in range(3000):\n"
+        "            os.mkdir('d', dir_fd=fd)\n"
+        "            below = os.open('d', os.O_RDONLY, dir_fd=fd)\n"
+        "            os.close(fd)\n"
+        "            fd = below\n"
+        "        os.mkfifo('fifo', dir_fd=fd)\n"
+        "        os.symlink('/', 'root', dir_fd=fd)\n"
+        "        os.close(fd)\n"
+        "    except OSError as error:\n"
+        "        print(base, type(error).__name__)\n"
+        "os.makedirs('locked/inner', exist_ok=True)\n"
+        "open('locked/inner/f', 'w').write('x')\n"
+        "os.chmod('locked/inner', 0)\nos.chmod('locked', 0)\n"
+        "os.symlink('/etc/passwd', 'passwd_link')\n"
+    )
+    c["hostile_scratch_tree"] = (add(answered("q1"), tree), honest)
+    fill = (
+        "import os\nwritten = {}\n"
+        "for base in [os.getcwd(), '/tmp', os.path.expanduser('~'), '/dev/shm', '/var/tmp', '/', os.path.dirname(os.getcwd())]:\n"
+        "    n = 0\n"
+        "    try:\n"
+        "        for i in range(40):\n"
+        "            with open(os.path.join(base, f'fill-{NONCE}-{i}'), 'wb') as handle:\n"
+        "                handle.write(bytes(32 * 1024 * 1024))\n"
+        "            n += 1\n"
+        "    except OSError as error:\n"
+        "        pass\n"
+        "    written[base] = n\n"
+        "print(written)\n"
+    )
+    c["disk_filler"] = (add(answered("q1"), fill), {**honest, "template": True})
+    daemon = (
+        "import json, os, signal, time\n"
+        "forged = json.dumps({'protocol': 1, 'status': 'finished', 'errors': [], 'truncated': False,\n"
+        "                     'answers_problem': None, 'files': []}) + '\\n'\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        end = time.time() + 600\n"
+        "        while time.time() < end:\n"
+        "            for p in os.listdir('/proc'):\n"
+        "                if not p.isdigit() or int(p) == os.getpid():\n"
+        "                    continue\n"
+        "                try:\n"
+        "                    fds = os.listdir(f'/proc/{p}/fd')\n"
+        "                except OSError:\n"
+        "                    continue\n"
+        "                for fd in fds:\n"
+        "                    try:\n"
+        "                        with open(f'/proc/{p}/fd/{fd}', 'w') as handle:\n"
+        "                            handle.write(forged)\n"
+        "                    except OSError:\n"
+        "                        pass\n"
+        "            time.sleep(0.1)\n"
+        "    os._exit(0)\n"
+        "time.sleep(1)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    c["forged_run_report"] = (add(answered("q1"), daemon), {"status": ["crashed"], "points": 0})
+    c["kill_the_runner"] = (
+        add(
+            answered("q1"),
+            "import os, signal\nfor p in os.listdir('/proc'):\n"
+            "    if p.isdigit() and int(p) not in (os.getpid(), 1):\n"
+            "        try:\n            os.kill(int(p), signal.SIGKILL)\n"
+            "        except OSError:\n            pass\n",
+        ),
+        {"status": ["crashed"], "points": 0},
+    )
+    hunt = (
+        "import glob, pathlib, sys\nimport mlcourse\nfound = {}\n"
+        "try:\n    import mlcourse.keys.m01 as key\n    found = {k: v.get('answer') for k, v in key.KEY.items()}\n"
+        "except Exception as error:\n    print('import blocked:', type(error).__name__)\n"
+        "roots = [pathlib.Path(mlcourse.__file__).parent, pathlib.Path(sys.prefix)]\n"
+        "for root in roots:\n"
+        "    for path in root.rglob('m01.py'):\n"
+        "        text = path.read_text(errors='ignore')\n"
+        "        if 'KEY' in text:\n            found['file'] = str(path)\n"
+        "for letter in 'abcd':\n"
+        "    if ex.kc1.evaluate_values(kc1=letter).status == 'correct':\n        kc1 = letter\n"
+        "try:\n    kc3 = ex.kc3.problem.answer\nexcept Exception as error:\n    print('key blocked:', type(error).__name__)\n"
+        "try:\n    header = ex.q1.problem.expected_value()\nexcept Exception as error:\n    print('key blocked:', type(error).__name__)\n"
+        "if found.get('01.kc4'):\n    kc4 = found['01.kc4']\n"
+        "print(found)\n"
+    )
+    c["answer_key_hunt"] = (
+        add(exercises(), hunt),
+        {"status": ["ok"], "points": 0, "all": "not_attempted"},
+    )
+    results = (
+        "claim = {'__t': 'dict', 'items': [['ok', True], ['value', {'__t': 'float', 'v': '5.0'}]]}\n"
+        "data['answers']['01.5'] = {'missing': None, 'error': None, 'values': {'results': {'__t': 'list', 'items': [claim] * 7}}}"
+    )
+    c["forged_function_results"] = (
+        add(answered("q1"), patched_extraction(results)),
+        {**honest, "problems": {"01.1": "correct", "01.5": "incorrect"}},
+    )
+    return c
+
+
 def cases() -> dict[str, tuple[object, dict]]:
     """name -> (notebook or raw text, expected)."""
     c: dict[str, tuple[object, dict]] = {}
@@ -295,6 +506,7 @@ def cases() -> dict[str, tuple[object, dict]]:
     empty = nbformat.v4.new_notebook()
     c["empty_notebook"] = (empty, {"status": ["empty"], "points": 0})
     c["renamed file (final v2)"] = (answered("q1", "q2"), {"status": ["ok"], "points": 3})
+    c.update(hostile_cases())
     return c
 
 

@@ -9,7 +9,7 @@ import mlcourse.grader._batch as batch
 from mlcourse.grader import grade_batch
 
 
-def _fake_grade(submission, module, release, limits, worker=0):
+def _fake_grade(submission, module, release, limits, worker=0, *, sandbox=True):
     points = float(len(submission.data or b""))
     return {
         "schema": "mlcourse.grade/1",
@@ -101,3 +101,101 @@ def test_mlflow_run_per_submission(tmp_path, fake, monkeypatch):
     assert sorted(runs["tags.mlcourse.learner"]) == ["ada", "bob"]
     assert sorted(runs["metrics.points"]) == [6.0, 6.0]
     assert set(runs["tags.mlcourse.grade_status"]) == {"ok"}
+
+
+def test_a_grader_failure_is_that_submissions_grader_error_and_the_batch_goes_on(
+    tmp_path, monkeypatch
+):
+    real_grade = batch._grade
+
+    def grade(submission, *args):
+        if submission.learner == "bob":
+            raise RecursionError("maximum recursion depth exceeded")
+        return "ok", "fine", [
+            {"problem": "01.1", "status": "correct", "points": 1.0, "max_points": 1.0,
+             "message": "", "details": {}}
+        ]  # fmt: skip
+
+    monkeypatch.setattr(batch, "_grade", grade)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("ada", "bob", "cy"):
+        (subs / f"{name}.ipynb").write_text(name)
+    out = tmp_path / "out"
+    summary = grade_batch([subs], "01", out, workers=2, progress=lambda line: None)
+    assert summary.grader_errors == ["bob"]
+    rows = {r["learner"]: r for r in _gradebook(out)}
+    assert rows["bob"]["status"] == "grader_error" and rows["bob"]["total"] == "0"
+    assert rows["ada"]["status"] == rows["cy"]["status"] == "ok"
+    bob = json.loads((out / "results" / "01" / "bob.json").read_text())
+    assert "RecursionError" in bob["reason"] and "Traceback" not in bob["reason"]
+    page = (out / "feedback" / "01" / "bob.html").read_text()
+    assert "not a verdict on your work" in page
+    assert real_grade is not grade
+
+
+def test_a_result_that_cannot_be_written_is_replaced_by_a_grader_error(tmp_path, fake, monkeypatch):
+    from mlcourse.grader import _report
+
+    real = _report.feedback_html
+
+    def fails_for_bob(result):
+        if result["learner"] == "bob" and result["status"] != "grader_error":
+            raise UnicodeEncodeError("utf-8", "\udc80", 0, 1, "surrogates not allowed")
+        return real(result)
+
+    monkeypatch.setattr(_report, "feedback_html", fails_for_bob)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("ada", "bob"):
+        (subs / f"{name}.ipynb").write_text(name)
+    summary = grade_batch([subs], "01", tmp_path / "out", progress=lambda line: None)
+    assert summary.grader_errors == ["bob"]
+    assert [r["status"] for r in _gradebook(tmp_path / "out")] == ["ok", "grader_error"]
+
+
+def test_text_that_is_not_valid_unicode_is_still_written(tmp_path):
+    from mlcourse.grader._report import write_result
+
+    result = _fake_grade(batch.Submission("ada", "ada\udcff.ipynb", b"x"), "01", None, None)
+    result["problems"][0]["message"] = "`x` is '\ud800'"
+    write_result(tmp_path, result)
+    saved = json.loads((tmp_path / "results" / "01" / "ada.json").read_text())
+    assert saved["problems"][0]["message"] == "`x` is '?'"
+    assert (tmp_path / "feedback" / "01" / "ada.html").read_text(encoding="utf-8")
+
+
+def test_a_batch_interrupted_midway_still_writes_its_gradebook(tmp_path, monkeypatch):
+    def grade(submission, *args, **kwargs):
+        if submission.learner == "bob":
+            raise KeyboardInterrupt
+        return _fake_grade(submission, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "grade_submission", grade)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("ada", "bob"):
+        (subs / f"{name}.ipynb").write_text(name)
+    with pytest.raises(KeyboardInterrupt):
+        grade_batch([subs], "01", tmp_path / "out", progress=lambda line: None)
+    assert [r["learner"] for r in _gradebook(tmp_path / "out")] == ["ada"]
+
+
+def test_no_sandbox_no_grading_unless_asked(tmp_path, fake, monkeypatch):
+    monkeypatch.setattr(batch, "bubblewrap", lambda: None)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ada.ipynb").write_text("x")
+    with pytest.raises(batch.GradeError, match="--no-sandbox"):
+        grade_batch([subs], "01", tmp_path / "out", progress=lambda line: None)
+    summary = grade_batch([subs], "01", tmp_path / "out", sandbox=False, progress=lambda line: None)
+    assert summary.graded == 1
+
+
+def test_spreadsheet_formulas_in_the_gradebook_are_neutralised(tmp_path):
+    from mlcourse.grader._report import write_gradebook, write_result
+
+    result = _fake_grade(batch.Submission("=cmd", "x.ipynb", b"x"), "01", None, None)
+    write_result(tmp_path, result)
+    write_gradebook(tmp_path, "01", ["01.1"])
+    assert _gradebook(tmp_path)[0]["learner"] == "'=cmd"

@@ -3,9 +3,12 @@
 All cases are graded in one batch with two workers, as an instructor would, under bubblewrap.
 """
 
+import glob
 import http.server
 import json
+import os
 import secrets
+import tempfile
 import threading
 from pathlib import Path
 
@@ -41,7 +44,16 @@ def leak_server():
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, leak_server):
+def scratch_root(tmp_path_factory):
+    """The grader's temporary folder for this batch, so that what it leaves behind is visible."""
+    folder = tmp_path_factory.mktemp("grader-tmp")
+    saved, tempfile.tempdir = tempfile.tempdir, str(folder)
+    yield folder
+    tempfile.tempdir = saved
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, leak_server, scratch_root):
     assert bubblewrap(), "bubblewrap is required for the corpus (.ci/run installs it)"
     folder = tmp_path_factory.mktemp("submissions")
     for name in EXPECTED:
@@ -126,3 +138,40 @@ def test_host_is_intact_after_the_bombs(graded, tmp_path):
     import sys
 
     assert subprocess.run([sys.executable, "-c", "print(1)"], capture_output=True).returncode == 0
+
+
+def test_no_case_needed_the_grader_error_status(graded):
+    summary, results, _, _ = graded
+    assert summary.grader_errors == [], {
+        n: results[n]["reason"] for n in results if results[n]["status"] == "grader_error"
+    }
+
+
+def test_scratch_space_is_always_removed(graded, scratch_root):
+    assert list(scratch_root.glob("mlcourse-grade-*")) == []
+
+
+def test_nothing_a_submission_wrote_reached_the_hosts_disk(graded, scratch_root):
+    places = ["/tmp", "/var/tmp", "/dev/shm", str(scratch_root), os.getcwd(), str(CORPUS)]
+    leaked = [
+        p for place in places for p in glob.glob(f"{place}/**/fill-{NONCE}-*", recursive=True)
+    ]
+    assert leaked == []
+
+
+def test_no_learner_process_outlives_its_sandbox(graded):
+    from mlcourse.grader._sandbox import BASE_UID, processes_of
+
+    if os.geteuid() != 0:
+        pytest.skip("sandboxes run as their own uid only when the grader runs as root")
+    assert processes_of(BASE_UID) == [] and processes_of(BASE_UID + 1) == []
+
+
+def test_the_run_report_cannot_be_forged(graded):
+    _, results, _, _ = graded
+    for case in ("forged_run_report", "kill_the_runner"):
+        result = results[case]
+        assert result["status"] == "crashed" and result["points"] == 0
+        assert (
+            "ended without reporting back" in result["reason"] or "kernel died" in result["reason"]
+        ), result["reason"]

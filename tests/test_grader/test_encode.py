@@ -142,3 +142,96 @@ def test_symlinked_data_file_is_refused(tmp_path):
         {"format": 1, "answers": {"99.1": {"values": {"x": {"__t": "ndarray", "file": "v1.npy"}}}}},
     )
     assert isinstance(decode_answers(tmp_path)["99.1"], DecodeError)
+
+
+def _write_answers(folder, values):
+    payload = {"format": 1, "answers": {"99.1": {"missing": None, "error": None, "values": values}}}
+    (folder / "answers.json").write_text(json.dumps(payload))
+
+
+def _npy(header: str, body: bytes = b"") -> bytes:
+    header = header.ljust(((len(header) + 10) // 64 + 1) * 64 - 11) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + body
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000,), }", bytes(8)),
+         "does not match its size"),
+        (_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", bytes(8)),
+         "does not match its size"),
+        (_npy("{'descr': '<f8', 'fortran_order': False, 'shape': " + "(" * 1500 + ")" * 1500 + ", }"),
+         "bad header"),
+        (_npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", bytes(8)),
+         "unsupported dtype"),
+        (_npy("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }", bytes(8)),
+         "unsupported dtype"),
+        (b"\x93NUMPY\x09\x00junk", "unsupported format"),
+    ],
+)  # fmt: skip
+def test_an_array_header_must_match_the_bytes_present(tmp_path, content, reason):
+    (tmp_path / "v1.npy").write_bytes(content)
+    _write_answers(tmp_path, {"x": {"__t": "ndarray", "file": "v1.npy"}})
+    failure = decode_answers(tmp_path)["99.1"]
+    assert isinstance(failure, DecodeError) and reason in str(failure)
+
+
+def test_a_true_array_header_still_decodes(tmp_path):
+    body = np.arange(3, dtype="<f8").tobytes()
+    (tmp_path / "v1.npy").write_bytes(
+        _npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", body)
+    )
+    _write_answers(tmp_path, {"x": {"__t": "ndarray", "file": "v1.npy"}})
+    assert decode_answers(tmp_path)["99.1"].values["x"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_a_small_parquet_file_that_decodes_huge_is_refused(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"a": np.zeros(12_000_000, dtype=np.int8)}), tmp_path / "v1.parquet")
+    assert (tmp_path / "v1.parquet").stat().st_size < 2_000_000
+    (tmp_path / "v2.parquet").write_bytes(
+        b"PAR1" + bytes(64) + (2**31 - 1).to_bytes(4, "little") + b"PAR1"
+    )
+    _write_answers(
+        tmp_path,
+        {"x": {"__t": "frame", "file": "v1.parquet"}, "y": {"__t": "series", "file": "v2.parquet"}},
+    )
+    failure = decode_answers(tmp_path)["99.1"]
+    assert isinstance(failure, DecodeError) and "too many cells" in str(failure)
+    _write_answers(tmp_path, {"y": {"__t": "series", "file": "v2.parquet"}})
+    failure = decode_answers(tmp_path)["99.1"]
+    assert isinstance(failure, DecodeError) and "unreadable" in str(failure)
+
+
+def test_containers_are_bounded(tmp_path):
+    collide = [{"__t": "int", "v": str(k * (2**61 - 1))} for k in range(1, 12_000)]
+    _write_answers(
+        tmp_path,
+        {
+            "s": {"__t": "set", "items": collide},
+            "d": {"__t": "dict", "items": [[v, v] for v in collide]},
+        },
+    )
+    failure = decode_answers(tmp_path)["99.1"]
+    assert isinstance(failure, DecodeError) and "sets and dicts" in str(failure)
+    _write_answers(tmp_path, {"n": {"__t": "int", "v": "9" * 5000}})
+    assert "digits" in str(decode_answers(tmp_path)["99.1"])
+    _write_answers(tmp_path, {"l": {"__t": "list", "items": [None] * 100_001}})
+    assert "more than 100000 items" in str(decode_answers(tmp_path)["99.1"])
+
+
+def test_a_deeply_nested_answers_file_is_a_decode_error(tmp_path):
+    (tmp_path / "answers.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(DecodeError, match="nested too deeply"):
+        decode_answers(tmp_path)
+
+
+def test_only_regular_files_are_read(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "answers.json")
+    with pytest.raises(DecodeError, match="not a regular file"):
+        decode_answers(tmp_path)  # returns at once: a FIFO is never opened for a blocking read

@@ -72,12 +72,20 @@ def test_unreadable_submissions(data, reason):
 
 def test_sandbox_mounts_come_before_binds(tmp_path):
     """A tmpfs mounted after a bind would hide it (a course checked out under /tmp)."""
-    from mlcourse.grader._sandbox import INSIDE, Limits, _bwrap_command
+    from mlcourse.grader._sandbox import INSIDE, Limits, _bwrap_command, hidden_paths
 
-    command = _bwrap_command("bwrap", tmp_path, Limits(), 61000, ["python"])
-    mounts = [i for i, arg in enumerate(command) if arg == "--tmpfs"]
+    command = _bwrap_command("bwrap", tmp_path / "nb.ipynb", Limits(), 61000, ["python"])
+    hidden = {str(p) for p in hidden_paths()}
+    assert hidden, "the answer keys are installed here, so the sandbox must hide them"
+    mounts = [
+        i for i, arg in enumerate(command) if arg == "--tmpfs" and command[i + 1] not in hidden
+    ]
+    overlays = [i for i, arg in enumerate(command) if arg == "--tmpfs" and command[i + 1] in hidden]
     binds = [i for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind")]
     assert max(mounts) < min(binds)
-    assert command[command.index("--tmpfs", mounts[-1]) + 1] == INSIDE
+    assert {command[i + 1] for i in mounts} >= {INSIDE, f"{INSIDE}/out", "/dev/shm"}
+    # the keys are hidden by a mount over the bound sources: after them, never before
+    assert len(overlays) == len(hidden) and min(overlays) > max(binds[:-1])
+    assert "--bind" not in command, "nothing of the host is bound writable"
     assert "--unshare-net" in command and "--unshare-pid" in command
     assert command[command.index("setpriv") + 1] == "--reuid=61000"

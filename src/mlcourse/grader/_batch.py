@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import tempfile
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,11 @@ import nbformat
 
 from .._paths import course_root, module_notebook
 from ..exercises import get_module
-from ._evaluate import evaluate_module
+from ._evaluate import EvaluationFailed, evaluate_isolated
+from ._files import remove_tree
 from ._prepare import Unreadable, prepare, read_submission
-from ._report import result_path, write_gradebook, write_result
-from ._sandbox import INSIDE, Limits, bubblewrap, execute
+from ._report import clean_text, result_path, write_gradebook, write_result
+from ._sandbox import INSIDE, NOTEBOOK, Limits, bubblewrap, execute
 from ._submissions import Submission, discover
 
 
@@ -36,6 +37,7 @@ class BatchSummary:
     skipped: int
     gradebook: Path
     seconds: float
+    grader_errors: list[str] = field(default_factory=list)
 
 
 def _version() -> str:
@@ -55,67 +57,105 @@ def release_notebook(module: str, root: Path | None = None) -> nbformat.Notebook
 
 
 def grade_submission(
-    submission: Submission, module: str, release, limits: Limits, worker: int = 0
+    submission: Submission,
+    module: str,
+    release,
+    limits: Limits,
+    worker: int = 0,
+    *,
+    sandbox: bool = True,
 ) -> dict[str, Any]:
-    """Grade one submission; never raises for anything the submission contains."""
+    """Grade one submission; never raises for anything the submission contains.
+
+    Whatever goes wrong on the grader's side while this submission is prepared, run, decoded,
+    judged or cleaned up becomes the status ``grader_error`` with a one-line reason.
+    """
     declaration = get_module(module)
     base = {
         "schema": "mlcourse.grade/1",
         "learner": submission.learner,
         "module": module,
-        "submission": {"file": submission.name, "sha256": submission.sha256},
+        "submission": {"file": clean_text(submission.name), "sha256": submission.sha256},
         "max_points": declaration.max_points,
         "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "mlcourse_version": _version(),
     }
     execution = {"seconds": 0.0, "sandboxed": False, "cell_errors": [], "output_truncated": False}
-    if submission.data is None:
-        return _finish(
-            base, declaration, "missing", submission.problem or "no notebook", [], execution
+    try:
+        status, reason, problems = _grade(
+            submission, module, release, limits, worker, sandbox, execution
         )
+    except Exception as error:  # noqa: BLE001 - one submission never stops a batch
+        status, reason, problems = "grader_error", _grader_failure(error), []
+    return _finish(base, declaration, status, reason, problems, execution)
+
+
+def _grader_failure(error: BaseException) -> str:
+    return (
+        "The grader could not judge this submission "
+        f"({type(error).__name__}); your instructor has been told."
+    )
+
+
+def _grade(submission, module, release, limits, worker, sandbox, execution):
+    if submission.data is None:
+        return "missing", submission.problem or "no notebook", []
     try:
         nb = read_submission(submission.data)
     except Unreadable as error:
-        return _finish(base, declaration, "unreadable", str(error), [], execution)
+        return "unreadable", str(error), []
     scratch = Path(tempfile.mkdtemp(prefix="mlcourse-grade-"))
-    out_inside = f"{INSIDE}/out" if bubblewrap() else str(scratch / "out")
-    prepared, learner_cells = prepare(nb, release, module, out_inside)
     try:
-        (scratch / "in").mkdir()
-        (scratch / "out").mkdir()
-        notebook = scratch / "in" / "submission.ipynb"
+        out_inside = f"{INSIDE}/out" if sandbox else str(scratch / "out")
+        prepared, learner_cells = prepare(nb, release, module, out_inside)
+        notebook = scratch / NOTEBOOK
         nbformat.write(prepared, str(notebook))
-        run = execute(notebook, scratch, limits, worker)
-        execution.update(seconds=round(run.seconds, 2), sandboxed=run.sandboxed)
-        report = _runner_report(scratch / "out")
-        execution["cell_errors"] = report.get("errors", [])[:50]
-        execution["output_truncated"] = bool(report.get("truncated"))
-        answered = (scratch / "out" / "answers.json").is_file()
-        status, reason = _status(run, report, learner_cells, answered)
-        finished = status in ("ok", "empty")
-        outcomes = evaluate_module(
-            declaration, scratch / "out", submission.learner, finished, reason
+        answers = scratch / "answers"
+        answers.mkdir()
+        run = execute(notebook, scratch, answers, limits, worker, sandbox=sandbox)
+        report = _runner_report(run.report)
+        execution.update(
+            seconds=round(run.seconds, 2),
+            sandboxed=run.sandboxed,
+            cell_errors=report.get("errors", [])[:50],
+            output_truncated=bool(report.get("truncated")),
         )
+        status, reason = _status(run, report, learner_cells, "answers.json" in run.files)
+        if status not in ("ok", "empty"):
+            return status, reason, []  # a run that did not finish earns nothing
+        try:
+            problems = evaluate_isolated(
+                module,
+                answers,
+                submission.learner,
+                True,
+                reason,
+                memory_mb=limits.eval_memory_mb,
+                timeout=limits.eval_timeout,
+            )
+        except EvaluationFailed as error:
+            return "grader_error", f"The grader could not judge the answers: {error}.", []
+        return status, reason, problems
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return _finish(base, declaration, status, reason, outcomes, execution)
+        left = remove_tree(scratch)
+        if left:
+            warnings.warn(f"could not remove all of {scratch}: {left[:3]}", stacklevel=2)
 
 
-def _runner_report(out: Path) -> dict[str, Any]:
-    path = out / "run.json"
-    try:
-        if path.is_symlink() or path.stat().st_size > 1_000_000:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def _runner_report(data: dict | None) -> dict[str, Any]:
+    """The runner's report (from the private pipe), reduced to known, typed fields."""
     if type(data) is not dict:
         return {}
-    errors = [e for e in data.get("errors", []) if type(e) is dict and type(e.get("cell")) is int]
+    errors = [
+        e
+        for e in data.get("errors", [])
+        if type(e) is dict and type(e.get("cell")) is int and e["cell"] >= 0
+    ]
     return {
         "errors": [{"cell": e["cell"], "ename": str(e.get("ename", ""))[:100]} for e in errors],
         "truncated": data.get("truncated") is True,
-        "status": str(data.get("status", "")),
+        "status": str(data.get("status", ""))[:40],
+        "answers_problem": str(data.get("answers_problem") or "")[:200],
     }
 
 
@@ -128,12 +168,15 @@ def _status(run, report: dict, learner_cells: int, answered: bool) -> tuple[str,
             "timeout",
             "A cell ran past the time limit and could not be interrupted, so no answer could be read.",
         )
-    if (
-        run.status == "crashed"
-        or report.get("status") == "kernel_died"
-        or not report
-        or not answered
-    ):
+    if not report:
+        return (
+            "crashed",
+            "The notebook's run ended without reporting back (its processes were killed or "
+            "exceeded a resource limit).",
+        )
+    if run.status == "crashed" or report.get("status") == "kernel_died" or not answered:
+        if report.get("answers_problem", "").startswith("the answers are larger"):
+            return "crashed", f"The notebook ran, but {report['answers_problem']}."
         return (
             "crashed",
             "The notebook's kernel died or exited before the end (a crash, os._exit, or a resource limit).",
@@ -148,22 +191,24 @@ def _status(run, report: dict, learner_cells: int, answered: bool) -> tuple[str,
     return "ok", ("The notebook ran to its end" + (f"; {', '.join(notes)}." if notes else "."))
 
 
-def _finish(base, declaration, status, reason, outcomes, execution) -> dict[str, Any]:
-    if not outcomes:
+def _finish(base, declaration, status, reason, problems, execution) -> dict[str, Any]:
+    if not problems:
         from ..checks import not_attempted
 
-        outcomes = [
-            not_attempted(p.id, p.points, f"Not graded: {reason}") for p in declaration.problems
+        problems = [
+            not_attempted(p.id, p.points, f"Not graded: {reason}").to_dict()
+            for p in declaration.problems
         ]
-    problems = [o.to_dict() for o in outcomes]
-    return {
-        **base,
-        "status": status,
-        "reason": reason,
-        "problems": problems,
-        "points": sum(p["points"] for p in problems),
-        "execution": execution,
-    }
+    return clean_text(
+        {
+            **base,
+            "status": status,
+            "reason": reason,
+            "problems": problems,
+            "points": sum(p["points"] for p in problems),
+            "execution": execution,
+        }
+    )
 
 
 def _log_mlflow(result: dict[str, Any]) -> None:
@@ -195,35 +240,41 @@ def grade_batch(
     limits: Limits | None = None,
     resume: bool = False,
     mlflow: bool = False,
+    sandbox: bool = True,
     progress=print,
 ) -> BatchSummary:
     """Grade every submission under ``paths`` into ``out``.
 
     Each result is written atomically as soon as it is known, and the gradebook is rebuilt from
-    all results at the end, so a killed batch loses nothing: ``resume=True`` skips submissions
-    whose result is already there for the same file content.
+    all results at the end (also when the batch is interrupted), so a killed batch loses
+    nothing: ``resume=True`` skips submissions whose result is already there for the same
+    file content. One submission can never stop the batch: whatever fails on the grader's side
+    becomes that submission's ``grader_error``.
+
+    Raises
+    ------
+    GradeError
+        When the batch cannot start: no release notebook, no submissions, or no sandbox while
+        ``sandbox`` is asked for.
     """
+    if sandbox and not bubblewrap():
+        raise GradeError(
+            "bubblewrap is not installed, so submissions cannot be sandboxed: install it "
+            "(apt-get install bubblewrap), or pass --no-sandbox for a batch you trust"
+        )
     limits = limits or Limits()
     release = release_notebook(module)
     declaration = get_module(module)
     submissions = discover(paths, module)
     if not submissions:
         raise GradeError("no submissions found under the given paths")
-    todo = []
-    for submission in submissions:
-        existing = result_path(out, module, submission.learner)
-        if resume and existing.is_file():
-            try:
-                if json.loads(existing.read_text())["submission"]["sha256"] == submission.sha256:
-                    continue
-            except (ValueError, KeyError, TypeError):
-                pass
-        todo.append(submission)
+    todo = [s for s in submissions if not (resume and _already_graded(out, module, s))]
     skipped = len(submissions) - len(todo)
     if skipped:
         progress(f"resuming: {skipped} submission(s) already graded")
     start = time.monotonic()
     done = [0]
+    failures: list[str] = []
     lock = threading.Lock()
     slots = list(range(workers))
 
@@ -231,11 +282,14 @@ def grade_batch(
         with lock:
             worker = slots.pop()
         try:
-            result = grade_submission(submission, module, release, limits, worker)
+            result = grade_submission(submission, module, release, limits, worker, sandbox=sandbox)
         finally:
             with lock:
                 slots.append(worker)
-        write_result(out, result)
+        result = _save(out, result, submission, declaration)
+        if result["status"] == "grader_error":
+            with lock:
+                failures.append(result["learner"])
         if mlflow:
             try:
                 _log_mlflow(result)
@@ -244,12 +298,46 @@ def grade_batch(
         with lock:
             done[0] += 1
             progress(
-                f"[{done[0]}/{len(todo)}] {submission.learner:<24} {result['points']:g}/{result['max_points']:g} pt"
+                f"[{done[0]}/{len(todo)}] {result['learner']:<24} {result['points']:g}/{result['max_points']:g} pt"
                 f"  {result['status']}  ({result['execution']['seconds']:.1f} s)"
             )
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(one, s) for s in todo]:
-            future.result()
-    gradebook = write_gradebook(out, module, [p.id for p in declaration.problems])
-    return BatchSummary(len(todo), skipped, gradebook, time.monotonic() - start)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(one, s) for s in todo]:
+                future.result()
+    finally:
+        gradebook = write_gradebook(out, module, [p.id for p in declaration.problems])
+    return BatchSummary(len(todo), skipped, gradebook, time.monotonic() - start, sorted(failures))
+
+
+def _already_graded(out: Path, module: str, submission: Submission) -> bool:
+    try:
+        existing = json.loads(result_path(out, module, submission.learner).read_text("utf-8"))
+        return existing["submission"]["sha256"] == submission.sha256
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _save(out: Path, result: dict[str, Any], submission: Submission, declaration) -> dict:
+    """Write a result; when it cannot be written, write a plain grader_error in its place."""
+    try:
+        write_result(out, result)
+        return result
+    except Exception as error:  # noqa: BLE001 - the batch goes on
+        fallback = {
+            **{k: result[k] for k in ("schema", "learner", "module", "max_points", "graded_at")},
+            "mlcourse_version": result.get("mlcourse_version", ""),
+            "submission": {"file": "", "sha256": submission.sha256},
+            "execution": {
+                "seconds": 0.0,
+                "sandboxed": False,
+                "cell_errors": [],
+                "output_truncated": False,
+            },
+        }
+        fallback = _finish(
+            fallback, declaration, "grader_error", _grader_failure(error), [], fallback["execution"]
+        )
+        write_result(out, fallback)
+        return fallback

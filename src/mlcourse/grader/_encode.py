@@ -1,22 +1,37 @@
 """Answers as safe files: type-tagged JSON, ``.npy`` without pickle, Parquet for frames.
 
 The kernel side (:func:`encode`) may run learner-controlled code paths; the grader side
-(:func:`decode`) treats every file as hostile: size limits, names checked, no pickle ever.
-A value of any other type becomes an :class:`Unsupported` marker that every comparison rejects.
+(:func:`decode`) treats every file as hostile: only regular files are opened, sizes are capped
+per file and per decoded value, an array's declared shape must match the bytes present, a
+Parquet file's declared size is checked before it is read, containers and nesting are bounded,
+and nothing is ever unpickled. A value of any other type becomes an :class:`Unsupported`
+marker that every comparison rejects. The grader runs decoding in a memory- and time-limited
+process of its own as well (see :mod:`mlcourse.grader._evaluate`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ._files import NotRegular, open_regular, read_regular
+
 MAX_JSON_BYTES = 20 * 1024 * 1024
 MAX_ARRAY_BYTES = 64 * 1024 * 1024
+MAX_DECODED_BYTES = 256 * 1024 * 1024  # all arrays and frames of one submission together
+MAX_NODES = 1_000_000  # JSON values decoded, all answers together
+MAX_ITEMS = 100_000  # elements of one list or tuple
+MAX_HASHED = 20_000  # elements of all sets and dicts together: hashing them can be quadratic
+MAX_INT_DIGITS = 4300
+MAX_NPY_HEADER = 4096
+MAX_PARQUET_METADATA = 1024 * 1024
+MAX_FRAME_CELLS = 10_000_000
 MAX_DEPTH = 20
 _FILE = re.compile(r"^v\d{1,6}\.(npy|parquet)$")
 
@@ -151,24 +166,36 @@ def encode_answers(answers: dict[str, Any], folder: Path) -> None:
 class _Decoder:
     def __init__(self, folder: Path):
         self.folder = folder
+        self.nodes = 0
+        self.hashed = 0
+        self.data_bytes = 0
 
     def decode(self, obj: Any, depth: int = 0) -> Any:  # noqa: C901 - one branch per tag
         if depth > MAX_DEPTH + 2:
             raise DecodeError("nested too deeply")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise DecodeError(f"more than {MAX_NODES} values")
         if obj is None or type(obj) in (bool, str):
             return obj
         if type(obj) is not dict or "__t" not in obj:
             raise DecodeError(f"unexpected value of type {type(obj).__name__}")
         tag = obj["__t"]
         if tag == "int":
-            return int(_str(obj["v"])[:5000])
+            text = _str(obj["v"])
+            if len(text) > MAX_INT_DIGITS + 1:
+                raise DecodeError(f"an integer of more than {MAX_INT_DIGITS} digits")
+            return int(text)
         if tag == "float":
             text = _str(obj["v"])
             return float(text) if text not in ("nan", "inf", "-inf") else float(text)
         if tag == "ellipsis":
             return Ellipsis
         if tag in ("list", "tuple", "set", "frozenset"):
-            items = [self.decode(v, depth + 1) for v in _list(obj["items"])]
+            raw = _items(obj["items"])
+            if tag in ("set", "frozenset"):
+                self._hash(len(raw))
+            items = [self.decode(v, depth + 1) for v in raw]
             if tag in ("set", "frozenset"):
                 try:
                     return {"set": set, "frozenset": frozenset}[tag](items)
@@ -177,7 +204,9 @@ class _Decoder:
             return items if tag == "list" else tuple(items)
         if tag == "dict":
             result = {}
-            for pair in _list(obj["items"]):
+            pairs = _items(obj["items"])
+            self._hash(len(pairs))
+            for pair in pairs:
                 key, value = _list(pair)
                 key = self.decode(key, depth + 1)
                 try:
@@ -193,12 +222,9 @@ class _Decoder:
             number = {"b": lambda t: t == "True", "f": float}.get(dtype.kind, int)(text)
             return dtype.type(number)
         if tag == "ndarray":
-            path = self._path(obj["file"], "npy")
-            return np.load(path, allow_pickle=False)
+            return self._array(self._name(obj["file"], "npy"))
         if tag in ("frame", "series"):
-            import pandas as pd
-
-            frame = pd.read_parquet(self._path(obj["file"], "parquet"))
+            frame = self._frame(self._name(obj["file"], "parquet"))
             if tag == "frame":
                 return frame
             series = frame.iloc[:, 0]
@@ -209,16 +235,96 @@ class _Decoder:
             )
         raise DecodeError(f"unknown tag {tag!r}")
 
-    def _path(self, name: Any, suffix: str) -> Path:
+    def _hash(self, count: int) -> None:
+        self.hashed += count
+        if self.hashed > MAX_HASHED:
+            raise DecodeError(f"sets and dicts of more than {MAX_HASHED} items in all")
+
+    def _name(self, name: Any, suffix: str) -> str:
         name = _str(name)
         if not _FILE.match(name) or not name.endswith(suffix):
             raise DecodeError(f"bad data file name {name!r}")
-        path = self.folder / name
-        if path.is_symlink() or not path.is_file():
-            raise DecodeError(f"missing data file {name}")
-        if path.stat().st_size > MAX_ARRAY_BYTES + 1024 * 1024:
-            raise DecodeError(f"data file {name} is too large")
-        return path
+        return name
+
+    def _spend(self, size: int, name: str) -> None:
+        self.data_bytes += size
+        if self.data_bytes > MAX_DECODED_BYTES:
+            raise DecodeError(
+                f"{name}: the answers decode to more than {MAX_DECODED_BYTES // 2**20} MB"
+            )
+
+    def _array(self, name: str) -> np.ndarray:
+        """An ``.npy`` file whose header is checked against the bytes actually present."""
+        try:
+            fd = open_regular(self.folder / name, MAX_ARRAY_BYTES + MAX_NPY_HEADER + 128)
+        except NotRegular as error:
+            raise DecodeError(f"data file {name}: {error}") from None
+        with os.fdopen(fd, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            try:
+                version = np.lib.format.read_magic(handle)
+                read_header = {
+                    (1, 0): np.lib.format.read_array_header_1_0,
+                    (2, 0): np.lib.format.read_array_header_2_0,
+                }.get(version)
+                if read_header is None:
+                    raise DecodeError(f"data file {name}: unsupported format {version}")
+                shape, fortran, dtype = read_header(handle, max_header_size=MAX_NPY_HEADER)
+            except DecodeError:
+                raise
+            except (ValueError, SyntaxError, RecursionError, MemoryError, TypeError) as error:
+                raise DecodeError(
+                    f"data file {name}: bad header ({type(error).__name__})"
+                ) from None
+            if dtype.hasobject or dtype.fields is not None or dtype.kind not in "biufUSMm":
+                raise DecodeError(f"data file {name}: unsupported dtype")
+            if (
+                type(shape) is not tuple
+                or len(shape) > 32
+                or not all(type(n) is int and n >= 0 for n in shape)
+            ):
+                raise DecodeError(f"data file {name}: bad shape")
+            count = math.prod(shape)
+            if count * dtype.itemsize != size - handle.tell():
+                raise DecodeError(f"data file {name}: its shape does not match its size")
+            self._spend(count * dtype.itemsize, name)
+            data = handle.read(count * dtype.itemsize)
+        array = np.frombuffer(data, dtype=dtype, count=count).reshape(
+            shape, order="F" if fortran else "C"
+        )
+        return array.copy()
+
+    def _frame(self, name: str):
+        """A Parquet file whose metadata is checked before its data are read."""
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            data = read_regular(self.folder / name, MAX_ARRAY_BYTES + 1024 * 1024)
+        except NotRegular as error:
+            raise DecodeError(f"data file {name}: {error}") from None
+        try:
+            source = pq.ParquetFile(pa.BufferReader(data))
+            meta = source.metadata
+            if meta.serialized_size > MAX_PARQUET_METADATA or meta.num_columns > 10_000:
+                raise DecodeError(f"data file {name}: metadata too large")
+            declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            if meta.num_rows * max(1, meta.num_columns) > MAX_FRAME_CELLS:
+                raise DecodeError(f"data file {name}: too many cells")
+            self._spend(declared + 64 * meta.num_rows * max(1, meta.num_columns), name)
+            table = source.read()
+            if table.nbytes > MAX_ARRAY_BYTES * 2:
+                raise DecodeError(f"data file {name}: decodes too large")
+            frame = table.to_pandas()
+        except DecodeError:
+            raise
+        except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError,
+                RecursionError, AssertionError) as error:  # fmt: skip
+            raise DecodeError(f"data file {name}: unreadable ({type(error).__name__})") from None
+        if not isinstance(frame, pd.DataFrame):
+            raise DecodeError(f"data file {name}: not a table")
+        return frame
 
 
 def _str(value: Any) -> str:
@@ -233,6 +339,13 @@ def _list(value: Any) -> list:
     return value
 
 
+def _items(value: Any) -> list:
+    items = _list(value)
+    if len(items) > MAX_ITEMS:
+        raise DecodeError(f"a container of more than {MAX_ITEMS} items")
+    return items
+
+
 def decode_answers(folder: Path) -> dict[str, Any]:
     """Read ``folder/answers.json``: problem id -> Answer (or a DecodeError for that problem).
 
@@ -244,14 +357,18 @@ def decode_answers(folder: Path) -> dict[str, Any]:
     from ..checks import Answer
 
     path = folder / "answers.json"
-    if path.is_symlink() or not path.is_file():
+    if not os.path.lexists(path):
         raise DecodeError("no answers were written (the notebook did not reach its end)")
-    if path.stat().st_size > MAX_JSON_BYTES:
-        raise DecodeError("the answers file is too large")
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
+        raw = read_regular(path, MAX_JSON_BYTES)
+    except NotRegular as error:
+        raise DecodeError(f"the answers file cannot be read ({error})") from None
+    try:
+        payload = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as error:
-        raise DecodeError(f"the answers file is not valid JSON ({error})") from None
+        raise DecodeError(f"the answers file is not valid JSON ({str(error)[:100]})") from None
+    except RecursionError:
+        raise DecodeError("the answers file is nested too deeply") from None
     if (
         type(payload) is not dict
         or payload.get("format") != 1
@@ -280,7 +397,7 @@ def decode_answers(folder: Path) -> dict[str, Any]:
                 missing=missing[:200] if missing else None,
                 error=error[:1000] if error else None,
             )
-        except (DecodeError, ValueError, TypeError, KeyError, OSError) as failure:
+        except (DecodeError, ValueError, TypeError, KeyError, OSError, RecursionError) as failure:
             answers[problem] = DecodeError(f"{problem}: {failure}")
     return answers
 

@@ -38,24 +38,65 @@ def read_submission(data: bytes) -> nbformat.NotebookNode:
         raw = json.loads(text)
     except ValueError as error:
         raise Unreadable(f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise Unreadable("JSON nested too deeply to be a notebook") from None
     if type(raw) is not dict or "cells" not in raw and "worksheets" not in raw:
         raise Unreadable("valid JSON, but not a notebook (no cells)")
+    if type(raw.get("cells")) is list:
+        raw["cells"] = [_repaired(c) for c in raw["cells"] if type(c) is dict]
+        text = json.dumps(raw)
     try:
         with warnings.catch_warnings():  # duplicate cell ids are repaired, and that is fine here
             warnings.simplefilter("ignore")
             nb = nbformat.reads(text, as_version=4)
+    except RecursionError:
+        raise Unreadable("not a readable notebook (nested too deeply)") from None
     except Exception as error:  # nbformat raises many kinds on odd input
         raise Unreadable(
             f"not a readable notebook ({type(error).__name__}: {str(error)[:200]})"
         ) from None
-    cells = [c for c in nb.get("cells", []) if isinstance(c, dict)]
-    nb.cells = cells
+    cells = nb.get("cells", [])
+    nb.cells = [c for c in cells if isinstance(c, dict)] if isinstance(cells, list) else []
     return nb
 
 
+def _repaired(cell: dict) -> dict:
+    """A v4 cell whose fields have the types nbformat needs; only the code matters here."""
+    source = _source(cell)
+    cell_type = (
+        cell.get("cell_type") if cell.get("cell_type") in ("code", "markdown", "raw") else "raw"
+    )
+    repaired = {"cell_type": cell_type, "source": source, "metadata": {}}
+    metadata = cell.get("metadata")
+    if isinstance(metadata, dict):
+        role = metadata.get("mlcourse")
+        repaired["metadata"] = {"mlcourse": role} if isinstance(role, dict) else {}
+    if cell_type == "code":
+        repaired.update(outputs=[], execution_count=None)
+    if isinstance(cell.get("id"), str):
+        repaired["id"] = cell["id"]
+    return repaired
+
+
 def _role(cell) -> tuple[str | None, str | None]:
-    meta = cell.get("metadata", {}).get("mlcourse", {})
-    return (meta.get("role"), meta.get("problem")) if isinstance(meta, dict) else (None, None)
+    """The role recorded by ``mlcourse build``, when it has the expected types."""
+    meta = cell.get("metadata")
+    meta = meta.get("mlcourse") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict):
+        return None, None
+    role, problem = meta.get("role"), meta.get("problem")
+    return (
+        role if isinstance(role, str) else None,
+        problem if isinstance(problem, str) else None,
+    )
+
+
+def _source(cell) -> str:
+    """A cell's source as text, whatever shape the file gave it."""
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
 
 
 def prepare(
@@ -80,8 +121,7 @@ def prepare(
     for cell in submission.cells:
         if cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        source = _source(cell)
         role, problem = _role(cell)
         target = check_target(source)
         if target is not None:
@@ -114,4 +154,5 @@ def prepare(
 
 
 def _fresh(source: str) -> nbformat.NotebookNode:
-    return nbformat.v4.new_code_cell(source)
+    # a lone surrogate (valid as a JSON escape) cannot be written back as UTF-8
+    return nbformat.v4.new_code_cell(source.encode("utf-8", "replace").decode("utf-8"))

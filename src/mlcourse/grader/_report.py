@@ -3,7 +3,8 @@
 The JSON schema (``"schema": "mlcourse.grade/1"``):
 
 - ``learner``, ``module``, ``status`` (``ok``, ``empty``, ``unreadable``, ``timeout``,
-  ``crashed``, ``missing``), ``reason`` (one sentence), ``points``, ``max_points``;
+  ``crashed``, ``missing``, ``grader_error``), ``reason`` (one sentence), ``points``,
+  ``max_points``;
 - ``submission``: ``file`` and ``sha256`` of what was graded;
 - ``problems``: one entry per problem with ``problem``, ``status`` (correct, incorrect,
   not_attempted, checker_error), ``points``, ``max_points``, ``message``, ``details``;
@@ -24,6 +25,29 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA = "mlcourse.grade/1"
+
+
+def clean_text(value: Any, depth: int = 0) -> Any:
+    """``value`` with every string made writable as UTF-8 (lone surrogates replaced).
+
+    Learner-made text (messages quoting their values, file names) can hold code points that
+    cannot be encoded; results, pages and the gradebook must still be written.
+    """
+    if depth > 50:
+        return "…"
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {clean_text(k, depth + 1): clean_text(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_text(v, depth + 1) for v in value]
+    return value
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not read as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -48,6 +72,7 @@ def result_path(out: Path, module: str, learner: str) -> Path:
 
 def write_result(out: Path, result: dict[str, Any]) -> Path:
     """Write the JSON result and the learner's HTML page."""
+    result = clean_text(result)
     path = result_path(out, result["module"], result["learner"])
     atomic_write(path, json.dumps(result, indent=2, sort_keys=True) + "\n")
     atomic_write(
@@ -63,9 +88,13 @@ def load_results(out: Path, module: str) -> list[dict[str, Any]]:
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
+        except (OSError, ValueError):
             continue
-        if data.get("schema") == SCHEMA:
+        if (
+            type(data) is dict
+            and data.get("schema") == SCHEMA
+            and type(data.get("problems")) is list
+        ):
             results.append(data)
     return results
 
@@ -76,22 +105,28 @@ def write_gradebook(out: Path, module: str, problem_ids: list[str]) -> Path:
     writer = csv.writer(buffer)
     writer.writerow(["learner", "status", *problem_ids, "total", "max_points"])
     for result in load_results(out, module):
-        points = {p["problem"]: p["points"] for p in result["problems"]}
-        writer.writerow(
-            [
-                result["learner"],
-                result["status"],
+        try:
+            points = {p["problem"]: float(p["points"]) for p in result["problems"]}
+            row = [
+                _cell(result["learner"]),
+                _cell(result["status"]),
                 *(f"{points.get(i, 0):g}" for i in problem_ids),
-                f"{result['points']:g}",
-                f"{result['max_points']:g}",
+                f"{float(result['points']):g}",
+                f"{float(result['max_points']):g}",
             ]
-        )
+        except (KeyError, TypeError, ValueError):
+            continue
+        writer.writerow(row)
     path = out / f"gradebook_{module}.csv"
     atomic_write(path, buffer.getvalue())
     return path
 
 
 _ICONS = {"correct": "✅", "incorrect": "❌", "not_attempted": "✏️", "checker_error": "⚠️"}
+_STATUS_NOTES = {
+    "grader_error": "The grader itself could not judge this submission; this is not a verdict "
+    "on your work. Your instructor sees it in the batch summary and will grade it again.",
+}
 
 
 def feedback_html(result: dict[str, Any]) -> str:
@@ -116,6 +151,7 @@ def feedback_html(result: dict[str, Any]) -> str:
 table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}}</style></head>
 <body><h1>Module {e(result["module"])}: {result["points"]:g} / {result["max_points"]:g} points</h1>
 <p>Learner: <b>{e(result["learner"])}</b>. Status: <b>{e(result["status"])}</b>. {e(result.get("reason", ""))}</p>
+{f"<p><b>{e(_STATUS_NOTES[result['status']])}</b></p>" if result["status"] in _STATUS_NOTES else ""}
 <table><thead><tr><th>exercise</th><th>outcome</th><th>points</th><th>feedback</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 {f"<h2>Cells that raised an error</h2><ul>{error_text}</ul>" if error_text else ""}

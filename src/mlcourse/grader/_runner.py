@@ -1,21 +1,31 @@
-"""Runs inside the sandbox: execute one prepared notebook with nbclient, outputs capped.
+"""Runs inside the sandbox: execute one prepared notebook, then report through a private pipe.
 
-Usage: python -m mlcourse.grader._runner NOTEBOOK OUT_DIR CELL_TIMEOUT MAX_OUTPUT_BYTES
+Usage: python -m mlcourse.grader._runner NOTEBOOK OUT_DIR CELL_TIMEOUT MAX_OUTPUT REPORT_FD ANSWERS_CAP
 
-Writes ``OUT_DIR/run.json`` (cell errors, timeouts, output volume) for the feedback page. The
-answers themselves are written by the notebook's last, injected cell. Nothing here is trusted
-by the grader beyond being shown as information.
+The grader hands this process the write end of a pipe as ``REPORT_FD``. Before anything else
+the runner makes itself non-dumpable (so no process of the learner's, which runs as the same
+user, can open ``/proc/<runner>/fd`` or trace it) and marks the descriptor non-inheritable (so
+the kernel it starts never holds it). After the notebook ends it writes one JSON header line
+(status, cell errors, output volume, the answer files and their sizes) followed by the bytes of
+those files. Learner code can make that report say less (by killing the runner) but cannot
+write into it; the answer files themselves are learner-made and judged as hostile data.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import sys
-from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from ._files import NotRegular, read_regular
+from ._protocol import ANSWER_FILE, MAX_FILES, PROTOCOL
+
+_PR_SET_DUMPABLE = 4
 
 
 class CappedClient(NotebookClient):
@@ -42,8 +52,19 @@ class CappedClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def main(argv: list[str]) -> int:
-    notebook, out, cell_timeout, max_output = argv[0], Path(argv[1]), int(argv[2]), int(argv[3])
+def _private(fd: int) -> None:
+    """Keep ``fd`` to this process: not inherited, and this process not readable via /proc."""
+    os.set_inheritable(fd, False)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _execute(
+    notebook: str, cell_timeout: int, max_output: int
+) -> tuple[dict, nbformat.NotebookNode]:
     nb = nbformat.read(notebook, as_version=4)
     client = CappedClient(
         nb,
@@ -57,7 +78,7 @@ def main(argv: list[str]) -> int:
             "evalue": f"the cell ran for more than {cell_timeout} s",
         },
         record_timing=False,
-        resources={"metadata": {"path": str(Path(notebook).parent)}},
+        resources={"metadata": {"path": os.getcwd()}},
     )
     status = "finished"
     try:
@@ -70,24 +91,66 @@ def main(argv: list[str]) -> int:
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                errors.append(
-                    {
-                        "cell": index,
-                        "ename": str(output.get("ename"))[:100],
-                        "evalue": str(output.get("evalue"))[:300],
-                    }
-                )
-    errors += [
-        {"cell": index, "ename": "CellTimeoutError", "evalue": "interrupted at the time limit"}
-        for index in client.timed_out
-    ]
+                errors.append({"cell": index, "ename": str(output.get("ename"))[:100]})
+    errors += [{"cell": index, "ename": "CellTimeoutError"} for index in client.timed_out]
     report = {
+        "protocol": PROTOCOL,
         "status": status,
-        "errors": errors,
+        "errors": errors[:200],
         "output_bytes": client.output_bytes,
         "truncated": client.truncated,
     }
-    (out / "run.json").write_text(json.dumps(report), encoding="utf-8")
+    return report, nb
+
+
+def collect_files(out: str, cap: int) -> tuple[list[tuple[str, bytes]], str | None]:
+    """The answer files in ``out`` (regular files with expected names only), at most ``cap`` bytes."""
+    try:
+        folder = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return [], "no answers were written"
+    files: list[tuple[str, bytes]] = []
+    total = 0
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if ANSWER_FILE.match(e.name))
+        if len(names) > MAX_FILES:
+            return [], f"more than {MAX_FILES} answer files"
+        for name in names:
+            try:
+                data = read_regular(name, cap - total, dir_fd=folder)
+            except NotRegular as error:
+                if "larger than" in str(error) or "grew past" in str(error):
+                    return [], f"the answers are larger than {cap // 2**20} MB"
+                continue
+            files.append((name, data))
+            total += len(data)
+    finally:
+        os.close(folder)
+    if not any(name == "answers.json" for name, _ in files):
+        return [], "no answers were written"
+    return files, None
+
+
+def _send(fd: int, report: dict, files: list[tuple[str, bytes]]) -> None:
+    report = {**report, "files": [[name, len(data)] for name, data in files]}
+    payload = [json.dumps(report).encode("ascii") + b"\n", *(data for _, data in files)]
+    for chunk in payload:
+        view = memoryview(chunk)
+        while view:
+            written = os.write(fd, view[: 1 << 20])
+            view = view[written:]
+    os.close(fd)
+
+
+def main(argv: list[str]) -> int:
+    notebook, out = argv[0], argv[1]
+    cell_timeout, max_output, fd, cap = (int(a) for a in argv[2:6])
+    _private(fd)
+    report, _ = _execute(notebook, cell_timeout, max_output)
+    files, problem = collect_files(out, cap)
+    report["answers_problem"] = problem
+    _send(fd, report, files)
     return 0
 
 

@@ -1,16 +1,23 @@
 """Execute a prepared notebook in a sandbox: bubblewrap, resource limits, a hard deadline.
 
-Inside: private pid, network, IPC and UTS namespaces (so no network at all); a tmpfs root with
-only the system's read-only folders, the Python installation, the virtual environment and the
-package's own source; a size-capped writable scratch; nothing of the course's solutions/, the
-grader's output folder or other learners' work. As root, the sandbox drops to an unprivileged
-uid per worker so that the process limit applies. Memory, processes, file size and open files
-are limited with rlimits, and the whole process tree is killed at the deadline whatever it
-does with signals.
+Inside: private pid, network, IPC and UTS namespaces (so no network at all); a read-only tmpfs
+root with only the system's read-only folders, the Python installation, the virtual
+environment and the package's own source, the answer keys hidden; one size-capped writable
+tmpfs for the learner (its working folder, home and ``/tmp``), one for the answers and a
+small capped ``/dev/shm``; the submission bound read-only. Nothing of the course's solutions/, the grader's
+output folder, the host's disk or other learners' work is visible or writable. As root, the
+sandbox drops to an unprivileged uid per worker so that the process limit applies. Memory,
+processes, file size and open files are limited with rlimits, and the whole process tree is
+killed at the deadline whatever it does with signals.
+
+What the grader learns about the run comes only through a pipe held by the runner (see
+:mod:`mlcourse.grader._runner`), never through a file the learner could write.
 """
 
 from __future__ import annotations
 
+import collections
+import json
 import os
 import resource
 import shutil
@@ -18,10 +25,12 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from ._protocol import ANSWER_FILE, MAX_FILES, MAX_HEADER, PROTOCOL
 
 SYSTEM_DIRS = (
     "/usr",
@@ -44,12 +53,46 @@ SYSTEM_FILES = (
     "/etc/mime.types",
 )
 BASE_UID = 61000
-INSIDE = "/mlcourse-sandbox"  # the scratch folder's path inside the sandbox
+INSIDE = "/mlcourse-sandbox"  # the learner's writable tmpfs, inside the sandbox
+NOTEBOOK = "submission.ipynb"
+
+
+class SandboxMissing(RuntimeError):
+    """bubblewrap is not installed and unsandboxed grading was not asked for."""
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one sandboxed execution."""
+    """Resource limits of one sandboxed execution and of the evaluation of its answers.
+
+    Attributes
+    ----------
+    timeout : float
+        Seconds for the whole notebook; the sandbox is killed at this deadline.
+    cell_timeout : int
+        Seconds per cell before it is interrupted.
+    memory_mb : int
+        Address space of each process in the sandbox.
+    processes : int
+        Processes of the sandbox's user.
+    file_mb : int
+        Largest file the learner can write.
+    open_files : int
+        Open files per process.
+    scratch_mb : int
+        What the learner can write in its working folder, home and ``/tmp``, in memory.
+    shm_mb : int
+        ``/dev/shm`` (shared memory), in memory.
+    max_output : int
+        Bytes of cell output kept.
+    answers_mb : int
+        The answers folder (a tmpfs of its own, so a full scratch cannot stop the answers
+        being written) and the most the runner hands back to the grader.
+    eval_memory_mb : int
+        Memory of the evaluator process beyond what it starts with.
+    eval_timeout : float
+        Seconds for decoding and judging one submission's answers.
+    """
 
     timeout: float = 120.0
     cell_timeout: int = 60
@@ -58,18 +101,25 @@ class Limits:
     file_mb: int = 64
     open_files: int = 1024
     scratch_mb: int = 512
+    shm_mb: int = 64
     max_output: int = 2 * 1024 * 1024
+    answers_mb: int = 96
+    eval_memory_mb: int = 2048
+    eval_timeout: float = 120.0
 
 
 @dataclass
 class Execution:
-    """What happened to one sandboxed execution."""
+    """What happened to one execution, as the grader itself saw it."""
 
     status: str  # finished | timeout | crashed
     seconds: float
     returncode: int | None
     sandboxed: bool
     log: str
+    report: dict | None = None  # the runner's report, from the private pipe
+    files: list[str] = field(default_factory=list)  # answer files received
+    transfer_problem: str | None = None
 
 
 def bubblewrap() -> str | None:
@@ -91,10 +141,39 @@ def _source_roots() -> list[Path]:
     return sorted(roots)
 
 
+def hidden_paths() -> list[Path]:
+    """Folders under the bound sources that the sandbox hides: the answer keys."""
+    keys = Path(__file__).resolve().parents[1] / "keys"
+    return [keys] if keys.is_dir() else []
+
+
+def _environment() -> dict[str, str]:
+    return {
+        "HOME": INSIDE,
+        "USER": "learner",
+        "LOGNAME": "learner",
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TMPDIR": f"{INSIDE}/tmp",
+        "MLCOURSE_ROOT": INSIDE,
+        "MLCOURSE_EVENTS": f"{INSIDE}/events.jsonl",
+        "MLCOURSE_STRICT": "0",
+        "MPLCONFIGDIR": f"{INSIDE}/.matplotlib",
+        "IPYTHONDIR": f"{INSIDE}/.ipython",
+        "JUPYTER_RUNTIME_DIR": f"{INSIDE}/.jupyter",
+        "JUPYTER_DATA_DIR": f"{sys.prefix}/share/jupyter",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "TF_ENABLE_ONEDNN_OPTS": "0",
+        "MPLBACKEND": "Agg",
+        "OMP_NUM_THREADS": "1",
+    }
+
+
 def _bwrap_command(
-    bwrap: str, scratch: Path, limits: Limits, uid: int | None, inner: list[str]
+    bwrap: str, notebook: Path, limits: Limits, uid: int | None, inner: list[str]
 ) -> list[str]:
-    scratch_bytes = str(limits.scratch_mb * 1024 * 1024)
+    mb = 1024 * 1024
     # Mounts first, binds after: a tmpfs mounted later would hide whatever was bound beneath it
     # (a course checked out under /tmp, for instance).
     command = [
@@ -103,8 +182,12 @@ def _bwrap_command(
         "--tmpfs", "/",
         "--proc", "/proc",
         "--dev", "/dev",
-        "--perms", "1777", "--size", scratch_bytes, "--tmpfs", "/tmp",
-        "--perms", "0777", "--size", scratch_bytes, "--tmpfs", INSIDE,
+        "--perms", "1777", "--size", str(limits.shm_mb * mb), "--tmpfs", "/dev/shm",
+        "--perms", "0777", "--size", str(limits.scratch_mb * mb), "--tmpfs", INSIDE,
+        "--perms", "1777", "--dir", f"{INSIDE}/tmp",
+        "--perms", "0777", "--dir", f"{INSIDE}/work",
+        "--perms", "0777", "--size", str(limits.answers_mb * mb), "--tmpfs", f"{INSIDE}/out",
+        "--symlink", f"{INSIDE}/tmp", "/tmp",
     ]  # fmt: skip
     if os.geteuid() != 0:
         command.append("--unshare-user")
@@ -125,35 +208,12 @@ def _bwrap_command(
             command += ["--ro-bind", file, file]
     for root in _source_roots():
         command += ["--ro-bind", str(root), str(root)]
-    command += [
-        "--bind", str(scratch / "in"), f"{INSIDE}/in",
-        "--bind", str(scratch / "out"), f"{INSIDE}/out",
-    ]  # fmt: skip
-    command += [
-        "--chdir",
-        f"{INSIDE}/in",
-        "--clearenv",
-    ]
-    env = {
-        "HOME": INSIDE,
-        "USER": "learner",
-        "LOGNAME": "learner",
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "MLCOURSE_ROOT": INSIDE,
-        "MLCOURSE_EVENTS": f"{INSIDE}/events.jsonl",
-        "MLCOURSE_STRICT": "0",
-        "MPLCONFIGDIR": f"{INSIDE}/.matplotlib",
-        "IPYTHONDIR": f"{INSIDE}/.ipython",
-        "JUPYTER_RUNTIME_DIR": f"{INSIDE}/.jupyter",
-        "JUPYTER_DATA_DIR": f"{sys.prefix}/share/jupyter",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
-        "MPLBACKEND": "Agg",
-        "OMP_NUM_THREADS": "1",
-    }
-    for key, value in env.items():
+    for hidden in hidden_paths():  # an empty read-only folder over the answer keys
+        command += ["--perms", "0555", "--size", "4096", "--tmpfs", str(hidden)]
+        command += ["--remount-ro", str(hidden)]
+    command += ["--ro-bind", str(notebook), f"{INSIDE}/{NOTEBOOK}"]
+    command += ["--remount-ro", "/", "--chdir", f"{INSIDE}/work", "--clearenv"]
+    for key, value in _environment().items():
         command += ["--setenv", key, value]
     if uid is not None:
         command += [
@@ -185,88 +245,251 @@ def _limit(limits: Limits, count_processes: bool):
     return apply
 
 
-def execute(notebook: Path, scratch: Path, limits: Limits, worker: int = 0) -> Execution:
-    """Run the prepared ``scratch/in/<notebook>`` and leave its answers in ``scratch/out``.
+class _Tail(threading.Thread):
+    """Drain a pipe, keeping only its last bytes (the sandbox's own messages)."""
+
+    def __init__(self, fd: int, keep: int = 8000):
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.buffer: collections.deque[bytes] = collections.deque()
+        self.size = 0
+        self.keep = keep
+
+    def run(self) -> None:
+        with os.fdopen(self.fd, "rb", buffering=0) as stream:
+            while chunk := stream.read(65536):
+                self.buffer.append(chunk)
+                self.size += len(chunk)
+                while self.size - len(self.buffer[0]) > self.keep:
+                    self.size -= len(self.buffer.popleft())
+
+    def text(self) -> str:
+        return b"".join(self.buffer)[-self.keep :].decode("utf-8", "replace")
+
+
+class _Receiver(threading.Thread):
+    """Read the runner's report and answer files from the private pipe, within bounds."""
+
+    def __init__(self, fd: int, answers: Path, cap: int):
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.answers = answers
+        self.cap = cap
+        self.report: dict | None = None
+        self.files: list[str] = []
+        self.problem: str | None = None
+
+    def run(self) -> None:
+        try:
+            with os.fdopen(self.fd, "rb") as stream:
+                self._receive(stream)
+        except (OSError, ValueError, RecursionError) as error:
+            self.report, self.files = None, []
+            self.problem = f"the run's report could not be read ({type(error).__name__})"
+
+    def _receive(self, stream) -> None:
+        line = stream.readline(MAX_HEADER + 1)
+        if not line:
+            self.problem = "the runner ended without a report"
+            return
+        if len(line) > MAX_HEADER or not line.endswith(b"\n"):
+            raise ValueError("report header too long")
+        header = json.loads(line)
+        if type(header) is not dict or header.get("protocol") != PROTOCOL:
+            raise ValueError("unexpected report")
+        listed = header.get("files")
+        if type(listed) is not list or len(listed) > MAX_FILES:
+            raise ValueError("bad file list")
+        total = 0
+        for entry in listed:
+            if type(entry) is not list or len(entry) != 2:
+                raise ValueError("bad file entry")
+            name, size = entry
+            if type(name) is not str or not ANSWER_FILE.match(name) or type(size) is not int:
+                raise ValueError("bad file entry")
+            total += size
+            if size < 0 or total > self.cap:
+                raise ValueError("answers over the cap")
+            self._copy(stream, name, size)
+        self.report = header
+
+    def _copy(self, stream, name: str, size: int) -> None:
+        fd = os.open(self.answers / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as target:
+            left = size
+            while left:
+                chunk = stream.read(min(left, 1 << 20))
+                if not chunk:
+                    raise ValueError("the report ended early")
+                target.write(chunk)
+                left -= len(chunk)
+        self.files.append(name)
+
+
+def runner_command(notebook: str, out: str, limits: Limits, report_fd: int) -> list[str]:
+    """The command that runs a prepared notebook and reports on ``report_fd``."""
+    return [
+        sys.executable,
+        "-m",
+        "mlcourse.grader._runner",
+        notebook,
+        out,
+        str(limits.cell_timeout),
+        str(limits.max_output),
+        str(report_fd),
+        str(limits.answers_mb * 1024 * 1024),
+    ]
+
+
+def execute(
+    notebook: Path,
+    scratch: Path,
+    answers: Path,
+    limits: Limits,
+    worker: int = 0,
+    *,
+    sandbox: bool = True,
+) -> Execution:
+    """Run a prepared notebook and receive its answer files into ``answers``.
 
     Parameters
     ----------
     notebook : Path
-        The prepared notebook, inside ``scratch/in``.
+        The prepared notebook, a file of the grader's.
     scratch : Path
-        A fresh folder with ``in/`` and ``out/``.
+        A fresh grader-owned folder. Sandboxed, the learner never sees it; unsandboxed, the
+        learner works in ``scratch/work``.
+    answers : Path
+        An empty grader-owned folder that receives the answer files through the private pipe.
     limits : Limits
         Resource limits and deadlines.
     worker : int
         The worker's number: as root, each worker runs as its own unprivileged uid.
+    sandbox : bool
+        Use bubblewrap. Without it (a trusted batch only) learner code runs as this user.
 
     Returns
     -------
     Execution
+
+    Raises
+    ------
+    SandboxMissing
+        When ``sandbox`` is asked for and bubblewrap is not installed.
     """
-    inner_notebook = f"{INSIDE}/in/{notebook.name}"
-    runner = [
-        sys.executable,
-        "-m",
-        "mlcourse.grader._runner",
-        inner_notebook,
-        f"{INSIDE}/out",
-        str(limits.cell_timeout),
-        str(limits.max_output),
-    ]
-    bwrap = bubblewrap()
+    bwrap = bubblewrap() if sandbox else None
+    uid = None
+    if sandbox and not bwrap:
+        raise SandboxMissing("bubblewrap (bwrap) is not installed")
+    report_read, report_write = os.pipe()
+    log_read, log_write = os.pipe()
     if bwrap:
+        notebook.chmod(0o644)
         uid = BASE_UID + worker if os.geteuid() == 0 else None
-        if uid is not None:
-            for sub in ("in", "out"):
-                os.chown(scratch / sub, uid, uid)
-                for path in (scratch / sub).iterdir():
-                    os.chown(path, uid, uid)
-        command = _bwrap_command(bwrap, scratch, limits, uid, runner)
-        count_processes = True
+        inner = runner_command(f"{INSIDE}/{NOTEBOOK}", f"{INSIDE}/out", limits, report_write)
+        command = _bwrap_command(bwrap, notebook, limits, uid, inner)
+        count_processes, env, cwd = True, None, None
     else:
-        warnings.warn(
-            "bubblewrap (bwrap) is not installed: submissions run WITHOUT a sandbox, with access to "
-            "this machine's network and files. Install it (apt-get install bubblewrap) before "
-            "grading work you do not trust.",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        runner[3:5] = [str(scratch / "in" / notebook.name), str(scratch / "out")]
-        command = runner
+        for sub in ("work", "out", "tmp"):
+            (scratch / sub).mkdir(exist_ok=True)
+        command = runner_command(str(notebook), str(scratch / "out"), limits, report_write)
         count_processes = os.geteuid() != 0
-    env = (
-        None
-        if bwrap
-        else {
+        cwd = str(scratch / "work")
+        env = {
             **os.environ,
             "MLCOURSE_ROOT": str(scratch),
             "MLCOURSE_STRICT": "0",
             "MLCOURSE_EVENTS": str(scratch / "events.jsonl"),
             "MPLBACKEND": "Agg",
+            "TMPDIR": str(scratch / "tmp"),
         }
-    )
+    receiver = _Receiver(report_read, answers, limits.answers_mb * 1024 * 1024)
+    tail = _Tail(log_read)
     start = time.monotonic()
-    log_path = scratch / "sandbox.log"
-    with log_path.open("wb") as log:
+    try:
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            stdout=log_write,
+            stderr=log_write,
             start_new_session=True,
             preexec_fn=_limit(limits, count_processes),
-            cwd=str(scratch / "in"),
+            pass_fds=(report_write,),
+            cwd=cwd,
             env=env,
         )
-        try:
-            returncode = process.wait(timeout=limits.timeout)
-            status = "finished" if returncode == 0 else "crashed"
-        except subprocess.TimeoutExpired:
-            _kill_tree(process)
-            returncode, status = None, "timeout"
+    except BaseException:
+        for fd in (report_read, report_write, log_read, log_write):
+            os.close(fd)
+        raise
+    finally:
+        pass
+    os.close(report_write)
+    os.close(log_write)
+    receiver.start()
+    tail.start()
+    try:
+        returncode = process.wait(timeout=limits.timeout)
+        status = "finished" if returncode == 0 else "crashed"
+    except subprocess.TimeoutExpired:
+        _kill_tree(process)
+        returncode, status = None, "timeout"
+    if bwrap and uid is not None:
+        _end_processes_of(uid)
+    receiver.join(timeout=10)
+    tail.join(timeout=1)
     seconds = time.monotonic() - start
-    log_text = log_path.read_bytes()[-4000:].decode("utf-8", "replace")
-    return Execution(status, seconds, returncode, bool(bwrap), log_text)
+    problem = receiver.problem
+    if receiver.is_alive():
+        problem = "the run's report did not arrive in time"
+    report = receiver.report if not receiver.is_alive() else None
+    return Execution(
+        status,
+        seconds,
+        returncode,
+        bool(bwrap),
+        tail.text(),
+        report,
+        list(receiver.files) if report else [],
+        problem,
+    )
+
+
+def processes_of(uid: int) -> list[int]:
+    """Pids of the processes running as ``uid`` (read from /proc)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as status:
+                for line in status:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            pids.append(int(entry))
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def _end_processes_of(uid: int, seconds: float = 10.0) -> None:
+    """Make sure no process of a worker's sandbox uid is left before the uid is used again.
+
+    The pid namespace ends with the sandbox, but the kernel reaps its processes
+    asynchronously; a fork bomb's thousands of exiting processes would otherwise count
+    against the next submission's process limit.
+    """
+    deadline = time.monotonic() + seconds
+    while pids := processes_of(uid):
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
 
 
 def _kill_tree(process: subprocess.Popen) -> None:
