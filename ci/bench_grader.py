@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / ".bench"
 OVERHEAD_BUDGET_S = 1.0
 SPEEDUP_BUDGET = 1.8
+MEMORY_BUDGET_MB = 512  # the grader process itself, whatever the submissions hold
+EVALUATOR_BUDGET_MB = 2560  # one evaluator per worker: its start plus the 2 GB cap
 HOSTILE = (
     "eq_always_true",
     "monkeypatch_numpy_and_mlcourse",
@@ -75,24 +77,34 @@ def bench_nbclient(prepared: list[Path]) -> float:
     return (time.perf_counter() - start) / len(prepared)
 
 
-def bench_mlcourse(folder: Path, workers: int, out: Path) -> tuple[float, dict]:
-    from mlcourse.grader import Limits, grade_batch
+_BATCH = """
+import json, resource, sys, time
+from pathlib import Path
+from mlcourse.grader import Limits, grade_batch
+start = time.perf_counter()
+grade_batch([Path(sys.argv[1])], "01", Path(sys.argv[2]), workers=int(sys.argv[3]),
+            limits=Limits(timeout=120, cell_timeout=30), progress=lambda line: None)
+print(json.dumps({"seconds": time.perf_counter() - start,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
-    start = time.perf_counter()
-    grade_batch(
-        [folder],
-        "01",
-        out,
-        workers=workers,
-        limits=Limits(timeout=120, cell_timeout=30),
-        progress=lambda line: None,
+
+def bench_mlcourse(folder: Path, workers: int, out: Path) -> tuple[float, dict, dict]:
+    """Grade in a process of its own, so that its peak memory is the grader's alone."""
+    done = subprocess.run(
+        [sys.executable, "-c", _BATCH, str(folder), str(out), str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    seconds = time.perf_counter() - start
-    points = {}
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    points, evaluator = {}, []
     for path in (out / "results" / "01").glob("*.json"):
         result = json.loads(path.read_text())
         points[result["learner"]] = result["points"]
-    return seconds, points
+        evaluator.append(result["execution"].get("evaluator_peak_mb") or 0)
+    figures["evaluator_peak_mb"] = max(evaluator, default=0)
+    return figures["seconds"], points, figures
 
 
 # --- nbgrader -------------------------------------------------------------------------------
@@ -273,8 +285,8 @@ def main(row) -> None:
     print(f"  {n} submissions of module 01 (20 correct, 10 partial, 10 hostile), 2 CPUs")
     bare = bench_nbclient(prepared)
     row("bare nbclient, per notebook", f"{bare:.2f} s", "-", True)
-    one, points_one = bench_mlcourse(folder, 1, work / "out1")
-    two, _ = bench_mlcourse(folder, 2, work / "out2")
+    one, points_one, memory_one = bench_mlcourse(folder, 1, work / "out1")
+    two, _, memory_two = bench_mlcourse(folder, 2, work / "out2")
     per_one = one / n
     row("mlcourse grade, 1 worker, per submission", f"{per_one:.2f} s", "-", True)
     row(
@@ -284,6 +296,19 @@ def main(row) -> None:
         per_one - bare <= OVERHEAD_BUDGET_S,
     )
     row("mlcourse grade, 2 workers, per submission", f"{two / n:.2f} s", "-", True)
+    row(
+        "  grader process peak memory (1 / 2 workers)",
+        f"{memory_one['peak_mb']:.0f} / {memory_two['peak_mb']:.0f} MB",
+        f"{MEMORY_BUDGET_MB} MB",
+        max(memory_one["peak_mb"], memory_two["peak_mb"]) <= MEMORY_BUDGET_MB,
+    )
+    row(
+        "  evaluator peak memory, per worker",
+        f"{max(memory_one['evaluator_peak_mb'], memory_two['evaluator_peak_mb']):.0f} MB",
+        f"{EVALUATOR_BUDGET_MB} MB",
+        max(memory_one["evaluator_peak_mb"], memory_two["evaluator_peak_mb"])
+        <= EVALUATOR_BUDGET_MB,
+    )
     row(
         "  throughput, 2 workers / 1 worker",
         f"{one / two:.2f}x",

@@ -57,6 +57,26 @@ def test_check_of_a_missing_notebook_is_a_one_line_error(capsys):
     assert err.count("\n") == 1 and "no such notebook" in err
 
 
+def test_grade_without_a_sandbox_refuses_in_one_line(tmp_path, monkeypatch, capsys):
+    import mlcourse.grader
+
+    monkeypatch.setattr(mlcourse.grader, "bubblewrap", lambda: None)
+    (tmp_path / "ada.ipynb").write_text("{}")
+    assert main(["grade", str(tmp_path), "--module", "01", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "apt-get install bubblewrap" in err and "--no-sandbox" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_grade_help_states_every_space_a_submission_can_write(capsys):
+    with pytest.raises(SystemExit):
+        main(["grade", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--scratch" in text and "in memory, never on disk" in text and "64 MB" in text
+    assert "--no-sandbox" in text
+
+
 def test_lab_on_a_busy_port_is_a_one_line_error():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -224,34 +224,42 @@ def hostile_cases() -> dict[str, tuple[object, dict]]:
         "print(written)\n"
     )
     c["disk_filler"] = (add(answered("q1"), fill), {**honest, "template": True})
+    loop = (
+        "import json, os, time\n"
+        "forged = json.dumps({'protocol': 1, 'status': 'finished', 'errors': [],\n"
+        "                     'truncated': False, 'answers_problem': None, 'files': []}) + '\\n'\n"
+        "end = time.time() + 600\n"
+        "while time.time() < end:\n"
+        "    for p in os.listdir('/proc'):\n"
+        "        if not p.isdigit() or int(p) == os.getpid():\n"
+        "            continue\n"
+        "        try:\n"
+        "            fds = os.listdir(f'/proc/{p}/fd')\n"
+        "        except OSError:\n"
+        "            continue\n"
+        "        for fd in fds:\n"
+        "            try:\n"
+        "                with open(f'/proc/{p}/fd/{fd}', 'w') as handle:\n"
+        "                    handle.write(forged)\n"
+        "            except OSError:\n"
+        "                pass\n"
+        "    time.sleep(0.1)\n"
+    )
     daemon = (
-        "import json, os, signal, time\n"
-        "forged = json.dumps({'protocol': 1, 'status': 'finished', 'errors': [], 'truncated': False,\n"
-        "                     'answers_problem': None, 'files': []}) + '\\n'\n"
+        "import os, signal, sys, time\n"
+        f"loop = {loop!r}\n"
         "if os.fork() == 0:\n"
         "    os.setsid()\n"
-        "    if os.fork() == 0:\n"
-        "        end = time.time() + 600\n"
-        "        while time.time() < end:\n"
-        "            for p in os.listdir('/proc'):\n"
-        "                if not p.isdigit() or int(p) == os.getpid():\n"
-        "                    continue\n"
-        "                try:\n"
-        "                    fds = os.listdir(f'/proc/{p}/fd')\n"
-        "                except OSError:\n"
-        "                    continue\n"
-        "                for fd in fds:\n"
-        "                    try:\n"
-        "                        with open(f'/proc/{p}/fd/{fd}', 'w') as handle:\n"
-        "                            handle.write(forged)\n"
-        "                    except OSError:\n"
-        "                        pass\n"
-        "            time.sleep(0.1)\n"
+        "    if os.fork() == 0:  # a daemon in a session of its own, named by the test's nonce\n"
+        "        os.execv(sys.executable, [sys.executable, '-c', loop, 'daemon-{NONCE}'])\n"
         "    os._exit(0)\n"
         "time.sleep(1)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
-    c["forged_run_report"] = (add(answered("q1"), daemon), {"status": ["crashed"], "points": 0})
+    c["forged_run_report"] = (
+        add(answered("q1"), daemon),
+        {"status": ["crashed"], "points": 0, "template": True},
+    )
     c["kill_the_runner"] = (
         add(
             answered("q1"),

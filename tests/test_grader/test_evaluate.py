@@ -1,6 +1,5 @@
 """Answers are judged in a separate, limited process: what breaks it cannot break the grader."""
 
-
 import pytest
 
 from mlcourse.checks import Answer

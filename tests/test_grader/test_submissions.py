@@ -74,3 +74,37 @@ def test_bad_zip_is_a_submission_problem(tmp_path):
     (tmp_path / "broken.zip").write_text("not a zip")
     (submission,) = discover([tmp_path / "broken.zip"], "01")
     assert submission.data is None and "zip" in submission.problem
+
+
+def test_a_learner_name_never_takes_one_already_taken(tmp_path):
+    for name in ("ada-2", "ada", "ada_01_python_essentials"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    learners = sorted(s.learner for s in discover([tmp_path], "01"))
+    assert learners == ["ada", "ada-2", "ada-3"]
+
+
+def test_long_names_symlinks_and_fifos_are_handled(tmp_path):
+    import os
+
+    (tmp_path / f"{'x' * 240}.ipynb").write_text("{}")
+    (tmp_path / "link.ipynb").symlink_to("/etc/passwd")
+    os.mkfifo(tmp_path / "fifo.ipynb")
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    (loop / "again").symlink_to(loop)  # a folder that contains itself
+    (loop / "01_python_essentials.ipynb").write_text("{}")
+    found = {s.name: s for s in discover([tmp_path], "01")}
+    assert len(found[f"{'x' * 240}.ipynb"].learner) <= 100
+    assert found["link.ipynb"].data is None and "not a regular file" in found["link.ipynb"].problem
+    assert "fifo.ipynb" not in found  # not a file: never opened for a blocking read
+    assert found["01_python_essentials.ipynb"].data == b"{}"
+
+
+def test_submissions_are_read_when_graded_not_when_found(tmp_path):
+    notebook = tmp_path / "ada.ipynb"
+    notebook.write_text("{}")
+    (submission,) = discover([tmp_path], "01")
+    digest = submission.sha256
+    notebook.write_text('{"cells": []}')
+    assert submission.data == b'{"cells": []}'  # read again, not kept in memory
+    assert digest == submission.sha256  # the hash is of what was found

@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 import warnings
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from .._paths import course_root, module_notebook
 from ..exercises import get_module
 from ._evaluate import EvaluationFailed, evaluate_isolated
 from ._files import remove_tree
-from ._prepare import Unreadable, prepare, read_submission
+from ._isolate import IsolatedFailure, run_limited
+from ._prepare import prepare_file
 from ._report import clean_text, result_path, write_gradebook, write_result
 from ._sandbox import INSIDE, NOTEBOOK, Limits, bubblewrap, execute
 from ._submissions import Submission, discover
@@ -59,7 +61,6 @@ def release_notebook(module: str, root: Path | None = None) -> nbformat.Notebook
 def grade_submission(
     submission: Submission,
     module: str,
-    release,
     limits: Limits,
     worker: int = 0,
     *,
@@ -82,9 +83,7 @@ def grade_submission(
     }
     execution = {"seconds": 0.0, "sandboxed": False, "cell_errors": [], "output_truncated": False}
     try:
-        status, reason, problems = _grade(
-            submission, module, release, limits, worker, sandbox, execution
-        )
+        status, reason, problems = _grade(submission, module, limits, worker, sandbox, execution)
     except Exception as error:  # noqa: BLE001 - one submission never stops a batch
         status, reason, problems = "grader_error", _grader_failure(error), []
     return _finish(base, declaration, status, reason, problems, execution)
@@ -97,19 +96,39 @@ def _grader_failure(error: BaseException) -> str:
     )
 
 
-def _grade(submission, module, release, limits, worker, sandbox, execution):
-    if submission.data is None:
-        return "missing", submission.problem or "no notebook", []
+def _grade(submission, module, limits, worker, sandbox, execution):
     try:
-        nb = read_submission(submission.data)
-    except Unreadable as error:
-        return "unreadable", str(error), []
+        data = submission.data
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
+        return "unreadable", f"the file could not be read ({type(error).__name__})", []
+    if data is None:
+        return "missing", submission.problem or "no notebook", []
     scratch = Path(tempfile.mkdtemp(prefix="mlcourse-grade-"))
     try:
+        submitted = scratch / "submitted.ipynb"
+        submitted.write_bytes(data)
+        del data
         out_inside = f"{INSIDE}/out" if sandbox else str(scratch / "out")
-        prepared, learner_cells = prepare(nb, release, module, out_inside)
         notebook = scratch / NOTEBOOK
-        nbformat.write(prepared, str(notebook))
+        try:
+            read, _ = run_limited(
+                prepare_file,
+                str(submitted),
+                module,
+                out_inside,
+                str(notebook),
+                memory_mb=limits.eval_memory_mb,
+                timeout=limits.eval_timeout,
+            )
+        except IsolatedFailure as error:
+            return (
+                "unreadable",
+                f"the notebook could not be read within the grader's limits: {error}",
+                [],
+            )
+        if "unreadable" in read:
+            return "unreadable", str(read["unreadable"]), []
+        learner_cells = int(read["learner_cells"])
         answers = scratch / "answers"
         answers.mkdir()
         run = execute(notebook, scratch, answers, limits, worker, sandbox=sandbox)
@@ -132,6 +151,7 @@ def _grade(submission, module, release, limits, worker, sandbox, execution):
                 reason,
                 memory_mb=limits.eval_memory_mb,
                 timeout=limits.eval_timeout,
+                stats=execution,
             )
         except EvaluationFailed as error:
             return "grader_error", f"The grader could not judge the answers: {error}.", []
@@ -263,7 +283,7 @@ def grade_batch(
             "(apt-get install bubblewrap), or pass --no-sandbox for a batch you trust"
         )
     limits = limits or Limits()
-    release = release_notebook(module)
+    release_notebook(module)  # fails early, with the reason, when there is none
     declaration = get_module(module)
     submissions = discover(paths, module)
     if not submissions:
@@ -282,7 +302,7 @@ def grade_batch(
         with lock:
             worker = slots.pop()
         try:
-            result = grade_submission(submission, module, release, limits, worker, sandbox=sandbox)
+            result = grade_submission(submission, module, limits, worker, sandbox=sandbox)
         finally:
             with lock:
                 slots.append(worker)
@@ -339,5 +359,8 @@ def _save(out: Path, result: dict[str, Any], submission: Submission, declaration
         fallback = _finish(
             fallback, declaration, "grader_error", _grader_failure(error), [], fallback["execution"]
         )
-        write_result(out, fallback)
+        try:
+            write_result(out, fallback)
+        except Exception:  # noqa: BLE001 - the output folder itself fails: reported at the end
+            fallback["status"] = "grader_error"
         return fallback

@@ -1,19 +1,12 @@
 """Step 5: judge every problem outside the learner's process, with the notebook's own checks.
 
-Decoding and judging read learner-made data, so they run in a separate process per
-submission, forked from a server that has the course's code loaded already: its address space
-is capped (``Limits.eval_memory_mb`` beyond its start), it has a deadline and a CPU-time limit,
-and it hands back only JSON. A submission whose answers make that process fail, blow its memory
-or run out of time gets the status ``grader_error``; the batch goes on.
+Decoding and judging read learner-made data, so they run in a separate, limited process per
+submission (:mod:`mlcourse.grader._isolate`). A submission whose answers make that process
+fail, blow its memory or run out of time gets the status ``grader_error``; the batch goes on.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
-import os
-import resource
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +14,7 @@ from ..checks import Outcome, Problem, checker_error, incorrect, not_attempted
 from ..checks._tracked import LoggedRun
 from ..exercises import Module, get_module
 from ._encode import DecodeError, decode_answers
-
-MAX_RESULT_BYTES = 4 * 1024 * 1024
+from ._isolate import IsolatedFailure, run_limited
 
 
 class EvaluationFailed(RuntimeError):
@@ -84,59 +76,10 @@ def _logged_run(problem: Problem, learner: str) -> Outcome:
         )
 
 
-def _vm_bytes() -> int:
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):  # pragma: no cover - not Linux
-        return 0
-
-
-def _child(connection, number: str, out: str, learner: str, finished: bool, reason: str,
-           memory: int, seconds: int) -> None:  # fmt: skip
-    """Body of the evaluator process: limits first, then decode and judge, answer in JSON."""
-    limit = _vm_bytes() + memory
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    try:
-        outcomes = evaluate_module(get_module(number), Path(out), learner, finished, reason)
-        payload = {"ok": [o.to_dict() for o in outcomes]}
-    except MemoryError:
-        payload = {"failed": "the answers needed more memory than the evaluator may use"}
-    except RecursionError:
-        payload = {"failed": "the answers are nested too deeply to judge"}
-    except BaseException as error:  # noqa: BLE001 - reported to the grader, never raised
-        payload = {"failed": f"the evaluator failed ({type(error).__name__})"}
-    try:
-        data = json.dumps(payload, ensure_ascii=True, default=str).encode("ascii")
-    except (ValueError, TypeError, RecursionError):
-        data = b'{"failed": "the outcomes could not be serialised"}'
-    connection.send_bytes(data[:MAX_RESULT_BYTES])
-    connection.close()
-
-
-_CONTEXT_LOCK = threading.Lock()
-_CONTEXT: Any = None
-
-
-def _context(number: str):
-    """A forkserver context with the course's code preloaded (started once per process)."""
-    global _CONTEXT
-    with _CONTEXT_LOCK:
-        if _CONTEXT is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(
-                [
-                    "mlcourse.grader._evaluate",
-                    f"mlcourse.exercises.m{number}",
-                    f"mlcourse.keys.m{number}",
-                    "pandas",
-                    "pyarrow.parquet",
-                ]
-            )
-            _CONTEXT = context
-        return _CONTEXT
+def _judge(number: str, out: str, learner: str, finished: bool, reason: str) -> list[dict]:
+    """Runs in the limited process: decode and judge, outcomes as plain dictionaries."""
+    outcomes = evaluate_module(get_module(number), Path(out), learner, finished, reason)
+    return [o.to_dict() for o in outcomes]
 
 
 def evaluate_isolated(
@@ -148,8 +91,11 @@ def evaluate_isolated(
     *,
     memory_mb: int,
     timeout: float,
+    stats: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Decode and judge a submission's answers in a separate, limited process.
+
+    ``stats``, when given, receives ``evaluator_peak_mb``: the evaluator's peak resident memory.
 
     Returns
     -------
@@ -161,31 +107,21 @@ def evaluate_isolated(
     EvaluationFailed
         When the evaluator dies, exceeds its limits or its deadline.
     """
-    context = _context(number)
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child,
-        args=(send, number, str(out), learner, finished, reason, memory_mb * 2**20,
-              max(1, int(timeout))),
-        daemon=True,
-    )  # fmt: skip
-    process.start()
-    send.close()
     try:
-        if not receive.poll(timeout):
-            raise EvaluationFailed(f"judging the answers took more than {timeout:g} s")
-        try:
-            data = receive.recv_bytes(MAX_RESULT_BYTES)
-        except (EOFError, OSError):
-            raise EvaluationFailed(
-                "the evaluator stopped before answering (it ran out of memory or crashed)"
-            ) from None
-    finally:
-        receive.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-    payload = json.loads(data)
-    if "failed" in payload:
-        raise EvaluationFailed(str(payload["failed"]))
-    return payload["ok"]
+        outcomes, peak = run_limited(
+            _judge,
+            number,
+            str(out),
+            learner,
+            finished,
+            reason,
+            memory_mb=memory_mb,
+            timeout=timeout,
+            preload=[f"mlcourse.exercises.m{number}", f"mlcourse.keys.m{number}", "pandas",
+                     "pyarrow.parquet"],
+        )  # fmt: skip
+    except IsolatedFailure as error:
+        raise EvaluationFailed(f"judging the answers failed: {error}") from None
+    if stats is not None:
+        stats["evaluator_peak_mb"] = peak
+    return outcomes

@@ -22,6 +22,30 @@ __mlcourse_extract({module!r}, globals(), {out!r})
 """
 
 
+def prepare_file(submitted: str, module: str, out: str, notebook: str) -> dict:
+    """Read a submitted file, restore its protected cells and write the notebook to run.
+
+    Runs in a limited process (:func:`mlcourse.grader._isolate.run_limited`): the file is the
+    learner's, and parsing it can take time and memory the grader does not give away.
+
+    Returns
+    -------
+    dict
+        ``{"learner_cells": n}``, or ``{"unreadable": reason}``.
+    """
+    from ._batch import release_notebook
+
+    with open(submitted, "rb") as handle:
+        data = handle.read()
+    try:
+        nb = read_submission(data)
+    except Unreadable as error:
+        return {"unreadable": str(error)}
+    prepared, learner_cells = prepare(nb, release_notebook(module), module, out)
+    nbformat.write(prepared, notebook)
+    return {"learner_cells": learner_cells}
+
+
 class Unreadable(ValueError):
     """The submission is not a notebook that can be read."""
 

@@ -9,7 +9,7 @@ The JSON schema (``"schema": "mlcourse.grade/1"``):
 - ``problems``: one entry per problem with ``problem``, ``status`` (correct, incorrect,
   not_attempted, checker_error), ``points``, ``max_points``, ``message``, ``details``;
 - ``execution``: ``seconds``, ``sandboxed``, ``cell_errors`` (cell index and exception name),
-  ``output_truncated``;
+  ``output_truncated``, ``evaluator_peak_mb`` (when the answers were judged);
 - ``graded_at`` (UTC, ISO 8601) and ``mlcourse_version``.
 """
 

@@ -17,6 +17,7 @@ What the grader learns about the run comes only through a pipe held by the runne
 from __future__ import annotations
 
 import collections
+import fcntl
 import json
 import os
 import resource
@@ -53,6 +54,8 @@ SYSTEM_FILES = (
     "/etc/mime.types",
 )
 BASE_UID = 61000
+UID_SLOTS = 184  # 61000-61183: below the range systemd gives to DynamicUser= services
+UID_LOCKS = Path("/tmp/mlcourse-sandbox-uids")  # shared by every grader on this machine
 INSIDE = "/mlcourse-sandbox"  # the learner's writable tmpfs, inside the sandbox
 NOTEBOOK = "submission.ipynb"
 
@@ -377,15 +380,25 @@ def execute(
     SandboxMissing
         When ``sandbox`` is asked for and bubblewrap is not installed.
     """
-    bwrap = bubblewrap() if sandbox else None
-    uid = None
-    if sandbox and not bwrap:
+    if sandbox and not bubblewrap():
         raise SandboxMissing("bubblewrap (bwrap) is not installed")
+    bwrap = bubblewrap() if sandbox else None
+    uid, lock = None, None
+    if bwrap and os.geteuid() == 0:
+        uid, lock = _claim_uid(worker)
+    try:
+        return _execute(notebook, scratch, answers, limits, bwrap, uid)
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
+    """Run the runner (in bubblewrap when ``bwrap`` is given) and receive its report."""
     report_read, report_write = os.pipe()
     log_read, log_write = os.pipe()
     if bwrap:
         notebook.chmod(0o644)
-        uid = BASE_UID + worker if os.geteuid() == 0 else None
         inner = runner_command(f"{INSIDE}/{NOTEBOOK}", f"{INSIDE}/out", limits, report_write)
         command = _bwrap_command(bwrap, notebook, limits, uid, inner)
         count_processes, env, cwd = True, None, None
@@ -490,6 +503,25 @@ def _end_processes_of(uid: int, seconds: float = 10.0) -> None:
         if time.monotonic() > deadline:
             break
         time.sleep(0.05)
+
+
+def _claim_uid(worker: int) -> tuple[int, int]:
+    """An unprivileged uid no other sandbox on this machine is using, and its lock.
+
+    Two batches graded at once (two modules, two instructors) must not share a uid: the
+    process limit counts per uid, and the clean-up after a run kills every process of it.
+    """
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    for offset in range(UID_SLOTS):
+        uid = BASE_UID + (worker + offset) % UID_SLOTS
+        fd = os.open(UID_LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        return uid, fd
+    raise RuntimeError(f"all {UID_SLOTS} sandbox uids are in use")
 
 
 def _kill_tree(process: subprocess.Popen) -> None:

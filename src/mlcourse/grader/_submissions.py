@@ -1,38 +1,73 @@
-"""Find the submissions: notebook files, a folder per learner, or an LMS zip."""
+"""Find the submissions: notebook files, a folder per learner, or an LMS zip.
+
+Discovery reads each notebook once to hash it, and keeps only the hash: the bytes are read
+again when the submission is graded, so a batch of large submissions never sits in memory.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_ZIP_TOTAL = 2 * 1024 * 1024 * 1024
+MAX_ZIP_NOTEBOOKS = 20_000
+MAX_LEARNER_NAME = 100  # characters: result and page file names stay far below 255 bytes
 _MODULE_SUFFIX = re.compile(r"[_\-\s]*\d{2}_[a-z_]+$")
 _SAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
 
 
 @dataclass
 class Submission:
-    """One learner's notebook for one module."""
+    """One learner's notebook for one module.
+
+    Parameters
+    ----------
+    learner : str
+        The learner's name, safe as a file name.
+    name : str
+        The notebook's name as submitted.
+    content : bytes or callable or None
+        The notebook's bytes, or a function that reads them (from a file or a zip, when the
+        submission is graded); None when there is no notebook (``problem`` says why).
+    problem : str, optional
+        Why there is no notebook to grade.
+    """
 
     learner: str
     name: str
-    data: bytes | None
+    content: bytes | Callable[[], bytes] | None
     problem: str | None = None
+    _sha256: str | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> bytes | None:
+        """The submitted bytes (read now, when they live in a file or a zip)."""
+        if callable(self.content):
+            return self.content()
+        return self.content
 
     @property
     def sha256(self) -> str:
         """SHA-256 of the submitted bytes."""
-        return hashlib.sha256(self.data or b"").hexdigest()
+        if self._sha256 is None:
+            try:
+                data = self.data or b""
+            except (OSError, ValueError, zipfile.BadZipFile):  # unreadable now: graded as such
+                data = b""
+            self._sha256 = hashlib.sha256(data).hexdigest()
+        return self._sha256
 
 
 def learner_from_name(stem: str) -> str:
     """``ada_01_python_essentials`` -> ``ada``; anything else is kept, made filename-safe."""
     base = _MODULE_SUFFIX.sub("", stem) or stem
-    return _SAFE.sub("-", base).strip("-.") or "unknown"
+    return _SAFE.sub("-", base).strip("-.")[:MAX_LEARNER_NAME].strip("-.") or "unknown"
 
 
 def _pick(notebooks: list[tuple[str, bytes | None, str | None]], module: str):
@@ -52,10 +87,17 @@ def _pick(notebooks: list[tuple[str, bytes | None, str | None]], module: str):
     return name, data, problem
 
 
-def _read(path: Path) -> tuple[bytes | None, str | None]:
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        return None, f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
-    return path.read_bytes(), None
+def _read(path: Path) -> tuple[Callable[[], bytes] | None, str | None]:
+    """A reader of a regular file of at most MAX_NOTEBOOK_BYTES, or why there is none."""
+    from ._files import NotRegular, read_regular
+
+    try:
+        read_regular(path, MAX_NOTEBOOK_BYTES)
+    except NotRegular as error:
+        if "larger than" in str(error):
+            return None, f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
+        return None, "not a regular file"
+    return lambda: read_regular(path, MAX_NOTEBOOK_BYTES), None
 
 
 def discover(paths: list[Path], module: str) -> list[Submission]:
@@ -90,11 +132,13 @@ def _from_folder(folder: Path, module: str) -> list[Submission]:
     for file in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix == ".ipynb"):
         data, problem = _read(file)
         result.append(Submission(learner_from_name(file.stem), file.name, data, problem))
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for sub in sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+    ):
         notebooks = []
-        for file in sorted(sub.rglob("*.ipynb")):
-            if ".ipynb_checkpoints" in file.parts:
-                continue
+        for file in _notebooks_under(sub):
             data, problem = _read(file)
             notebooks.append((str(file.relative_to(sub)), data, problem))
         name, data, problem = _pick(notebooks, module)
@@ -102,10 +146,21 @@ def _from_folder(folder: Path, module: str) -> list[Submission]:
     return result
 
 
+def _notebooks_under(folder: Path, limit: int = 1000) -> list[Path]:
+    """The ``.ipynb`` files under ``folder``, never following a symlinked folder."""
+    found = []
+    for parent, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+        found += [Path(parent) / f for f in sorted(files) if f.endswith(".ipynb")]
+        if len(found) >= limit:
+            break
+    return sorted(found)[:limit]
+
+
 def _from_zip(path: Path, module: str) -> list[Submission]:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return [
             Submission(learner_from_name(path.stem), path.name, None, "not a readable zip file")
         ]
@@ -119,6 +174,15 @@ def _from_zip(path: Path, module: str) -> list[Submission]:
             and ".ipynb_checkpoints" not in i.filename
         ]
         total = sum(i.file_size for i in entries)
+        if len(entries) > MAX_ZIP_NOTEBOOKS:
+            return [
+                Submission(
+                    learner_from_name(path.stem),
+                    path.name,
+                    None,
+                    f"the zip holds more than {MAX_ZIP_NOTEBOOKS} notebooks",
+                )
+            ]
         if total > MAX_ZIP_TOTAL:
             return [
                 Submission(
@@ -137,7 +201,7 @@ def _from_zip(path: Path, module: str) -> list[Submission]:
             if info.file_size > MAX_NOTEBOOK_BYTES:
                 data, problem = None, "the file is too large"
             else:
-                data, problem = archive.read(info)[: MAX_NOTEBOOK_BYTES + 1], None
+                data, problem = _zip_member(path, info.filename), None
             if len(parts) > 1:
                 groups.setdefault(parts[0], []).append(("/".join(parts[1:]), data, problem))
             else:
@@ -153,11 +217,27 @@ def _from_zip(path: Path, module: str) -> list[Submission]:
     return result
 
 
+def _zip_member(path: Path, member: str) -> Callable[[], bytes]:
+    """A reader of one member of a zip, at most MAX_NOTEBOOK_BYTES whatever its header says."""
+
+    def read() -> bytes:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+        if len(data) > MAX_NOTEBOOK_BYTES:
+            raise ValueError(f"{member} unpacks to more than {MAX_NOTEBOOK_BYTES} bytes")
+        return data
+
+    return read
+
+
 def _unique(submissions: list[Submission]) -> list[Submission]:
-    seen: dict[str, int] = {}
+    """Give every submission its own learner name (``ada``, ``ada-2``, ...), never a taken one."""
+    taken: set[str] = set()
     for submission in submissions:
-        count = seen.get(submission.learner, 0)
-        seen[submission.learner] = count + 1
-        if count:
-            submission.learner = f"{submission.learner}-{count + 1}"
+        name, count = submission.learner, 1
+        while name in taken:
+            count += 1
+            name = f"{submission.learner}-{count}"
+        taken.add(name)
+        submission.learner = name
     return submissions

@@ -1,0 +1,55 @@
+"""Every module's worked solutions get full marks from the sandboxed grader.
+
+The sandbox hides the answer keys, so this proves that every problem's declaration collects
+its answer without the key (an extract that needed the key would fail here), and that the
+evaluator outside judges what was collected as the notebook's own ``check()`` does.
+"""
+
+import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from mlcourse.checks import LoggedRun
+from mlcourse.exercises import available_modules, get_module
+from mlcourse.grader import Limits, bubblewrap, grade_batch
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    assert bubblewrap(), "bubblewrap is required (.ci/run installs it)"
+
+    def grade(number):
+        folder = tmp_path_factory.mktemp(f"solutions{number}")
+        source = next((ROOT / "solutions").glob(f"{number}_*.ipynb"))
+        shutil.copy(source, folder / f"solved_{source.name}")
+        out = tmp_path_factory.mktemp(f"grades{number}")
+        grade_batch(
+            [folder],
+            number,
+            out,
+            progress=lambda line: None,
+            limits=Limits(timeout=240, cell_timeout=120),
+        )
+        (path,) = (out / "results" / number).glob("*.json")
+        return json.loads(path.read_text())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two batches at once, as two graders
+        return dict(zip(available_modules(), pool.map(grade, available_modules()), strict=True))
+
+
+@pytest.mark.parametrize("number", available_modules())
+def test_solutions_get_full_marks_with_the_key_hidden(graded, number):
+    result = graded[number]
+    assert result["status"] == "ok", result["reason"]
+    logged = {p.id for p in get_module(number).problems if isinstance(p, LoggedRun)}
+    wrong = [
+        (p["problem"], p["status"], p["message"][:300])
+        for p in result["problems"]
+        if p["problem"] not in logged and p["status"] != "correct"
+    ]
+    assert wrong == []
