@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -131,11 +132,15 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         )
     limits = Limits(
         timeout=args.timeout,
-        cell_timeout=max(1, int(min(args.timeout, 120))),
+        # an interrupted cell must leave time for the rest of the notebook and its answers
+        cell_timeout=max(5, int(min(args.timeout / 3, 120))),
         memory_mb=args.memory,
         scratch_mb=args.scratch,
     )
     out = Path(args.out)
+    # a TERM (a scheduler, a closed session) stops the batch as Ctrl+C does: the submissions
+    # being graded finish, the gradebook is written and scratch folders are removed
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         summary = grade_batch(
             [Path(p) for p in args.paths],
@@ -150,6 +155,13 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         )
     except (GradeError, FileNotFoundError) as error:
         raise UsageError(str(error)) from None
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: the gradebook holds what was graded ({out / f'gradebook_{module}.csv'}); "
+            "run the same command with --resume to grade the rest",
+            file=sys.stderr,
+        )
+        return 130
     print(
         f"graded {summary.graded}, kept {summary.skipped} in {summary.seconds:.1f} s; "
         f"gradebook: {summary.gradebook}; feedback pages: {out / 'feedback' / module}"

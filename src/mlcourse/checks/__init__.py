@@ -4,6 +4,19 @@ Importing this package does not import Jupyter; it needs only NumPy (and pandas 
 DataFrame or Series is compared).
 """
 
+from ._collected import (
+    at,
+    malformed,
+    require_array,
+    require_bool,
+    require_dict,
+    require_float,
+    require_int,
+    require_json,
+    require_list,
+    require_optional,
+    require_str,
+)
 from ._compare import CompareError, compare, describe, safe_repr
 from ._outcomes import (
     CHECKER_ERROR,
@@ -52,6 +65,7 @@ __all__ = [
     "Outcome",
     "Problem",
     "Value",
+    "at",
     "checker_error",
     "compare",
     "correct",
@@ -59,6 +73,16 @@ __all__ = [
     "incorrect",
     "is_placeholder",
     "is_stub_function",
+    "malformed",
     "not_attempted",
+    "require_array",
+    "require_bool",
+    "require_dict",
+    "require_float",
+    "require_int",
+    "require_json",
+    "require_list",
+    "require_optional",
+    "require_str",
     "safe_repr",
 ]

@@ -210,6 +210,10 @@ class Problem:
             return not_attempted(self.id, self.points, self._not_attempted_message(answer.missing))
         if answer.error is not None:
             return self._wrong(answer.error)
+        malformed = self._malformed(answer)
+        if malformed is not None:
+            # collected in the learner's process, so its shape is the learner's to break
+            return self._wrong(f"The collected answer could not be read: {malformed}.")
         try:
             return self._judge(answer)
         except KeyUnavailable as error:
@@ -232,6 +236,17 @@ class Problem:
 
     def _not_attempted_message(self, name: str) -> str:
         return f"`{name}` has no answer yet: replace the `...` with your code, run the cell, then check again."
+
+    def _collected_names(self) -> tuple[str, ...]:
+        """The names ``collect`` puts in ``Answer.values``."""
+        return self.reads
+
+    def _malformed(self, answer: Answer) -> str | None:
+        """Why a collected answer does not have the shape ``collect`` gives, or None."""
+        if not isinstance(answer.values, dict):
+            return "it is not a mapping of names to values"
+        missing = [n for n in self._collected_names() if n not in answer.values]
+        return f"it has no `{missing[0]}`" if missing else None
 
     def _judge(self, answer: Answer) -> Outcome:
         raise NotImplementedError
@@ -448,6 +463,29 @@ class Function(Problem):
     def _not_attempted_message(self, name: str) -> str:
         return f"`{name}` is not written yet: replace the `...` in its body, run the cell, then check again."
 
+    def _collected_names(self) -> tuple[str, ...]:
+        return ("results",)
+
+    def _malformed(self, answer: Answer) -> str | None:
+        problem = super()._malformed(answer)
+        if problem is not None:
+            return problem
+        results = answer.values["results"]
+        if type(results) is not list or len(results) != len(self.cases()):
+            return "it does not hold one result per test case"
+        for result in results:
+            if type(result) is not dict or type(result.get("ok")) is not bool:
+                return "a test case's result has an unexpected form"
+            if result["ok"] and "value" not in result:
+                return "a test case's result has no value"
+            if not result["ok"] and (
+                type(result.get("error")) is not str
+                or type(result.get("error_types")) is not list
+                or not all(type(t) is str for t in result["error_types"])
+            ):
+                return "a test case's error has an unexpected form"
+        return None
+
     def _judge(self, answer: Answer) -> Outcome:
         cases = self.cases()
         results = answer.values["results"]
@@ -579,6 +617,9 @@ class Custom(Problem):
                 error=f"Using {names} raised {type(error).__name__}: {safe_repr(str(error), 100)}."
             )
         return Answer({"data": data})
+
+    def _collected_names(self) -> tuple[str, ...]:
+        return ("data",) if self.extract is not None else self.reads
 
     def _judge(self, answer: Answer) -> Outcome:
         data = answer.values["data"] if self.extract is not None else answer.values

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tempfile
 import threading
 import time
 import warnings
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +25,8 @@ from ._prepare import prepare_file
 from ._report import clean_text, result_path, write_gradebook, write_result
 from ._sandbox import INSIDE, NOTEBOOK, Limits, bubblewrap, execute
 from ._submissions import Submission, discover
+
+_ENAME = re.compile(r"[^A-Za-z0-9_.]")  # an exception's name, as the learner's code chose it
 
 
 class GradeError(RuntimeError):
@@ -76,13 +78,14 @@ def grade_submission(
         "schema": "mlcourse.grade/1",
         "learner": submission.learner,
         "module": module,
-        "submission": {"file": clean_text(submission.name), "sha256": submission.sha256},
+        "submission": {"file": clean_text(submission.name), "sha256": ""},
         "max_points": declaration.max_points,
         "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "mlcourse_version": _version(),
     }
     execution = {"seconds": 0.0, "sandboxed": False, "cell_errors": [], "output_truncated": False}
     try:
+        base["submission"]["sha256"] = submission.sha256
         status, reason, problems = _grade(submission, module, limits, worker, sandbox, execution)
     except Exception as error:  # noqa: BLE001 - one submission never stops a batch
         status, reason, problems = "grader_error", _grader_failure(error), []
@@ -99,7 +102,7 @@ def _grader_failure(error: BaseException) -> str:
 def _grade(submission, module, limits, worker, sandbox, execution):
     try:
         data = submission.data
-    except (OSError, ValueError, zipfile.BadZipFile) as error:
+    except Exception as error:  # noqa: BLE001 - a corrupt, encrypted or odd zip member
         return "unreadable", f"the file could not be read ({type(error).__name__})", []
     if data is None:
         return "missing", submission.problem or "no notebook", []
@@ -139,6 +142,8 @@ def _grade(submission, module, limits, worker, sandbox, execution):
             cell_errors=report.get("errors", [])[:50],
             output_truncated=bool(report.get("truncated")),
         )
+        if run.peak_mb is not None:
+            execution["sandbox_peak_mb"] = run.peak_mb
         status, reason = _status(run, report, learner_cells, "answers.json" in run.files)
         if status not in ("ok", "empty"):
             return status, reason, []  # a run that did not finish earns nothing
@@ -172,7 +177,10 @@ def _runner_report(data: dict | None) -> dict[str, Any]:
         if type(e) is dict and type(e.get("cell")) is int and e["cell"] >= 0
     ]
     return {
-        "errors": [{"cell": e["cell"], "ename": str(e.get("ename", ""))[:100]} for e in errors],
+        "errors": [
+            {"cell": e["cell"], "ename": _ENAME.sub("", str(e.get("ename", "")))[:60] or "Error"}
+            for e in errors
+        ],
         "truncated": data.get("truncated") is True,
         "status": str(data.get("status", ""))[:40],
         "answers_problem": str(data.get("answers_problem") or "")[:200],
@@ -322,11 +330,13 @@ def grade_batch(
                 f"  {result['status']}  ({result['execution']['seconds']:.1f} s)"
             )
 
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for future in [pool.submit(one, s) for s in todo]:
-                future.result()
+        for future in [pool.submit(one, s) for s in todo]:
+            future.result()
     finally:
+        # interrupted: the submissions being graded finish (within their deadline), the rest wait
+        pool.shutdown(wait=True, cancel_futures=True)
         gradebook = write_gradebook(out, module, [p.id for p in declaration.problems])
     return BatchSummary(len(todo), skipped, gradebook, time.monotonic() - start, sorted(failures))
 

@@ -44,7 +44,8 @@ class Unsupported:
         self.text = text
 
     def __repr__(self) -> str:
-        return self.text or f"<{self.type_name}>"
+        # the text is the learner's: shown inside the marker, never as if it were the grader's
+        return f"<{self.type_name}: {self.text}>" if self.text else f"<{self.type_name}>"
 
 
 class DecodeError(ValueError):
@@ -227,6 +228,8 @@ class _Decoder:
             frame = self._frame(self._name(obj["file"], "parquet"))
             if tag == "frame":
                 return frame
+            if frame.shape[1] != 1:
+                raise DecodeError(f"a series stored with {frame.shape[1]} columns")
             series = frame.iloc[:, 0]
             return series.rename(None) if obj.get("unnamed") else series
         if tag == "unsupported":
@@ -397,8 +400,10 @@ def decode_answers(folder: Path) -> dict[str, Any]:
                 missing=missing[:200] if missing else None,
                 error=error[:1000] if error else None,
             )
-        except (DecodeError, ValueError, TypeError, KeyError, OSError, RecursionError) as failure:
-            answers[problem] = DecodeError(f"{problem}: {failure}")
+        except Exception as failure:  # noqa: BLE001 - one hostile answer fails only itself
+            answers[problem] = DecodeError(
+                f"{problem}: {str(failure)[:200] or type(failure).__name__}"
+            )
     return answers
 
 

@@ -46,6 +46,9 @@ def prepare_file(submitted: str, module: str, out: str, notebook: str) -> dict:
     return {"learner_cells": learner_cells}
 
 
+MAX_CODE_CELLS = 5000
+
+
 class Unreadable(ValueError):
     """The submission is not a notebook that can be read."""
 
@@ -67,7 +70,11 @@ def read_submission(data: bytes) -> nbformat.NotebookNode:
     if type(raw) is not dict or "cells" not in raw and "worksheets" not in raw:
         raise Unreadable("valid JSON, but not a notebook (no cells)")
     if type(raw.get("cells")) is list:
-        raw["cells"] = [_repaired(c) for c in raw["cells"] if type(c) is dict]
+        # only code is run: other cells are dropped before nbformat reads (and validates) them
+        code = [c for c in raw["cells"] if type(c) is dict and c.get("cell_type") == "code"]
+        if len(code) > MAX_CODE_CELLS:
+            raise Unreadable(f"more than {MAX_CODE_CELLS} code cells")
+        raw["cells"] = [_repaired(c) for c in code]
         text = json.dumps(raw)
     try:
         with warnings.catch_warnings():  # duplicate cell ids are repaired, and that is fine here

@@ -20,6 +20,7 @@ import html
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,26 @@ from typing import Any
 SCHEMA = "mlcourse.grade/1"
 
 
+# control characters but newline and tab, and format characters (bidirectional overrides,
+# zero-width characters): learner-made text must not reorder or hide what an instructor reads
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+
+
 def clean_text(value: Any, depth: int = 0) -> Any:
-    """``value`` with every string made writable as UTF-8 (lone surrogates replaced).
+    """``value`` with every string made writable as UTF-8 and shown as it is.
 
     Learner-made text (messages quoting their values, file names) can hold code points that
-    cannot be encoded; results, pages and the gradebook must still be written.
+    cannot be encoded (lone surrogates, replaced) or that reorder or hide text (bidirectional
+    overrides, zero-width and control characters, removed); results, pages and the gradebook
+    must still be written, and read truthfully.
     """
     if depth > 50:
         return "…"
     if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
+        text = value.encode("utf-8", "replace").decode("utf-8")
+        return _INVISIBLE.sub("", text)
     if isinstance(value, dict):
         return {clean_text(k, depth + 1): clean_text(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -23,6 +23,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -31,7 +32,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._cgroup import create as create_cgroup
 from ._protocol import ANSWER_FILE, MAX_FILES, MAX_HEADER, PROTOCOL
+from ._seccomp import keyring_filter
 
 SYSTEM_DIRS = (
     "/usr",
@@ -55,7 +58,7 @@ SYSTEM_FILES = (
 )
 BASE_UID = 61000
 UID_SLOTS = 184  # 61000-61183: below the range systemd gives to DynamicUser= services
-UID_LOCKS = Path("/tmp/mlcourse-sandbox-uids")  # shared by every grader on this machine
+UID_LOCKS = Path("/run/mlcourse-sandbox-uids")  # shared by every grader on this machine
 INSIDE = "/mlcourse-sandbox"  # the learner's writable tmpfs, inside the sandbox
 NOTEBOOK = "submission.ipynb"
 
@@ -123,6 +126,7 @@ class Execution:
     report: dict | None = None  # the runner's report, from the private pipe
     files: list[str] = field(default_factory=list)  # answer files received
     transfer_problem: str | None = None
+    peak_mb: float | None = None  # the sandbox's peak memory, all its processes and files
 
 
 def bubblewrap() -> str | None:
@@ -174,7 +178,12 @@ def _environment() -> dict[str, str]:
 
 
 def _bwrap_command(
-    bwrap: str, notebook: Path, limits: Limits, uid: int | None, inner: list[str]
+    bwrap: str,
+    notebook: Path,
+    limits: Limits,
+    uid: int | None,
+    inner: list[str],
+    seccomp_fd: int | None = None,
 ) -> list[str]:
     mb = 1024 * 1024
     # Mounts first, binds after: a tmpfs mounted later would hide whatever was bound beneath it
@@ -216,6 +225,8 @@ def _bwrap_command(
         command += ["--remount-ro", str(hidden)]
     command += ["--ro-bind", str(notebook), f"{INSIDE}/{NOTEBOOK}"]
     command += ["--remount-ro", "/", "--chdir", f"{INSIDE}/work", "--clearenv"]
+    if seccomp_fd is not None:
+        command += ["--seccomp", str(seccomp_fd)]
     for key, value in _environment().items():
         command += ["--setenv", key, value]
     if uid is not None:
@@ -234,8 +245,10 @@ def _bwrap_command(
     return command + inner
 
 
-def _limit(limits: Limits, count_processes: bool):
+def _limit(limits: Limits, count_processes: bool, group=None):
     def apply() -> None:
+        if group is not None:
+            group.enter()
         memory = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         size = limits.file_mb * 1024 * 1024
@@ -397,11 +410,22 @@ def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
     """Run the runner (in bubblewrap when ``bwrap`` is given) and receive its report."""
     report_read, report_write = os.pipe()
     log_read, log_write = os.pipe()
+    passed = [report_write]
+    group = None
     if bwrap:
         notebook.chmod(0o644)
         inner = runner_command(f"{INSIDE}/{NOTEBOOK}", f"{INSIDE}/out", limits, report_write)
-        command = _bwrap_command(bwrap, notebook, limits, uid, inner)
+        program = keyring_filter()
+        seccomp_fd = None
+        if program is not None:
+            seccomp_fd, seccomp_write = os.pipe()
+            os.write(seccomp_write, program)
+            os.close(seccomp_write)
+            passed.append(seccomp_fd)
+        command = _bwrap_command(bwrap, notebook, limits, uid, inner, seccomp_fd)
         count_processes, env, cwd = True, None, None
+        if uid is not None:
+            group = create_cgroup(f"uid{uid}", limits.memory_mb, limits.processes)
     else:
         for sub in ("work", "out", "tmp"):
             (scratch / sub).mkdir(exist_ok=True)
@@ -426,19 +450,19 @@ def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
             stdout=log_write,
             stderr=log_write,
             start_new_session=True,
-            preexec_fn=_limit(limits, count_processes),
-            pass_fds=(report_write,),
+            preexec_fn=_limit(limits, count_processes, group),
+            pass_fds=tuple(passed),
             cwd=cwd,
             env=env,
         )
     except BaseException:
-        for fd in (report_read, report_write, log_read, log_write):
+        for fd in (report_read, log_read, log_write, *passed):
             os.close(fd)
+        if group is not None:
+            group.remove()
         raise
-    finally:
-        pass
-    os.close(report_write)
-    os.close(log_write)
+    for fd in (log_write, *passed):
+        os.close(fd)
     receiver.start()
     tail.start()
     try:
@@ -449,6 +473,10 @@ def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
         returncode, status = None, "timeout"
     if bwrap and uid is not None:
         _end_processes_of(uid)
+    peak = None
+    if group is not None:
+        peak = group.peak_mb()
+        group.remove()
     receiver.join(timeout=10)
     tail.join(timeout=1)
     seconds = time.monotonic() - start
@@ -465,6 +493,7 @@ def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
         report,
         list(receiver.files) if report else [],
         problem,
+        peak,
     )
 
 
@@ -512,6 +541,9 @@ def _claim_uid(worker: int) -> tuple[int, int]:
     process limit counts per uid, and the clean-up after a run kills every process of it.
     """
     UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    info = os.lstat(UID_LOCKS)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o022:
+        raise RuntimeError(f"{UID_LOCKS} is not a folder of root's that only root can write")
     for offset in range(UID_SLOTS):
         uid = BASE_UID + (worker + offset) % UID_SLOTS
         fd = os.open(UID_LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)

@@ -58,7 +58,7 @@ class Submission:
         if self._sha256 is None:
             try:
                 data = self.data or b""
-            except (OSError, ValueError, zipfile.BadZipFile):  # unreadable now: graded as such
+            except Exception:  # noqa: BLE001 - unreadable now (a corrupt zip member): graded as such
                 data = b""
             self._sha256 = hashlib.sha256(data).hexdigest()
         return self._sha256
@@ -66,6 +66,7 @@ class Submission:
 
 def learner_from_name(stem: str) -> str:
     """``ada_01_python_essentials`` -> ``ada``; anything else is kept, made filename-safe."""
+    stem = stem[: MAX_LEARNER_NAME * 2]  # the suffix pattern backtracks on long names
     base = _MODULE_SUFFIX.sub("", stem) or stem
     return _SAFE.sub("-", base).strip("-.")[:MAX_LEARNER_NAME].strip("-.") or "unknown"
 
@@ -146,14 +147,25 @@ def _from_folder(folder: Path, module: str) -> list[Submission]:
     return result
 
 
-def _notebooks_under(folder: Path, limit: int = 1000) -> list[Path]:
-    """The ``.ipynb`` files under ``folder``, never following a symlinked folder."""
-    found = []
-    for parent, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
-        found += [Path(parent) / f for f in sorted(files) if f.endswith(".ipynb")]
-        if len(found) >= limit:
-            break
+def _notebooks_under(folder: Path, limit: int = 1000, depth: int = 20) -> list[Path]:
+    """The ``.ipynb`` files under ``folder``: no symlinked folder, no recursion, bounded."""
+    found: list[Path] = []
+    stack = [(folder, 0)]
+    while stack and len(found) < limit:
+        parent, level = stack.pop()
+        try:
+            entries = sorted(os.scandir(parent), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if level < depth and entry.name != ".ipynb_checkpoints":
+                        stack.append((Path(entry.path), level + 1))
+                elif entry.name.endswith(".ipynb") and entry.is_file(follow_symlinks=False):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
     return sorted(found)[:limit]
 
 

@@ -6,9 +6,21 @@ import math
 import statistics
 from typing import Any
 
-from mlcourse.checks import Fail, Mistake, compare
+from mlcourse.checks import (
+    Fail,
+    Mistake,
+    at,
+    compare,
+    malformed,
+    require_dict,
+    require_float,
+    require_int,
+    require_list,
+    require_str,
+)
 from mlcourse.exercises.m01 import (
     _ALCOHOL,
+    _CHECKPOINTS,
     _MALIC_ACID,
     _STRONG,
     _alcohol,
@@ -112,6 +124,7 @@ def _batches(items: list, size: int) -> list[list]:
 
 def _judge_table(values: dict[str, Any]) -> None:
     """Reject ``measurements``/``labels`` unless they match the file exactly."""
+    values = require_dict(values, "values", ("measurements", "labels"))
     measurements, labels = values["measurements"], values["labels"]
     want_rows = _measurements()
     if type(measurements) is list and len(measurements) == len(want_rows) - 1:
@@ -150,8 +163,58 @@ def _expect_number(result: dict[str, Any], want: float, what: str) -> None:
         raise Fail(f"{what} {_describe_result(result)}, which is not the expected value.")
 
 
+_NEW_COUNTS = ("empty_count", "other_count", "fresh_count")
+_EMPTY_CALLS = ("empty_mean", "empty_std")
+_STEP_RESULTS = ("count", "mean", "std")
+
+
+def _require_result(value: Any, path: str) -> dict[str, Any]:
+    """One collected result: ``{"value": float}``, ``{"type": str}`` or an error."""
+    require_dict(value, path)
+    if "value" in value:
+        require_dict(value, path, ("value",))
+        require_float(value["value"], at(path, "value"))
+    elif "error" in value:
+        require_dict(value, path, ("error", "error_types"))
+        require_str(value["error"], at(path, "error"))
+        require_list(value["error_types"], at(path, "error_types"), item=require_str)
+    else:
+        require_dict(value, path, ("type",))
+        require_str(value["type"], at(path, "type"))
+    return value
+
+
+def _checkpoints() -> list[int]:
+    """How many values have been added at each step the key expects, in order."""
+    n_values = len(_alcohol())
+    return [n_values if stop is None else stop for stop in _CHECKPOINTS]
+
+
+def _require_running_stats(data: Any) -> list[dict[str, Any]]:
+    """Check the structure of exercise 10's data; return its steps, one per checkpoint."""
+    require_dict(data, "data", (*_NEW_COUNTS, *_EMPTY_CALLS, "steps"))
+    for key in (*_NEW_COUNTS, *_EMPTY_CALLS):
+        _require_result(data[key], at("data", key))
+    checkpoints = _checkpoints()
+    path = at("data", "steps")
+    steps = require_list(data["steps"], path, length=len(checkpoints), per="checkpoint")
+    for index, (step, n) in enumerate(zip(steps, checkpoints, strict=True)):
+        where = f"{path}[{index}]"
+        require_dict(step, where, ("n", *_STEP_RESULTS))
+        if require_int(step["n"], at(where, "n")) != n:
+            raise malformed(at(where, "n"), "is not the checkpoint collected at this position")
+        for key in _STEP_RESULTS:
+            _require_result(step[key], at(where, key))
+    return steps
+
+
 def _judge_running_stats(data: dict[str, Any]) -> None:
-    """Reject the learner's RunningStats unless it behaves as specified."""
+    """Reject the learner's RunningStats unless it behaves as specified.
+
+    The key's own checkpoints decide what is judged: the data must hold one step for each of
+    them, in order, so that no checkpoint can be left out or replaced.
+    """
+    steps = _require_running_stats(data)
     new_counts = [data["empty_count"], data["other_count"], data["fresh_count"]]
     for result in new_counts:
         if "value" not in result:
@@ -174,8 +237,7 @@ def _judge_running_stats(data: dict[str, Any]) -> None:
                 f"but it {_describe_result(result)}."
             )
     sample = _alcohol()
-    for step in data["steps"]:
-        n = step["n"]
+    for step, n in zip(steps, _checkpoints(), strict=True):
         seen = sample[:n]
         plural = "value" if n == 1 else "values"
         _expect_number(step["count"], n, f"`count` after adding {n} {plural}")

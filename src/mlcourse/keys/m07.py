@@ -7,12 +7,22 @@ judged on the held-out test sets against baselines computed here.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from mlcourse.checks import Fail, Mistake
+from mlcourse.checks import (
+    Fail,
+    Mistake,
+    at,
+    malformed,
+    require_dict,
+    require_float,
+    require_list,
+    require_str,
+)
 from mlcourse.exercises.m07 import (
     _CM_THRESHOLD,
     _COST_FN,
@@ -24,6 +34,7 @@ from mlcourse.exercises.m07 import (
     _N_NOISE,
     _NOISE_SEED,
     _PENGUIN_NUMERIC,
+    _SCALERS,
     _SCREENING,
     _SPAM,
     _SPLIT_SEED,
@@ -223,9 +234,20 @@ def _single_feature_baseline() -> tuple[str, float]:
     return best, float(roc_auc_score(d["y_test"], sign * d["X_test"][best]))
 
 
+def _require_scaler(value: Any, path: str) -> str:
+    if require_str(value, path) not in _SCALERS:
+        raise malformed(path, "is not the name of a scikit-learn scaler")
+    return value
+
+
 def _judge_cancer_model(data: dict[str, Any]) -> None:
+    """Judge the test tumours' scores; the key's own test labels decide how many are needed."""
     from sklearn.metrics import roc_auc_score
 
+    require_dict(data, "data", ("scalers", "classes", "scores"))
+    require_list(data["scalers"], at("data", "scalers"), item=_require_scaler)
+    require_list(data["classes"], at("data", "classes"), item=require_str)
+    require_list(data["scores"], at("data", "scores"), item=require_float)
     if not data["scalers"]:
         raise Fail(
             "`clf` has no scaler among its steps before the classifier. Put the "
@@ -237,6 +259,11 @@ def _judge_cancer_model(data: dict[str, Any]) -> None:
         raise Fail(
             f"`clf` should be fitted on `y_train` (0 = benign, 1 = malignant), so that "
             f"`clf.classes_` is [0, 1], but its classes are {data['classes']}."
+        )
+    if not all(math.isfinite(score) for score in data["scores"]):
+        raise Fail(
+            "`clf.predict_proba` gives NaN (not a number) or infinite probabilities for some "
+            "held-out test tumours; a fitted classifier gives probabilities between 0 and 1."
         )
     auc = float(roc_auc_score(y_test, data["scores"]))
     feature, baseline = _single_feature_baseline()
@@ -279,8 +306,12 @@ def _penguin_baseline() -> float:
 
 
 def _judge_penguin_model(data: dict[str, Any]) -> None:
+    """Judge the test penguins' species; the key's own test labels decide how many are needed."""
     from sklearn.metrics import f1_score
 
+    require_dict(data, "data", ("predicted", "with_gaps"))
+    require_list(data["predicted"], at("data", "predicted"), item=require_str)
+    require_list(data["with_gaps"], at("data", "with_gaps"), item=require_str)
     y_test = _penguins()["y_test"].astype(str)
     species = sorted(set(y_test))
     if len(data["predicted"]) != len(y_test) or len(data["with_gaps"]) != 3:

@@ -8,10 +8,20 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.checks import Fail, Mistake
+from mlcourse.checks import (
+    Fail,
+    Mistake,
+    at,
+    malformed,
+    require_array,
+    require_dict,
+    require_int,
+    require_list,
+)
 from mlcourse.exercises.m15 import (
     _BATCH_SIZE,
     _N_HIDDEN_MNIST,
+    _PARAM_NAMES,
     _cross_entropy,
     _digits_split,
     _forward,
@@ -120,10 +130,31 @@ def _n_params_first_layer() -> int:
 # --------------------------------------------------------------------------------------
 
 
+def _require_params(data: Any) -> dict[str, np.ndarray]:
+    """The four float arrays of exercise 9, with the shapes of a network for the digits."""
+    require_dict(data, "data", ("params",))
+    path = at("data", "params")
+    params = require_dict(data["params"], path, _PARAM_NAMES)
+    for name in _PARAM_NAMES:
+        require_array(params[name], at(path, name), kinds="f", ndim=2 if name[0] == "W" else 1)
+    digits = _digits_split()
+    d, k = digits["X_test"].shape[1], len(np.unique(digits["y_train"]))
+    h = params["b1"].shape[0]
+    wanted = {"W1": (d, h), "b1": (h,), "W2": (h, k), "b2": (k,)}
+    for name, shape in wanted.items():
+        if params[name].shape != shape:
+            raise malformed(
+                at(path, name), f"has shape {params[name].shape}, which does not fit the network"
+            )
+    return params
+
+
 def _judge_numpy_network(data: dict[str, Any]) -> None:
+    params = _require_params(data)
     digits = _digits_split()
     y_test = digits["y_test"]
-    probs = _forward(digits["X_test"], data["params"])["P"]
+    with np.errstate(all="ignore"):  # diverged training gives inf and NaN: judged as wrong
+        probs = _forward(digits["X_test"], params)["P"]
     accuracy = float(np.mean(probs.argmax(axis=1) == y_test))
     need = _digits_baseline() + _MARGIN
     if not accuracy >= need:
@@ -137,6 +168,10 @@ def _judge_numpy_network(data: dict[str, Any]) -> None:
 
 
 def _judge_keras_model(data: dict[str, Any]) -> None:
+    """Judge the predicted classes; the key's own test labels decide how many are needed."""
+    require_dict(data, "data", ("shape", "pred"))
+    require_list(data["shape"], at("data", "shape"), kind=tuple, item=require_int)
+    require_list(data["pred"], at("data", "pred"), item=require_int)
     y_test = _mnist()["y_test"]
     want = (len(y_test), _n_classes())
     if data["shape"] != want:
@@ -146,6 +181,9 @@ def _judge_keras_model(data: dict[str, Any]) -> None:
             f"it gave shape {data['shape']}. The last layer should be Dense({want[1]}, "
             "activation='softmax') and the input shape (784,)."
         )
+    require_list(data["pred"], at("data", "pred"), length=len(y_test), per="test image")
+    if not all(0 <= p < want[1] for p in data["pred"]):
+        raise malformed(at("data", "pred"), "holds a number that is not a class")
     accuracy = float(np.mean(np.asarray(data["pred"]) == y_test))
     need = _mnist_baseline() + _MARGIN
     if not accuracy >= need:

@@ -11,7 +11,22 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from mlcourse.checks import Fail, Mistake, describe, safe_repr
+from mlcourse.checks import (
+    Fail,
+    Mistake,
+    at,
+    describe,
+    malformed,
+    require_bool,
+    require_dict,
+    require_float,
+    require_int,
+    require_json,
+    require_list,
+    require_optional,
+    require_str,
+    safe_repr,
+)
 from mlcourse.exercises.m20 import (
     _KC_BATCH,
     _MAX_BATCH,
@@ -126,7 +141,36 @@ def _reference_signature() -> dict[str, Any]:
     return {"inputs": signature.inputs.to_dict(), "outputs": signature.outputs.to_dict()}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _require_column_spec(value: Any, path: str) -> dict[str, Any]:
+    """One column of a signature as MLflow writes it: a dict with a str ``type``.
+
+    Only the entries the judges read are checked: ``type``, ``name`` and ``required``.
+    """
+    require_dict(value, path)
+    require_str(value.get("type"), at(path, "type"))
+    if type(value.get("name")) not in _SCALARS:
+        raise malformed(at(path, "name"), f"should be a name, but it is {describe(value['name'])}")
+    if "required" in value:
+        require_bool(value["required"], at(path, "required"))
+    return value
+
+
+def _require_schema(value: Any, path: str) -> list[dict[str, Any]]:
+    """A schema as MLflow writes it: a list of column specs (never empty)."""
+    require_list(value, path, item=_require_column_spec)
+    if not value:
+        raise malformed(path, "has no columns")
+    return value
+
+
 def _judge_signature(data: dict[str, Any]) -> None:
+    require_dict(data, "data", ("named", "inputs", "outputs"))
+    require_bool(data["named"], at("data", "named"))
+    require_list(data["inputs"], at("data", "inputs"), item=_require_column_spec)
+    require_optional(_require_schema)(data["outputs"], at("data", "outputs"))
     if not data["named"]:
         raise Fail(
             "The signature's inputs have no column names: it was inferred from an array. "
@@ -170,7 +214,33 @@ def _reference_accuracy() -> float:
     return float((_pipeline().predict(d["X_test"]) == d["y_test"]).mean())
 
 
+_CHAMPION = ("name", "alias", "found")
+_CHAMPION_FOUND = (*_CHAMPION, "inputs", "input_example", "predicted")
+
+
+def _require_champion(data: Any) -> None:
+    """What exercise 2 collects: more when the alias was found, predictions when usable."""
+    found = type(data) is dict and data.get("found") is True
+    require_dict(data, "data", _CHAMPION_FOUND if found else _CHAMPION)
+    require_str(data["name"], at("data", "name"))
+    require_str(data["alias"], at("data", "alias"))
+    require_bool(data["found"], at("data", "found"))
+    if not found:
+        return
+    require_optional(_require_schema)(data["inputs"], at("data", "inputs"))
+    require_bool(data["input_example"], at("data", "input_example"))
+    usable = data["inputs"] is not None and [n for n, _ in _columns(data["inputs"])] == list(
+        FEATURES
+    )
+    path = at("data", "predicted")
+    if usable:
+        require_list(data["predicted"], path, item=require_str)
+    elif data["predicted"] is not None:
+        raise malformed(path, "holds predictions of a model whose signature is not usable")
+
+
 def _judge_champion(data: dict[str, Any]) -> None:
+    _require_champion(data)
     predicted = data.get("predicted")
     accuracy = None
     if predicted is not None:
@@ -223,9 +293,39 @@ def _judge_champion(data: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------------------
 
 
+def _require_verdict(value: Any, path: str) -> bool | str:
+    """Accepted (True), rejected (False), or the error that validation raised (a str)."""
+    if type(value) is not bool:
+        require_str(value, path)
+    return value
+
+
+def _require_dump(value: Any, path: str) -> dict[str, Any]:
+    require_dict(value, path)
+    for key, entry in value.items():
+        if type(entry) not in _SCALARS:
+            raise malformed(at(path, key), f"should be a plain value, but it is {describe(entry)}")
+    return value
+
+
 def _judge_penguin_class(data: dict[str, Any]) -> None:
     Penguin, _ = _reference_classes()
     payloads = _validation_payloads()
+    require_dict(data, "data", ("accepted", "dumps"))
+    require_list(
+        data["accepted"],
+        at("data", "accepted"),
+        length=len(payloads),
+        per="payload the check validates",
+        item=_require_verdict,
+    )
+    require_list(
+        data["dumps"],
+        at("data", "dumps"),
+        length=2,
+        per="penguin the check dumps",
+        item=_require_dump,
+    )
     for (description, payload), got in zip(payloads, data["accepted"], strict=True):
         if isinstance(got, str):
             raise Fail(
@@ -261,9 +361,57 @@ def _judge_penguin_class(data: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------------------
 
 
+_FRAME_FACTS = ("type", "columns", "rows", "dtypes", "float", "proba")
+
+
+def _require_floats(value: Any, path: str) -> list[float]:
+    return require_list(value, path, item=require_float)
+
+
+def _require_proba(value: Any, path: str) -> Any:
+    """None, the error the model raised (a str), or rows of probabilities."""
+    if value is None or type(value) is str:
+        return value
+    return require_list(value, path, item=_require_floats)
+
+
+def _require_frame_facts(value: Any, path: str) -> dict[str, Any]:
+    """What exercise 4 collects for one call: an error, a wrong type, or a frame's facts."""
+    require_dict(value, path)
+    if "error" in value:
+        require_dict(value, path, ("error",))
+        require_str(value["error"], at(path, "error"))
+        return value
+    if value.get("type") != "DataFrame":
+        require_dict(value, path, ("type",))
+        require_str(value["type"], at(path, "type"))
+        return value
+    require_dict(value, path, _FRAME_FACTS)
+    require_list(value["columns"], at(path, "columns"), item=require_str)
+    require_int(value["rows"], at(path, "rows"))
+    for key, check in (("dtypes", require_str), ("float", require_bool)):
+        require_dict(value[key], at(path, key))
+        for column, entry in value[key].items():
+            check(entry, at(at(path, key), column))
+    _require_proba(value["proba"], at(path, "proba"))
+    return value
+
+
 def _judge_to_frame(data: dict[str, Any]) -> None:
-    for (description, payloads), got in zip(_frame_cases(), data["results"], strict=True):
+    cases = _frame_cases()
+    require_dict(data, "data", ("results",))
+    require_list(
+        data["results"],
+        at("data", "results"),
+        length=len(cases),
+        per="call the check makes",
+        item=_require_frame_facts,
+    )
+    for index, ((description, payloads), got) in enumerate(
+        zip(cases, data["results"], strict=True)
+    ):
         call = f"`to_frame(...)` for {description}"
+        path = f"{at('data', 'results')}[{index}]"
         if "error" in got:
             raise Fail(f"{call} raised {got['error']}.")
         if got["type"] != "DataFrame":
@@ -275,6 +423,8 @@ def _judge_to_frame(data: dict[str, Any]) -> None:
             )
         if got["rows"] != len(payloads):
             raise Fail(f"{call} has {got['rows']} rows; it should have one per penguin.")
+        require_dict(got["dtypes"], at(path, "dtypes"), FEATURES)
+        require_dict(got["float"], at(path, "float"), FEATURES)
         not_float = [c for c in _NUMERIC if not got["float"][c]]
         if not_float:
             raise Fail(
@@ -283,11 +433,17 @@ def _judge_to_frame(data: dict[str, Any]) -> None:
                 "schema enforcement refuses an integer column where the signature says double."
             )
         if not payloads:
+            if got["proba"] is not None:
+                raise malformed(at(path, "proba"), "holds probabilities for a frame without rows")
             continue
         want = _pipeline().predict_proba(_reference_to_frame(copy.deepcopy(payloads)))
         proba = got["proba"]
         if isinstance(proba, str):
             raise Fail(f"The model could not read the frame of {call}: {proba}.")
+        rows = require_list(proba, at(path, "proba"), length=len(payloads), per="penguin")
+        for row_index, row in enumerate(rows):
+            where = f"{at(path, 'proba')}[{row_index}]"
+            require_list(row, where, length=want.shape[1], per="species")
         same = all(
             math.isclose(p, float(w), rel_tol=1e-9, abs_tol=1e-12)
             for row, want_row in zip(proba, want, strict=True)
@@ -331,9 +487,27 @@ def _expected_service_responses() -> list[tuple[int, Any]]:
     ]
 
 
+def _require_response(value: Any, path: str) -> dict[str, Any]:
+    """A status code, and the JSON body of a 200 answer (None for any other status)."""
+    require_dict(value, path, ("status", "json"))
+    require_int(value["status"], at(path, "status"))
+    require_json(value["json"], at(path, "json"))
+    if value["status"] != 200 and value["json"] is not None:
+        raise malformed(at(path, "json"), "holds a body, but only a 200 answer's body is collected")
+    return value
+
+
 def _judge_service(data: dict[str, Any]) -> None:
     requests = _service_requests()
     expected = _expected_service_responses()
+    require_dict(data, "data", ("responses",))
+    require_list(
+        data["responses"],
+        at("data", "responses"),
+        length=len(requests),
+        per="request the check sends",
+        item=_require_response,
+    )
     for (description, *_), (status, body), got in zip(
         requests, expected, data["responses"], strict=True
     ):
@@ -461,7 +635,7 @@ def _copy_sources(args: str) -> list[str]:
 
 
 def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule per branch
-    text = values["dockerfile"]
+    text = require_dict(values, "values", ("dockerfile",))["dockerfile"]
     if type(text) is not str:
         raise Fail(f"`dockerfile` should be a str (the file's text), but it is {describe(text)}.")
     steps = _instructions(text)
@@ -541,7 +715,7 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
     args = steps[cmd][1]
     try:
         argv = json.loads(args)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested very deeply
         argv = None
     if type(argv) is not list or not all(type(a) is str for a in argv):
         raise Fail(
@@ -549,7 +723,7 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
             '`CMD ["uvicorn", "app:app", ...]`. In shell form Docker runs the command through '
             "`/bin/sh -c`, which may not pass `docker stop`'s SIGTERM on to uvicorn."
         )
-    if "uvicorn" not in argv[0] or "app:app" not in argv:
+    if not argv or "uvicorn" not in argv[0] or "app:app" not in argv:
         raise Fail("The CMD should start `uvicorn` with the application `app:app`.")
     host = argv[argv.index("--host") + 1] if "--host" in argv[:-1] else "127.0.0.1"
     if host != "0.0.0.0":

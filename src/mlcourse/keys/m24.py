@@ -10,7 +10,16 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.checks import Fail, Mistake
+from mlcourse.checks import (
+    Fail,
+    Mistake,
+    at,
+    malformed,
+    require_dict,
+    require_list,
+    require_optional,
+    require_str,
+)
 from mlcourse.exercises.m24 import _SCENARIOS, LABEL, MAX_EXPONENT, NO_ANSWER, STOPWORDS
 
 # --------------------------------------------------------------------------------------
@@ -159,9 +168,28 @@ def _call_text(scenario: dict[str, Any]) -> str:
     )
 
 
+def _require_grounded_result(value: Any, path: str) -> dict[str, Any]:
+    """What exercise 7 collects for one scenario: an error, a wrong shape, or the answer."""
+    require_dict(value, path)
+    if "error" in value or "shape" in value:
+        key = "error" if "error" in value else "shape"
+        require_dict(value, path, (key,))
+        require_str(value[key], at(path, key))
+        return value
+    require_dict(value, path, ("answer", "answer_type", "citations"))
+    answer = require_optional(require_str)(value["answer"], at(path, "answer"))
+    if require_str(value["answer_type"], at(path, "answer_type")) != "str" and answer is not None:
+        raise malformed(at(path, "answer_type"), "does not match the type of 'answer'")
+    if value["citations"] is not None:
+        require_list(value["citations"], at(path, "citations"), item=require_str)
+    return value
+
+
 def _judge_grounded(results: list[dict[str, Any]]) -> None:
-    if len(results) != len(_SCENARIOS):
-        raise ValueError("one result per scenario expected")
+    """Judge the answers to the key's own scenarios: one result for each, in order."""
+    require_list(
+        results, "data", length=len(_SCENARIOS), per="scenario", item=_require_grounded_result
+    )
     for scenario, got in zip(_SCENARIOS, results, strict=True):
         call = _call_text(scenario)
         if "error" in got:

@@ -1,0 +1,78 @@
+"""The sandbox's own walls: no kernel keyring, one cgroup per sandbox, bounded notebooks."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlcourse.grader import Limits, bubblewrap, grade_batch
+from mlcourse.grader._seccomp import keyring_filter
+
+REVIEW = Path(__file__).resolve().parents[1] / "grader_corpus" / "review"
+
+
+def test_the_keyring_filter_denies_add_key_and_nothing_else():
+    assert bubblewrap(), "bubblewrap is required (.ci/run installs it)"
+    program = keyring_filter()
+    assert program is not None, "this machine's architecture has no keyring filter"
+    read, write = os.pipe()
+    os.write(write, program)
+    os.close(write)
+    code = (
+        "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "import platform\nnr = {'x86_64': 248, 'aarch64': 217}[platform.machine()]\n"
+        "rc = libc.syscall(nr, b'user', b'k', b'v', 1, -4)\n"
+        "print(rc, ctypes.get_errno(), os.getpid() > 0)\n"
+    )
+    done = subprocess.run(
+        ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+         "--seccomp", str(read), "--", sys.executable, "-c", code],
+        pass_fds=(read,), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    os.close(read)
+    assert done.stdout.split() == ["-1", "1", "True"], done.stderr  # EPERM, and getpid works
+
+
+def test_two_sandboxes_of_one_uid_cannot_pass_answers_through_the_keyring(tmp_path):
+    """a_writer stores its quiz answers in the uid's keyring; b_reader, next on the same
+    worker, tries to read them. Only b_reader's own honest answer may count."""
+    out = tmp_path / "out"
+    grade_batch(
+        [REVIEW / "keyring"], "01", out, workers=1, progress=lambda line: None,
+        limits=Limits(timeout=60, cell_timeout=20),
+    )  # fmt: skip
+    reader = json.loads((out / "results" / "01" / "b_reader.json").read_text())
+    writer = json.loads((out / "results" / "01" / "a_writer.json").read_text())
+    assert writer["points"] > 1  # it did answer, so there was something to steal
+    assert reader["points"] == 1, [(p["problem"], p["status"]) for p in reader["problems"]]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make cgroups")
+def test_a_cgroup_per_sandbox_bounds_memory_and_processes():
+    from mlcourse.grader._cgroup import create
+
+    group = create("mlcourse-test", 256, 32)
+    if group is None:
+        pytest.skip("this machine's cgroups cannot be written")
+    try:
+        texts = " ".join(p.read_text() for f in group.folders for p in f.glob("*") if p.name in (
+            "memory.max", "memory.limit_in_bytes", "pids.max"))  # fmt: skip
+        assert str(256 * 2**20) in texts and "32" in texts
+    finally:
+        group.remove()
+    assert not any(f.exists() for f in group.folders)
+
+
+def test_a_notebook_of_too_many_cells_is_refused_before_it_is_parsed():
+    from mlcourse.grader._prepare import MAX_CODE_CELLS, Unreadable, read_submission
+
+    cell = {"cell_type": "code", "source": "", "metadata": {}, "outputs": []}
+    many = {"cells": [cell] * (MAX_CODE_CELLS + 1), "metadata": {}, "nbformat": 4,
+            "nbformat_minor": 5}  # fmt: skip
+    with pytest.raises(Unreadable, match="code cells"):
+        read_submission(json.dumps(many).encode())
+    prose = {**many, "cells": [{"cell_type": "markdown", "source": "x", "metadata": {}}] * 50_000}
+    assert read_submission(json.dumps(prose).encode()).cells == []  # prose is never parsed
