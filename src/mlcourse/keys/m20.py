@@ -382,7 +382,7 @@ def _require_frame_facts(value: Any, path: str) -> dict[str, Any]:
         require_dict(value, path, ("error",))
         require_str(value["error"], at(path, "error"))
         return value
-    if value.get("type") != "DataFrame":
+    if type(value.get("type")) is not str or value["type"] != "DataFrame":
         require_dict(value, path, ("type",))
         require_str(value["type"], at(path, "type"))
         return value
