@@ -58,7 +58,8 @@ SYSTEM_FILES = (
 )
 BASE_UID = 61000
 UID_SLOTS = 184  # 61000-61183: below the range systemd gives to DynamicUser= services
-UID_LOCKS = Path("/run/mlcourse-sandbox-uids")  # shared by every grader on this machine
+# shared by every grader on this machine (only root claims uids)
+UID_LOCKS = Path("/run" if os.path.isdir("/run") else "/tmp") / "mlcourse-sandbox-uids"
 INSIDE = "/mlcourse-sandbox"  # the learner's writable tmpfs, inside the sandbox
 NOTEBOOK = "submission.ipynb"
 
@@ -89,6 +90,8 @@ class Limits:
         What the learner can write in its working folder, home and ``/tmp``, in memory.
     shm_mb : int
         ``/dev/shm`` (shared memory), in memory.
+    tmp_mb : int
+        ``/tmp`` itself, in memory (``TMPDIR`` points into the scratch, which most code uses).
     max_output : int
         Bytes of cell output kept.
     answers_mb : int
@@ -108,6 +111,7 @@ class Limits:
     open_files: int = 1024
     scratch_mb: int = 512
     shm_mb: int = 64
+    tmp_mb: int = 64
     max_output: int = 2 * 1024 * 1024
     answers_mb: int = 96
     eval_memory_mb: int = 2048
@@ -195,11 +199,12 @@ def _bwrap_command(
         "--proc", "/proc",
         "--dev", "/dev",
         "--perms", "1777", "--size", str(limits.shm_mb * mb), "--tmpfs", "/dev/shm",
+        # /tmp is a mount of its own, not a link: a course checked out under /tmp is bound there
+        "--perms", "1777", "--size", str(limits.tmp_mb * mb), "--tmpfs", "/tmp",
         "--perms", "0777", "--size", str(limits.scratch_mb * mb), "--tmpfs", INSIDE,
         "--perms", "1777", "--dir", f"{INSIDE}/tmp",
         "--perms", "0777", "--dir", f"{INSIDE}/work",
         "--perms", "0777", "--size", str(limits.answers_mb * mb), "--tmpfs", f"{INSIDE}/out",
-        "--symlink", f"{INSIDE}/tmp", "/tmp",
     ]  # fmt: skip
     if os.geteuid() != 0:
         command.append("--unshare-user")
