@@ -20,7 +20,7 @@ from .._paths import course_root, module_notebook
 from ..exercises import get_module
 from ._evaluate import EvaluationFailed, evaluate_isolated
 from ._files import remove_tree
-from ._isolate import IsolatedFailure, run_limited
+from ._isolate import IsolatedFailure, preload_for, run_limited, warm_up
 from ._prepare import prepare_file
 from ._report import clean_text, result_path, write_gradebook, write_result
 from ._sandbox import INSIDE, NOTEBOOK, Limits, bubblewrap, execute
@@ -122,6 +122,7 @@ def _grade(submission, module, limits, worker, sandbox, execution):
                 str(notebook),
                 memory_mb=limits.eval_memory_mb,
                 timeout=limits.eval_timeout,
+                preload=preload_for(module),
             )
         except IsolatedFailure as error:
             return (
@@ -297,6 +298,8 @@ def grade_batch(
     if not submissions:
         raise GradeError("no submissions found under the given paths")
     todo = [s for s in submissions if not (resume and _already_graded(out, module, s))]
+    if todo:
+        warm_up(module)
     skipped = len(submissions) - len(todo)
     if skipped:
         progress(f"resuming: {skipped} submission(s) already graded")

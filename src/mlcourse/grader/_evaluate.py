@@ -14,7 +14,7 @@ from ..checks import Outcome, Problem, checker_error, incorrect, not_attempted
 from ..checks._tracked import LoggedRun
 from ..exercises import Module, get_module
 from ._encode import DecodeError, decode_answers
-from ._isolate import IsolatedFailure, run_limited
+from ._isolate import IsolatedFailure, preload_for, run_limited
 
 
 class EvaluationFailed(RuntimeError):
@@ -117,9 +117,8 @@ def evaluate_isolated(
             reason,
             memory_mb=memory_mb,
             timeout=timeout,
-            preload=[f"mlcourse.exercises.m{number}", f"mlcourse.keys.m{number}", "pandas",
-                     "pyarrow.parquet"],
-        )  # fmt: skip
+            preload=preload_for(number),
+        )
     except IsolatedFailure as error:
         raise EvaluationFailed(f"judging the answers failed: {error}") from None
     if stats is not None:
