@@ -62,9 +62,8 @@ def _private(fd: int) -> None:
         pass
 
 
-def _execute(
-    notebook: str, cell_timeout: int, max_output: int
-) -> tuple[dict, nbformat.NotebookNode]:
+def _execute(notebook: str, cell_timeout: int, max_output: int) -> dict:
+    """Run the notebook; return the runner's own view of the run."""
     nb = nbformat.read(notebook, as_version=4)
     client = CappedClient(
         nb,
@@ -100,7 +99,7 @@ def _execute(
         "output_bytes": client.output_bytes,
         "truncated": client.truncated,
     }
-    return report, nb
+    return report
 
 
 def collect_files(out: str, cap: int) -> tuple[list[tuple[str, bytes]], str | None]:
@@ -147,7 +146,7 @@ def main(argv: list[str]) -> int:
     notebook, out = argv[0], argv[1]
     cell_timeout, max_output, fd, cap = (int(a) for a in argv[2:6])
     _private(fd)
-    report, _ = _execute(notebook, cell_timeout, max_output)
+    report = _execute(notebook, cell_timeout, max_output)
     files, problem = collect_files(out, cap)
     report["answers_problem"] = problem
     _send(fd, report, files)

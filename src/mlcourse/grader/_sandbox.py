@@ -129,7 +129,6 @@ class Execution:
     log: str
     report: dict | None = None  # the runner's report, from the private pipe
     files: list[str] = field(default_factory=list)  # answer files received
-    transfer_problem: str | None = None
     peak_mb: float | None = None  # the sandbox's peak memory, all its processes and files
 
 
@@ -298,20 +297,17 @@ class _Receiver(threading.Thread):
         self.cap = cap
         self.report: dict | None = None
         self.files: list[str] = []
-        self.problem: str | None = None
 
     def run(self) -> None:
         try:
             with os.fdopen(self.fd, "rb") as stream:
                 self._receive(stream)
-        except (OSError, ValueError, RecursionError) as error:
+        except (OSError, ValueError, RecursionError):  # the run is then reported as crashed
             self.report, self.files = None, []
-            self.problem = f"the run's report could not be read ({type(error).__name__})"
 
     def _receive(self, stream) -> None:
         line = stream.readline(MAX_HEADER + 1)
-        if not line:
-            self.problem = "the runner ended without a report"
+        if not line:  # the runner ended without a report
             return
         if len(line) > MAX_HEADER or not line.endswith(b"\n"):
             raise ValueError("report header too long")
@@ -485,9 +481,6 @@ def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
     receiver.join(timeout=10)
     tail.join(timeout=1)
     seconds = time.monotonic() - start
-    problem = receiver.problem
-    if receiver.is_alive():
-        problem = "the run's report did not arrive in time"
     report = receiver.report if not receiver.is_alive() else None
     return Execution(
         status,
@@ -497,7 +490,6 @@ def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
         tail.text(),
         report,
         list(receiver.files) if report else [],
-        problem,
         peak,
     )
 
