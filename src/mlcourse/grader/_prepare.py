@@ -1,9 +1,11 @@
 """Steps 1-2: read and normalise a submission, restore its protected cells, add the extraction.
 
 Only the code matters for grading. The learner's code cells are kept in their order; every
-cell that is (or claims to be, or looks like) a setup or check cell is replaced by the released
-one, once, whatever was edited, duplicated, split or deleted; a missing setup is put back at the
-top. The released notebook's roles, recorded by ``mlcourse build``, say which cells are which.
+cell that is (or claims to be, or looks like) a setup cell is replaced by the released one,
+once, whatever was edited, duplicated, split or deleted; a missing setup is put back at the
+top. Check cells (or cells claiming to be one) are left out: the verdicts are computed outside
+the sandbox, so in a graded run a check would only print that it is judged later. The
+released notebook's roles, recorded by ``mlcourse build``, say which cells are which.
 """
 
 from __future__ import annotations
@@ -141,33 +143,20 @@ def prepare(
         The notebook, and how many of the learner's own code cells it holds.
     """
     release_setup = [c for c in release.cells if _role(c)[0] == SETUP]
-    release_checks = {}
-    for cell in release.cells:
-        role, problem = _role(cell)
-        if role == CHECK and problem:
-            release_checks[problem] = cell
-    by_attribute = {p.split(".", 1)[1]: p for p in release_checks}
     cells = []
-    placed_setup, placed_checks, learner_cells = False, set(), 0
+    placed_setup, learner_cells = False, 0
     for cell in submission.cells:
         if cell.get("cell_type") != "code":
             continue
         source = _source(cell)
-        role, problem = _role(cell)
-        target = check_target(source)
-        if target is not None:
-            suffix = target[1:] if target.startswith("q") else target
-            problem = by_attribute.get(suffix, problem)
+        role, _ = _role(cell)
         if role == SETUP or is_setup_source(source):
             if not placed_setup:
                 cells += [_fresh(c.source) for c in release_setup]
                 placed_setup = True
             continue
-        if role == CHECK or target is not None:
-            if problem in release_checks and problem not in placed_checks:
-                cells.append(_fresh(release_checks[problem].source))
-                placed_checks.add(problem)
-            continue
+        if role == CHECK or check_target(source) is not None:
+            continue  # judged outside; in the sandbox it would only print so
         if source.strip():
             cells.append(_fresh(source))
             learner_cells += 1
