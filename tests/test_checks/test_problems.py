@@ -150,6 +150,106 @@ def test_function_cannot_mutate_the_cases_it_is_given(function_problem):
     assert function_problem.check({"mean": _mean}).status == CORRECT
 
 
+def test_a_function_that_mutates_its_input_is_incorrect_unless_allowed():
+    def sorts_in_place(values):
+        values.sort()
+        return _mean(values)
+
+    problem = Function("99.6", name="mean", reference=_mean, cases=[Case([3, 1, 2])])
+    outcome = problem.check({"mean": sorts_in_place})
+    assert outcome.status == INCORRECT and "changed its input" in outcome.message
+    allowed = Function(
+        "99.6", name="mean", reference=_mean, cases=[Case([3, 1, 2])], may_mutate=True
+    )
+    assert allowed.check({"mean": sorts_in_place}).status == CORRECT
+    arrays = Function(
+        "99.7", name="f", reference=lambda a: a.sum(), cases=[Case(np.array([1.0, 2.0]))]
+    )
+
+    def scales_in_place(a):
+        a *= 2
+        return a.sum() / 2
+
+    assert arrays.check({"f": scales_in_place}).status == INCORRECT
+    assert arrays.check({"f": lambda a: a.sum()}).status == CORRECT
+
+
+def test_hidden_failures_name_the_kind_of_case_and_the_exception_never_the_input():
+    problem = Function(
+        "99.8",
+        name="mean",
+        reference=_mean,
+        cases=[Case([1, 2, 3])],
+        hidden=[
+            Case([], raises=ValueError, label="an empty list"),
+            Case([1, 2], label="a mean that is not a whole number"),
+            Case([4, 5]),
+        ],
+    )
+
+    def naive(values):
+        return sum(values) // len(values)
+
+    outcome = problem.check({"mean": naive})
+    assert "fails 3 of 3 hidden" in outcome.message
+    assert "an empty list (it raised ZeroDivisionError)" in outcome.message
+    assert "a mean that is not a whole number (wrong result)" in outcome.message
+    assert "a case without a description (wrong result)" in outcome.message
+    assert "[1, 2]" not in outcome.message and "1.5" not in outcome.message
+    assert "edge cases" not in outcome.message
+
+    def crashes_on_nines(values):
+        if 5 in values:
+            raise KeyError("x")
+        return _mean(values)
+
+    assert problem.check({"mean": crashes_on_nines}).message.endswith(
+        "fails 1 of 3 hidden case(s): a case without a description (it raised KeyError)."
+    )
+
+
+def test_visible_case_messages_use_the_call_text_and_say_how_far_off():
+    problem = Function(
+        "99.9",
+        name="double",
+        reference=lambda a: 2 * a,
+        cases=[Case(np.arange(1.0, 50.0), call="double(x_demo)")],
+    )
+    outcome = problem.check({"double": lambda a: 4 * a})
+    assert outcome.message.startswith("What `double(x_demo)` returned")
+    assert "2 times too large" in outcome.message and "49." not in outcome.message
+    assert "wrong sign" in problem.check({"double": lambda a: -2 * a}).message
+    pairs = Function(
+        "99.10", name="pr", reference=lambda: (0.5, 0.25), cases=[Case(call="pr(y_demo)")]
+    )
+    message = pairs.check({"pr": lambda: (0.5, 0.3)}).message
+    assert message.startswith("In what `pr(y_demo)` returned, the element `[1]` is 0.3"), message
+
+
+def test_a_known_wrong_implementation_gets_its_targeted_message():
+    def population_std(values):
+        m = _mean(values)
+        return (sum((v - m) ** 2 for v in values) / len(values)) ** 0.5
+
+    def sample_std(values):
+        m = _mean(values)
+        return (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+
+    problem = Function(
+        "99.11",
+        name="std",
+        reference=population_std,
+        cases=[Case([1.0, 2.0, 4.0])],
+        hidden=[Case([5.0, 7.0], label="two values")],
+        mistakes=[Mistake(sample_std, "Divide by n, not n - 1: this is the population std.")],
+    )
+    assert problem.check({"std": population_std}).status == CORRECT
+    outcome = problem.check({"std": sample_std})
+    assert outcome.status == INCORRECT and "Divide by n" in outcome.message
+    other = problem.check({"std": lambda values: 0.0})
+    assert other.status == INCORRECT and "Divide by n" not in other.message
+
+
 def test_checker_that_raises_is_a_checker_error():
     broken = Value("99.6", var="x", expected=lambda: 1 / 0)
     outcome = broken.check({"x": 1})
@@ -269,3 +369,46 @@ def test_problem_ids_are_validated():
     with pytest.raises(ValueError):
         Value("7", var="x", expected=1)
     assert Value("07.12", var="x", expected=1).attribute == "q12"
+
+
+def _runs(*metrics, **extra):
+    return Answer(
+        {
+            "runs": [
+                {"name": f"r{i}", "params": {"C": str(i)}, "metrics": m, **extra}
+                for i, m in enumerate(metrics)
+            ]
+        }
+    )
+
+
+def test_logged_runs_are_hostile_data_and_a_judge_recomputes_them():
+    from mlcourse.checks import LoggedRun
+
+    def judge(runs):
+        if len(runs) < 2:
+            raise Fail("Log one run per value of C.")
+        if any(abs(r["metrics"]["auc"] - 0.9) > 0.01 for r in runs):
+            raise Fail("A logged AUC is not what cross-validation gives.")
+
+    problem = LoggedRun(
+        "99.12", params=("C",), metrics={"auc": 0.8}, judge=judge, experiment="x"
+    )
+    assert problem.evaluate(_runs({"auc": 0.9}, {"auc": 0.905})).status == CORRECT
+    assert "one run per" in problem.evaluate(_runs({"auc": 0.9})).message
+    assert (
+        "not what cross-validation" in problem.evaluate(_runs({"auc": 0.99}, {"auc": 0.9})).message
+    )
+    assert problem.evaluate(_runs({"auc": float("nan")})).status == INCORRECT
+    for forged in (
+        Answer({"runs": []}),
+        Answer({"runs": "all"}),
+        Answer({"runs": [{"name": "x", "params": {"C": 1}, "metrics": {"auc": 0.9}}]}),
+        Answer({"runs": [{"name": "x", "params": {}, "metrics": {"auc": "0.9"}}]}),
+        Answer({"runs": [{"name": "x", "params": {}, "metrics": {}, "tags": []}]}),
+        Answer({"runs": [{"params": {}, "metrics": {}}] * 501}),
+    ):
+        outcome = problem.evaluate(forged)
+        assert outcome.status == INCORRECT and "could not be read" in outcome.message
+    without_judge = LoggedRun("99.13", metrics={"auc": 0.8}, judge=None, experiment="x")
+    assert without_judge.evaluate(_runs({"auc": 0.85})).status == CORRECT

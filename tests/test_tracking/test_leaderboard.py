@@ -82,23 +82,24 @@ def test_logged_run_problem(store, monkeypatch):
     monkeypatch.setenv("MLCOURSE_LEARNER", "eve")
     client = MlflowClient(store)
     experiment = client.create_experiment("mlcourse/07_classification_evaluation")
+    # ids without an entry in the answer key: the conditions alone decide
     problem = LoggedRun(
-        "07.9", params=("C",), metrics={"roc_auc": 0.9}, tagged=True, hints=["log it"]
+        "07.90", params=("C",), metrics={"roc_auc": 0.9}, tagged=True, hints=["log it"]
     )
     assert problem.check({}).status == "not_attempted"
-    _log(client, experiment, "eve", {"roc_auc": 0.85}, "weak", {"C": "1.0"}, exercise="07.9")
+    _log(client, experiment, "eve", {"roc_auc": 0.85}, "weak", {"C": "1.0"}, exercise="07.90")
     outcome = problem.check({})
     assert outcome.status == "incorrect" and "`roc_auc` is 0.85" in outcome.message
     _log(client, experiment, "eve", {"roc_auc": 0.95}, "untagged", {"C": "1.0"})
     assert problem.check({}).status == "incorrect"  # not tagged with the exercise
-    _log(client, experiment, "mallory", {"roc_auc": 0.99}, "other", {"C": "1"}, exercise="07.9")
+    _log(client, experiment, "mallory", {"roc_auc": 0.99}, "other", {"C": "1"}, exercise="07.90")
     assert problem.check({}).status == "incorrect"  # someone else's run
-    _log(client, experiment, "eve", {"roc_auc": 0.93}, "good", {"C": "0.1"}, exercise="07.9")
+    _log(client, experiment, "eve", {"roc_auc": 0.93}, "good", {"C": "0.1"}, exercise="07.90")
     assert problem.check({}).correct
-    no_param = LoggedRun("07.10", params=("penalty",), metrics={"roc_auc": 0.5})
+    no_param = LoggedRun("07.91", params=("penalty",), metrics={"roc_auc": 0.5})
     assert "`penalty` was not logged" in no_param.check({}).message
     with pytest.raises(ValueError):
-        LoggedRun("07.11", metrics={"x": ("==", 1)})
+        LoggedRun("07.92", metrics={"x": ("==", 1)})
 
 
 def test_progress_from_local_events(tmp_path, monkeypatch):

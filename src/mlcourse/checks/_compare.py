@@ -356,3 +356,43 @@ def _compare_frame(expected, got, name: str, opts: dict) -> str | None:
         if problem:
             return problem
     return None
+
+
+def how_far(expected: Any, got: Any) -> str:
+    """A short diagnosis of how a numeric result is off, or ``""``.
+
+    Said only for results of visible cases, whose inputs the learner sees: " Every entry has
+    the wrong sign.", " It is about 2 times too large.", " Its shape is the transpose of the
+    expected one." Nothing is said when no simple pattern explains the difference.
+    """
+    try:
+        want = np.asarray(expected, dtype=float)
+        have = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return ""
+    if want.size == 0 or have.size == 0 or not np.isfinite(want).all():
+        return ""
+    if have.shape != want.shape:
+        if have.ndim == 2 and have.shape == want.shape[::-1]:
+            return " Its shape is the transpose of the expected one."
+        if have.size == want.size:
+            return f" It holds the right number of values, in shape {have.shape} instead of {want.shape}."
+        return ""
+    if not np.isfinite(have).all():
+        return ""
+    if np.allclose(have, -want, rtol=1e-6, atol=1e-12) and np.abs(want).max() > 0:
+        return " Every value has the wrong sign."
+    nonzero = np.abs(want) > 1e-12
+    if not nonzero.any() or not np.allclose(have[~nonzero], 0, atol=1e-12):
+        return ""
+    ratios = have[nonzero] / want[nonzero]
+    ratio = float(np.median(ratios))
+    if (
+        ratio <= 0
+        or not np.allclose(ratios, ratio, rtol=1e-6)
+        or math.isclose(ratio, 1, rel_tol=1e-6)
+    ):
+        return ""
+    if ratio > 1:
+        return f" It is about {ratio:.2g} times too large."
+    return f" It is about {1 / ratio:.2g} times too small."

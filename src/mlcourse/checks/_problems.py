@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._compare import CompareError, compare, describe, safe_repr
+from ._compare import CompareError, compare, describe, how_far, safe_repr
 from ._keys import FROM_KEY, KeyUnavailable, answer_key
 from ._outcomes import Outcome, checker_error, correct, incorrect, not_attempted
 
@@ -361,20 +361,44 @@ class Numeric(Value):
 class Case:
     """One call of a learner function: ``Case(1, 2, key=3)``.
 
-    ``raises`` names an exception type the function is expected to raise instead of returning.
+    Parameters
+    ----------
+    *args, **kwargs
+        The arguments of the call.
+    raises : type, optional
+        An exception type the function is expected to raise instead of returning.
+    label : str, optional
+        The kind of input, e.g. ``"a 2-D batch"`` or ``"scores near 1000"``: what a learner is
+        told when this case fails while hidden (never the input or the answer).
+    call : str, optional
+        How the call reads in messages when the case is visible, e.g. ``"relu(X_demo)"``,
+        instead of the arguments' repr (name the demo inputs as the notebook does).
     """
 
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     raises: type[BaseException] | None = None
+    label: str | None = None
+    call: str | None = None
 
-    def __init__(self, *args: Any, raises: type[BaseException] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        raises: type[BaseException] | None = None,
+        label: str | None = None,
+        call: str | None = None,
+        **kwargs: Any,
+    ):
         object.__setattr__(self, "args", args)
         object.__setattr__(self, "kwargs", kwargs)
         object.__setattr__(self, "raises", raises)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "call", call)
 
     def call_text(self, name: str) -> str:
         """How the call reads in a message, e.g. ``mean([1, 2])``."""
+        if self.call:
+            return self.call
         parts = [safe_repr(a, 60) for a in self.args]
         parts += [f"{k}={safe_repr(v, 60)}" for k, v in self.kwargs.items()]
         return f"{name}({', '.join(parts)})"
@@ -397,6 +421,13 @@ class Function(Problem):
         Hidden cases: failures are reported only as counts.
     partial : bool
         Award points in proportion to the cases passed.
+    may_mutate : bool
+        Whether the function may change its arguments in place. By default a case fails when
+        any argument differs after the call from what was passed.
+    mistakes : sequence of Mistake
+        Known wrong implementations with targeted feedback (reference). Each ``Mistake.value``
+        is called like the reference; when the learner's results on every failing case equal
+        the mistake's, its message is given.
     **kwargs
         ``rtol``, ``atol``, ``check_dtype``, ``check_index`` for comparisons; ``points``,
         ``title``, ``hints``.
@@ -413,6 +444,8 @@ class Function(Problem):
         cases: Sequence[Case] | Callable[[], Sequence[Case]] = (),
         hidden: Sequence[Case] | Callable[[], Sequence[Case]] = (),
         partial: bool = False,
+        may_mutate: bool = False,
+        mistakes: Sequence[Mistake] | Any = FROM_KEY,
         rtol: float = 1e-6,
         atol: float = 1e-9,
         check_dtype: bool = False,
@@ -421,10 +454,11 @@ class Function(Problem):
     ):
         super().__init__(id, **kwargs)
         self.name = name
-        self._set_reference(reference=reference)
+        self._set_reference(reference=reference, mistakes=mistakes)
         self._cases = cases
         self._hidden = hidden
         self.partial = partial
+        self.may_mutate = may_mutate
         self.options = {
             "rtol": rtol,
             "atol": atol,
@@ -432,12 +466,17 @@ class Function(Problem):
             "check_index": check_index,
         }
 
-    reference_parts = {"reference": FROM_KEY}
+    reference_parts = {"reference": FROM_KEY, "mistakes": ()}
 
     @property
     def reference(self) -> Callable[..., Any]:
         """The reference implementation (reference)."""
         return self.reference_part("reference")
+
+    @property
+    def mistakes(self) -> tuple[Mistake, ...]:
+        """Known wrong implementations with targeted feedback (reference)."""
+        return tuple(self.reference_part("mistakes"))
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -478,6 +517,8 @@ class Function(Problem):
                 return "a test case's result has an unexpected form"
             if result["ok"] and "value" not in result:
                 return "a test case's result has no value"
+            if type(result.get("mutated", False)) is not bool:
+                return "a test case's result has an unexpected form"
             if not result["ok"] and (
                 type(result.get("error")) is not str
                 or type(result.get("error_types")) is not list
@@ -492,35 +533,56 @@ class Function(Problem):
         if len(results) != len(cases):
             raise ValueError(f"got {len(results)} results for {len(cases)} cases")
         first_visible: str | None = None
-        failed_hidden = 0
-        passed = 0
+        failed: list[tuple[bool, Case, dict[str, Any]]] = []
         for (hidden, case), result in zip(cases, results, strict=False):
             problem = self._case_problem(case, result)
             if problem is None:
-                passed += 1
-            elif hidden:
-                failed_hidden += 1
-            elif first_visible is None:
+                continue
+            failed.append((hidden, case, result))
+            if not hidden and first_visible is None:
                 first_visible = problem
+        passed = len(cases) - len(failed)
         n_hidden = sum(hidden for hidden, _ in cases)
+        failed_hidden = [(case, result) for hidden, case, result in failed if hidden]
         details = {
             "cases": len(cases),
             "passed": passed,
             "hidden": n_hidden,
-            "hidden_failed": failed_hidden,
+            "hidden_failed": len(failed_hidden),
         }
-        if passed == len(cases):
+        if not failed:
             return correct(self.id, self.points, **details)
         points = self.points * passed / len(cases) if self.partial else 0.0
+        mistake = self._matching_mistake(failed)
+        if mistake is not None:
+            return self._wrong(mistake.message, points, **details)
         if first_visible is not None:
             return self._wrong(first_visible, points, **details)
         return self._wrong(
-            f"`{self.name}` passes every visible case but fails {failed_hidden} of {n_hidden} "
-            "hidden case(s). Think about edge cases: empty inputs, single elements, negative or "
-            "zero values, repeated values.",
+            f"`{self.name}` passes every visible case but fails {len(failed_hidden)} of "
+            f"{n_hidden} hidden case(s): {_hidden_failures(failed_hidden)}.",
             points,
             **details,
         )
+
+    def _expected(self, case: Case) -> Any:
+        return self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+
+    def _matching_mistake(self, failed: list[tuple[bool, Case, dict[str, Any]]]) -> Mistake | None:
+        """The first known mistake whose results equal the learner's on every failing case."""
+        for mistake in self.mistakes:
+            if all(self._same_as(mistake.value, case, result) for _, case, result in failed):
+                return mistake
+        return None
+
+    def _same_as(self, implementation: Callable[..., Any], case: Case, result: dict) -> bool:
+        if not result["ok"]:
+            return False
+        try:
+            value = implementation(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            return compare(value, result["value"], "result", **self.options) is None
+        except Exception:  # noqa: BLE001 - a mistake that cannot run matches nothing
+            return False
 
     def _case_problem(self, case: Case, result: dict[str, Any]) -> str | None:
         call = case.call_text(self.name)
@@ -532,13 +594,48 @@ class Function(Problem):
             return None
         if not result["ok"]:
             return f"`{call}` raised {result['error']}."
-        expected = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        problem = compare(expected, result["value"], f"{call} result", **self.options)
+        if result.get("mutated") and not self.may_mutate:
+            return (
+                f"`{call}` changed its input in place. Leave the arguments as they were: work "
+                "on a copy, or build a new result."
+            )
+        expected = self._expected(case)
+        problem = compare(expected, result["value"], "result", **self.options)
         if problem is None:
             return None
-        message = problem.replace(f"`{call} result` is", f"`{call}` returned", 1)
-        message = message.replace(f"`{call} result`", f"the result of `{call}`")
-        return message[:1].upper() + message[1:]
+        return _returned_message(problem, call) + how_far(expected, result["value"])
+
+
+def _returned_message(problem: str, call: str) -> str:
+    """Rewrite a comparison message about ``result`` as one about what ``call`` returned."""
+    if problem.startswith("`result` is "):
+        message = f"`{call}` returned " + problem[len("`result` is ") :]
+    elif problem.startswith("`result` "):
+        message = f"What `{call}` returned " + problem[len("`result` ") :]
+    elif problem.startswith("`result"):
+        element, rest = problem[len("`result") :].split("`", 1)
+        message = f"In what `{call}` returned, the element `{element}`" + rest
+    else:
+        message = problem
+    return message
+
+
+def _hidden_failures(failed: list[tuple[Case, dict[str, Any]]]) -> str:
+    """``a 2-D batch (it raised ValueError); an empty list (wrong result)`` — never the input."""
+    parts = []
+    for case, result in failed[:5]:
+        label = case.label or "a case without a description"
+        if case.raises is not None and result["ok"]:
+            why = f"it should raise {case.raises.__name__} but returned"
+        elif not result["ok"]:
+            why = f"it raised {result['error_types'][0] if result['error_types'] else 'an error'}"
+        elif result.get("mutated"):
+            why = "it changed its input in place"
+        else:
+            why = "wrong result"
+        parts.append(f"{label} ({why})")
+    more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
+    return "; ".join(parts) + more
 
 
 def _call(func: Callable[..., Any], case: Case) -> dict[str, Any]:
@@ -553,7 +650,17 @@ def _call(func: Callable[..., Any], case: Case) -> dict[str, Any]:
             "error": f"{type(error).__name__}: {safe_repr(str(error), 100)}",
             "error_types": names,
         }
-    return {"ok": True, "value": value}
+    return {"ok": True, "value": value, "mutated": _changed(case, args, kwargs)}
+
+
+def _changed(case: Case, args: tuple, kwargs: dict) -> bool:
+    """Whether a call left its arguments different from the case's."""
+    try:
+        return compare(list(case.args), list(args), "args", rtol=0, atol=0) is not None or (
+            compare(dict(case.kwargs), dict(kwargs), "kwargs", rtol=0, atol=0) is not None
+        )
+    except CompareError:  # arguments of a kind compare does not know: not judged
+        return False
 
 
 class Custom(Problem):

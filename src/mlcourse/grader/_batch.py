@@ -152,9 +152,6 @@ def _grade(submission, module, limits, worker, sandbox, execution):
             problems = evaluate_isolated(
                 module,
                 answers,
-                submission.learner,
-                True,
-                reason,
                 memory_mb=limits.eval_memory_mb,
                 timeout=limits.eval_timeout,
                 stats=execution,

@@ -3,6 +3,11 @@
 Decoding and judging read learner-made data, so they run in a separate, limited process per
 submission (:mod:`mlcourse.grader._isolate`). A submission whose answers make that process
 fail, blow its memory or run out of time gets the status ``grader_error``; the batch goes on.
+
+Everything judged here came out of the sandbox, the logged runs of a tracking problem
+included: the runs that notebook's own execution logged, read from the store it wrote inside
+the sandbox. The grader never reads a tracking store, so runs logged elsewhere (another
+notebook, another learner, numbers typed into a class server) count for nothing.
 """
 
 from __future__ import annotations
@@ -10,8 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..checks import Outcome, Problem, checker_error, incorrect, not_attempted
-from ..checks._tracked import LoggedRun
+from ..checks import Outcome, incorrect, not_attempted
 from ..exercises import Module, get_module
 from ._encode import DecodeError, decode_answers
 from ._isolate import IsolatedFailure, preload_for, run_limited
@@ -21,9 +25,7 @@ class EvaluationFailed(RuntimeError):
     """The evaluator process could not judge a submission (it died, ran out of time or memory)."""
 
 
-def evaluate_module(
-    module: Module, out: Path, learner: str, finished: bool, reason: str
-) -> list[Outcome]:
+def evaluate_module(module: Module, out: Path) -> list[Outcome]:
     """One outcome per problem, from the answer files in ``out`` (runs in the evaluator).
 
     Parameters
@@ -32,12 +34,6 @@ def evaluate_module(
         The module's declaration (its answer key is loaded on first use).
     out : Path
         The folder holding the answer files received from the sandbox.
-    learner : str
-        The learner, for problems read from the tracking store.
-    finished : bool
-        Whether the notebook ran to its end.
-    reason : str
-        Why it did not, for the feedback.
     """
     try:
         answers = decode_answers(out)
@@ -47,12 +43,9 @@ def evaluate_module(
         problem_reading = str(error)
     outcomes = []
     for problem in module.problems:
-        if isinstance(problem, LoggedRun):
-            outcomes.append(_logged_run(problem, learner))
-            continue
         answer = answers.get(problem.id)
         if answer is None:
-            why = reason if not finished else (problem_reading or "no answer was collected")
+            why = problem_reading or "no answer was collected"
             outcomes.append(
                 not_attempted(problem.id, problem.points, f"This answer could not be read: {why}.")
             )
@@ -67,27 +60,14 @@ def evaluate_module(
     return outcomes
 
 
-def _logged_run(problem: Problem, learner: str) -> Outcome:
-    try:
-        return problem.evaluate(problem.collect({}, learner=learner))
-    except Exception as error:  # the tracking store is the grader's, not the learner's
-        return checker_error(
-            problem.id, problem.points, f"could not read the tracking store: {error}"
-        )
-
-
-def _judge(number: str, out: str, learner: str, finished: bool, reason: str) -> list[dict]:
+def _judge(number: str, out: str) -> list[dict]:
     """Runs in the limited process: decode and judge, outcomes as plain dictionaries."""
-    outcomes = evaluate_module(get_module(number), Path(out), learner, finished, reason)
-    return [o.to_dict() for o in outcomes]
+    return [o.to_dict() for o in evaluate_module(get_module(number), Path(out))]
 
 
 def evaluate_isolated(
     number: str,
     out: Path,
-    learner: str,
-    finished: bool,
-    reason: str,
     *,
     memory_mb: int,
     timeout: float,
@@ -112,9 +92,6 @@ def evaluate_isolated(
             _judge,
             number,
             str(out),
-            learner,
-            finished,
-            reason,
             memory_mb=memory_mb,
             timeout=timeout,
             preload=preload_for(number),
