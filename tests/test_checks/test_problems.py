@@ -391,9 +391,7 @@ def test_logged_runs_are_hostile_data_and_a_judge_recomputes_them():
         if any(abs(r["metrics"]["auc"] - 0.9) > 0.01 for r in runs):
             raise Fail("A logged AUC is not what cross-validation gives.")
 
-    problem = LoggedRun(
-        "99.12", params=("C",), metrics={"auc": 0.8}, judge=judge, experiment="x"
-    )
+    problem = LoggedRun("99.12", params=("C",), metrics={"auc": 0.8}, judge=judge, experiment="x")
     assert problem.evaluate(_runs({"auc": 0.9}, {"auc": 0.905})).status == CORRECT
     assert "one run per" in problem.evaluate(_runs({"auc": 0.9})).message
     assert (
