@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,38 @@ from pathlib import Path
 
 class UsageError(Exception):
     """Bad input from the command line: printed as one line, exit status 2."""
+
+
+def _module(value: str, *, written: bool = False) -> str:
+    """A module number from the command line: in the course map, and written when asked."""
+    from ._curriculum import MODULES
+    from .exercises import available_modules, normalise_number
+
+    try:
+        number = normalise_number(value)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if number not in MODULES:
+        raise UsageError(f"no module {number} in the course: modules are 00 to 26")
+    if written and number not in available_modules():
+        raise UsageError(
+            f"module {number} is not written yet; written modules: {' '.join(available_modules())}"
+        )
+    return number
+
+
+def _tracking_server() -> str:
+    """The configured tracking URI; a class server that does not answer is an error here."""
+    from .tracking import ensure_tracking_env
+    from .tracking._store import server_is_up
+
+    uri = ensure_tracking_env()
+    if uri.startswith(("http://", "https://")) and not server_is_up(uri, timeout=5):
+        raise UsageError(
+            f"the tracking server {uri} is not answering: start it (`mlcourse tracking serve`) "
+            "or unset MLFLOW_TRACKING_URI to read your local store"
+        )
+    return uri
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -32,11 +65,15 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from ._paths import course_root
     from .build import BuildError, build_course
-    from .exercises import normalise_number
 
     root = Path(args.root).resolve() if args.root else course_root()
+    if args.root and not (root / "solutions").is_dir():
+        raise UsageError(f"{root}: not a course folder (it has no solutions/)")
+    modules = [_module(m) for m in args.modules] if args.modules else None
+    for number in modules or ():
+        if not any((root / "solutions").glob(f"{number}_*.ipynb")):
+            raise UsageError(f"no solutions/{number}_*.ipynb under {root}: nothing to build")
     try:
-        modules = [normalise_number(m) for m in args.modules] if args.modules else None
         report = build_course(root, check=args.check, modules=modules)
     except (BuildError, ValueError) as error:
         raise UsageError(str(error)) from None
@@ -61,11 +98,25 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    import nbformat
+
     from .exercises._run import run_notebook
 
     path = Path(args.notebook)
     if not path.is_file() or path.suffix != ".ipynb":
         raise UsageError(f"{path}: no such notebook (expected a .ipynb file)")
+    if not re.match(r"\d\d_", path.name):
+        raise UsageError(
+            f"{path.name}: not a course module notebook (its name starts with the module "
+            "number, e.g. 01_python_essentials.ipynb)"
+        )
+    _module(path.name[:2], written=True)
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout must be positive, not {args.timeout}")
+    try:
+        nbformat.read(str(path), as_version=4)
+    except Exception as error:  # noqa: BLE001 - nbformat raises many kinds on a bad file
+        raise UsageError(f"{path}: not a readable notebook ({type(error).__name__})") from None
     print(f"Running {path} ...", flush=True)
     run = run_notebook(path.resolve(), timeout=args.timeout)
     if run.module is None:
@@ -103,18 +154,17 @@ def _cmd_data(args: argparse.Namespace) -> int:
         return actions[args.action]()
     except (CatalogError, DatasetUnavailable, FileNotFoundError) as error:
         raise UsageError(str(error)) from None
+    except OSError as error:  # a folder that is a file, no permission, a full disk
+        where = f"{error.filename}: " if error.filename else ""
+        raise UsageError(f"{where}{error.strerror or error}") from None
     except KeyError as error:
         raise UsageError(error.args[0]) from None
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .exercises import normalise_number
     from .grader import GradeError, Limits, bubblewrap, grade_batch
 
-    try:
-        module = normalise_number(args.module)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    module = _module(args.module, written=True)
     for name in ("workers", "timeout", "memory", "scratch"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name} must be positive, not {getattr(args, name)}")
@@ -177,7 +227,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_whoami(args: argparse.Namespace) -> int:
     from .tracking import current_learner, set_learner
 
-    if args.set:
+    if args.set is not None:
         try:
             name = set_learner(args.set)
         except ValueError as error:
@@ -206,19 +256,18 @@ def _cmd_tracking(args: argparse.Namespace) -> int:
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
     import time
 
-    from .exercises import normalise_number
     from .tracking import configure, leaderboard, lower_is_better
     from .tracking._leaderboard import format_leaderboard
 
-    try:
-        module = normalise_number(args.module)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    module = _module(args.module)
+    if not args.metric.strip():
+        raise UsageError("--metric needs a metric name, such as roc_auc")
     if args.top is not None and args.top < 1:
         raise UsageError(f"--top must be at least 1, not {args.top}")
-    info = configure()
-    if info.message:
-        print(info.message, file=sys.stderr)
+    if args.interval <= 0:
+        raise UsageError(f"--interval must be positive, not {args.interval:g}")
+    _tracking_server()
+    configure()
     lower = lower_is_better(args.metric) if args.lower is None else args.lower
     while True:
         frame = leaderboard(module, args.metric, top=args.top, lower=lower)
@@ -235,9 +284,15 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 
 
 def _cmd_progress(args: argparse.Namespace) -> int:
-    from .tracking import ensure_tracking_env, progress
+    from .tracking import progress
+    from .tracking._identity import validate_learner
 
-    ensure_tracking_env()
+    if args.learner is not None:
+        try:
+            validate_learner(args.learner)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    _tracking_server()
     print(progress(args.learner))
     return 0
 
@@ -445,6 +500,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback, for a learner
+        if os.environ.get("MLCOURSE_DEBUG"):
+            raise
+        text = " ".join(str(error).split())[:300]
+        print(
+            f"mlcourse {args.command}: error: {type(error).__name__}: {text} "
+            "(MLCOURSE_DEBUG=1 shows where)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -90,7 +90,8 @@ def run_lab(
     Raises
     ------
     LabError
-        When the port is busy or the course folder has no notebooks.
+        When the port is busy, the course folder has no notebooks, the learner's name is not
+        valid or the class tracking server does not answer.
     """
     root = course_root()
     if not (root / "curriculum").is_dir():
@@ -101,9 +102,33 @@ def run_lab(
         raise LabError(
             f"port {port} is busy (is JupyterLab already running?); choose another with --port"
         )
+    if learner is not None:
+        from .tracking._identity import validate_learner
+
+        try:
+            learner = validate_learner(learner)
+        except ValueError as error:
+            raise LabError(str(error)) from None
+    if tracking_uri is not None:
+        _check_tracking_uri(tracking_uri)
     kernel.install_kernelspec()
     (root / ".mlcourse").mkdir(exist_ok=True)
     command = lab_command(root, port, no_browser=no_browser)
     env = lab_environment(root, tracking_uri, learner)
     print(f"Starting JupyterLab on http://127.0.0.1:{port}/lab (course folder {root})", flush=True)
     os.execve(command[0], command, env)
+
+
+def _check_tracking_uri(uri: str) -> None:
+    """A class server given on the command line must be an http(s) URL that answers."""
+    from .tracking._store import server_is_up
+
+    if not uri.startswith(("http://", "https://")):
+        raise LabError(
+            f"--tracking-uri should be the class server's address, such as http://HOST:5000, not {uri!r}"
+        )
+    if not server_is_up(uri, timeout=5):
+        raise LabError(
+            f"the tracking server {uri} is not answering: check the address your instructor "
+            "gave, or start without --tracking-uri to log to your own store"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import sys
@@ -49,7 +50,8 @@ def serve(
     Raises
     ------
     RuntimeError
-        When the port is busy.
+        When the port is busy, the host is not this machine's, or the database URI is not
+        SQLite or PostgreSQL or cannot be reached.
     """
     root = course_root()
     state = root / ".mlcourse" / "server"
@@ -59,10 +61,16 @@ def serve(
     with socket.socket() as sock:
         try:
             sock.bind((host, port))
-        except OSError:
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise RuntimeError(
+                    f"port {port} on {host} is busy; choose another with --port"
+                ) from None
             raise RuntimeError(
-                f"port {port} on {host} is busy; choose another with --port"
+                f"cannot listen on {host}:{port} ({error.strerror or error}); use an address of "
+                "this machine, such as 127.0.0.1 or 0.0.0.0"
             ) from None
+    _check_database(uri)
     print(f"Preparing the tracking database {_safe(uri)} ...", flush=True)
     prepare_store(uri, str(artifact_dir))
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
@@ -78,6 +86,27 @@ def serve(
     )
     command = serve_command(uri, host, port, artifact_dir)
     os.execve(command[0], command, serve_environment())
+
+
+def _check_database(uri: str) -> None:
+    """Fail at once, in one line, on a URI that is not SQLite or PostgreSQL or does not answer."""
+    if uri.startswith("sqlite:///"):
+        return
+    if not uri.startswith(("postgresql://", "postgresql+psycopg2://", "postgresql+psycopg://")):
+        raise RuntimeError(
+            f"--backend-store-uri should be sqlite:///PATH or postgresql://USER@HOST/DB, not {_safe(uri)!r}"
+        )
+    import sqlalchemy
+
+    try:
+        engine = sqlalchemy.create_engine(uri, connect_args={"connect_timeout": 5})
+        with engine.connect():
+            pass
+    except Exception as error:  # noqa: BLE001 - any driver error is reported in one line
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        raise RuntimeError(
+            f"cannot connect to the database {_safe(uri)}: {reason[0] if reason else type(error).__name__}"
+        ) from None
 
 
 def _safe(uri: str) -> str:
