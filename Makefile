@@ -39,6 +39,7 @@ lint: $(STAMP)
 # The whole suite: lint, unit tests and the exercise proof, then nbval over the executed
 # notebooks (outputs compared, strict checks), each run printing per-notebook times.
 test: $(STAMP) lint
+	@bash ci/system-deps.sh
 	$(BIN)/mlcourse build --check
 	$(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope
 	$(BIN)/python -m pytest --nbval curriculum solutions -p no:cacheprovider \

@@ -68,7 +68,7 @@ def scratch_root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, leak_server, scratch_root):
-    assert bubblewrap(), "bubblewrap is required for the corpus (.ci/run installs it)"
+    assert bubblewrap(), "bubblewrap is required for the corpus (make test installs it)"
     folder = tmp_path_factory.mktemp("submissions")
     for name in EXPECTED:
         text = (CORPUS / f"{name}.ipynb").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    assert bubblewrap(), "bubblewrap is required (.ci/run installs it)"
+    assert bubblewrap(), "bubblewrap is required (make test installs it)"
 
     def grade(number):
         folder = tmp_path_factory.mktemp(f"solutions{number}")

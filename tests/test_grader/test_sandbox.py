@@ -15,7 +15,7 @@ REVIEW = Path(__file__).resolve().parents[1] / "grader_corpus" / "review"
 
 
 def test_the_keyring_filter_denies_add_key_and_nothing_else():
-    assert bubblewrap(), "bubblewrap is required (.ci/run installs it)"
+    assert bubblewrap(), "bubblewrap is required (make test installs it)"
     program = keyring_filter()
     assert program is not None, "this machine's architecture has no keyring filter"
     read, write = os.pipe()

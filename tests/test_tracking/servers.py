@@ -22,14 +22,37 @@ def free_port() -> int:
 
 
 def _pg_bin(name: str) -> str:
+    """A PostgreSQL program: from the ``pgserver`` wheel that ``make test`` installs from PyPI,
+    else from the system's packages."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pgserver")
+    if spec is not None and spec.submodule_search_locations:
+        bundled = Path(spec.submodule_search_locations[0]) / "pginstall" / "bin" / name
+        if bundled.is_file():
+            return str(bundled)
     found = shutil.which(name) or next(
         iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
     )
     if not found:
         raise RuntimeError(
-            f"PostgreSQL's {name} is not installed; .ci/run installs it (apt-get install postgresql)"
+            f"PostgreSQL's {name} is not installed: `make install` brings it (the pgserver "
+            "wheel), or apt-get install postgresql"
         )
     return found
+
+
+def _unprivileged_user() -> str:
+    """PostgreSQL refuses to run as root: the system's ``postgres`` user, else ``nobody``."""
+    import pwd
+
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    raise RuntimeError("no unprivileged user (postgres or nobody) to run PostgreSQL as")
 
 
 @contextlib.contextmanager
@@ -37,7 +60,7 @@ def postgres():
     """A throwaway PostgreSQL server on 127.0.0.1; yields its SQLAlchemy URI.
 
     Its folder is made directly under the system temporary folder (pytest's own is private
-    to root), owned by the ``postgres`` user when running as root, since PostgreSQL refuses
+    to root), owned by an unprivileged user when running as root, since PostgreSQL refuses
     to run as root. It is stopped and deleted afterwards.
     """
     tmp = Path(tempfile.mkdtemp(prefix="mlcourse-pg-"))
@@ -45,9 +68,10 @@ def postgres():
     data.mkdir()
     as_user: list[str] = []
     if os.geteuid() == 0:
-        shutil.chown(tmp, "postgres")
-        shutil.chown(data, "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
+        user = _unprivileged_user()
+        shutil.chown(tmp, user)
+        shutil.chown(data, user)
+        as_user = ["runuser", "-u", user, "--"]
     port = free_port()
     subprocess.run(
         [
