@@ -9,7 +9,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 WORKERS ?= 2
 
-.PHONY: lab test unit notebooks lint bench build install clean help
+.PHONY: lab test unit notebooks lint bench build install clean help system-deps
 
 help:
 	@echo "make lab     create .venv if needed, then start JupyterLab on the course"
@@ -38,8 +38,10 @@ lint: $(STAMP)
 
 # The whole suite: lint, unit tests and the exercise proof, then nbval over the executed
 # notebooks (outputs compared, strict checks), each run printing per-notebook times.
-test: $(STAMP) lint
+system-deps:
 	@bash ci/system-deps.sh
+
+test: system-deps $(STAMP) lint
 	$(BIN)/mlcourse build --check
 	$(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope
 	$(BIN)/python -m pytest --nbval curriculum solutions -p no:cacheprovider \
