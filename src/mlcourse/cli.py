@@ -97,6 +97,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_update(args: argparse.Namespace) -> int:
+    from ._paths import course_root
+    from .workspace import update_workspace, workspace_dir
+
+    root = course_root()
+    if not (root / "exercises").is_dir():
+        raise UsageError(f"no exercises/ under {root}: run this from the course folder")
+    modules = [_module(m, written=True) for m in args.modules] if args.modules else None
+    results = update_workspace(root, modules)
+    print(f"Your workspace: {workspace_dir(root)}")
+    for result in results:
+        print("  " + result.line())
+    return 0
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     import nbformat
 
@@ -338,6 +353,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--root", help="course folder (default: found from the working directory)")
     build.set_defaults(func=_cmd_build)
+
+    update = sub.add_parser(
+        "update",
+        help="bring course updates into your workspace, keeping your answers",
+        description="Merge new versions of the exercises into your copies in work/: course cells "
+        "are updated, your answers and your own cells are kept, a backup of each changed "
+        "notebook goes to work/.backup/, and answers whose starting code also changed are listed.",
+    )
+    update.add_argument(
+        "modules", nargs="*", metavar="NN", help="only these modules (default: all)"
+    )
+    update.set_defaults(func=_cmd_update)
 
     check = sub.add_parser(
         "check",

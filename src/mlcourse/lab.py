@@ -1,7 +1,17 @@
-"""``mlcourse lab``: JupyterLab rooted at the course, opening the start-here notebook."""
+"""``mlcourse lab``: JupyterLab set up for the course, offline, opening Module 00.
+
+- every way into the lab (the printed URL, ``/``, ``/lab``) opens
+  ``curriculum/00_start_here.ipynb``, and the file browser starts in the learner's workspace
+  ``work/`` (copied from ``exercises/`` on first use), with the lessons one folder up;
+- no news feed, no update check and no extension catalogue, so nothing reaches the internet
+  and no dialog asks about it;
+- the course's machinery (``src/``, ``tests/``, ``ci/``, the generated ``exercises/``, the
+  ``solutions/``) is hidden from the file browser.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
@@ -13,6 +23,16 @@ from ._setup import QUIET_TF_ENV
 from .tracking import default_tracking_uri
 
 START = "curriculum/00_start_here.ipynb"
+# shown in the file browser: the lessons, the workspace, the datasets' cards and the README
+HIDDEN = [
+    "__pycache__", "*.pyc", "*.egg-info", "src", "tests", "ci", "docs", "exercises",
+    "solutions", "Makefile", "pyproject.toml", "constraints.txt", "mlruns", "mlartifacts",
+]  # fmt: skip
+# JupyterLab's own settings, overridden for the course (the learner can still change them)
+SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
+}
 
 
 class LabError(RuntimeError):
@@ -42,16 +62,59 @@ def lab_command(
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         "--ServerApp.ip=127.0.0.1",
+        f"--LabApp.default_url=/lab/tree/{START}",
         f"--MappingKernelManager.default_kernel_name={kernel.NAME}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        f"--LabApp.workspaces_dir={root / '.mlcourse' / 'lab' / 'workspaces'}",
+        f"--LabApp.user_settings_dir={root / '.mlcourse' / 'lab' / 'user-settings'}",
+        *(f"--ContentsManager.hide_globs={pattern}" for pattern in HIDDEN),
     ]
     if no_browser:
         command.append("--no-browser")
     if as_root if as_root is not None else hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    start = root / START
-    if start.is_file():
-        command.append(str(start))
     return command
+
+
+def prepare_lab(root: Path) -> None:
+    """Write the course's JupyterLab settings and the default layout (only where missing).
+
+    The settings go to the course's own settings folder, so another JupyterLab on this machine
+    is unaffected; the default layout starts the file browser in the workspace.
+    """
+    lab = root / ".mlcourse" / "lab"
+    for plugin, values in SETTINGS.items():
+        extension, name = plugin.split(":")
+        path = lab / "user-settings" / extension / f"{name}.jupyterlab-settings"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
+    from jupyterlab_server.workspaces_handler import WorkspacesManager
+
+    manager = WorkspacesManager(str(lab / "workspaces"))
+    try:
+        manager.load("default")["data"]["file-browser-filebrowser:cwd"]
+    except (KeyError, FileNotFoundError, ValueError, TypeError):
+        layout = {
+            "data": {
+                "file-browser-filebrowser:cwd": {"path": "work"},
+                "layout-restorer:data": {
+                    "main": {
+                        "dock": {
+                            "type": "tab-area",
+                            "currentIndex": 0,
+                            "widgets": [f"notebook:{START}"],
+                        }
+                    },
+                    "left": {"collapsed": False, "visible": True, "current": "filebrowser"},
+                },
+                f"notebook:{START}": {"data": {"path": START, "factory": "Notebook"}},
+            },
+            "metadata": {"id": "default"},
+        }
+        manager.save("default", json.dumps(layout))
 
 
 def lab_environment(root: Path, tracking_uri: str | None, learner: str | None) -> dict[str, str]:
@@ -113,6 +176,18 @@ def run_lab(
         _check_tracking_uri(tracking_uri)
     kernel.install_kernelspec()
     (root / ".mlcourse").mkdir(exist_ok=True)
+    from .workspace import pending_updates, prepare_workspace, workspace_dir
+
+    copied = prepare_workspace(root)
+    if copied:
+        print(f"Your workspace {workspace_dir(root)} has {len(copied)} new exercises notebook(s).")
+    pending = pending_updates(root)
+    if pending:
+        print(
+            f"Course updates for {', '.join(pending)}: run `mlcourse update` to bring them in "
+            "(your answers are kept)."
+        )
+    prepare_lab(root)
     command = lab_command(root, port, no_browser=no_browser)
     env = lab_environment(root, tracking_uri, learner)
     print(f"Starting JupyterLab on http://127.0.0.1:{port}/lab (course folder {root})", flush=True)

@@ -1,0 +1,119 @@
+"""The learner's workspace: copied once, never overwritten, merged with course updates."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mlcourse.build import build_course
+from mlcourse.cli import main
+from mlcourse.workspace import pending_updates, prepare_workspace, update_workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULE = "01"
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """A course folder with module 01's solutions and exercises."""
+    for folder in ("solutions", "exercises"):
+        (tmp_path / folder).mkdir()
+        source = next((ROOT / folder).glob(f"{MODULE}_*.ipynb"))
+        shutil.copy(source, tmp_path / folder / source.name)
+    (tmp_path / "curriculum").mkdir()
+    monkeypatch.setenv("MLCOURSE_ROOT", str(tmp_path))
+    monkeypatch.delenv("MLCOURSE_WORKSPACE", raising=False)
+    return tmp_path
+
+
+def _answer(nb, problem):
+    return next(
+        c
+        for c in nb.cells
+        if c.metadata.get("mlcourse", {}).get("role") == "answer"
+        and c.metadata["mlcourse"].get("problem") == problem
+    )
+
+
+def _notebook(course):
+    return next((course / "work").glob(f"{MODULE}_*.ipynb"))
+
+
+def test_first_use_copies_and_later_uses_never_overwrite(course):
+    (copied,) = prepare_workspace(course)
+    assert copied.parent == course / "work"
+    copied.write_text(copied.read_text().replace("...", "my_answer = 1", 1))
+    mine = copied.read_bytes()
+    assert prepare_workspace(course) == []
+    build_course(course, modules=[MODULE])  # a rebuild writes exercises/ only
+    assert copied.read_bytes() == mine
+
+
+def test_an_update_keeps_answers_and_own_cells_and_reports_conflicts(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    _answer(mine, "01.1").source = "header = {'n_samples': 178}  # my answer"
+    _answer(mine, "01.3").source = "class_counts = {}  # my unfinished answer"
+    at = mine.cells.index(_answer(mine, "01.1"))
+    mine.cells.insert(at + 1, nbformat.v4.new_code_cell("print('my scratch cell')"))
+    nbformat.write(mine, str(path))
+
+    exercises = next((course / "exercises").glob(f"{MODULE}_*.ipynb"))
+    update = nbformat.read(str(exercises), as_version=4)
+    update.cells[0].source += "\n\nA sentence added by a course update."
+    _answer(update, "01.1").source += "\n# a clearer starting comment"  # conflicts with mine
+    _answer(update, "01.2").source += "\n# new starting code"  # untouched by the learner
+    nbformat.write(update, str(exercises))
+    assert pending_updates(course) == [exercises.name]
+
+    (result,) = update_workspace(course)
+    merged = nbformat.read(str(path), as_version=4)
+    assert merged.cells[0].source.endswith("A sentence added by a course update.")
+    assert _answer(merged, "01.1").source == "header = {'n_samples': 178}  # my answer"
+    assert _answer(merged, "01.3").source == "class_counts = {}  # my unfinished answer"
+    assert _answer(merged, "01.2").source.endswith("# new starting code")
+    own = merged.cells.index(_answer(merged, "01.1")) + 1
+    assert merged.cells[own].source == "print('my scratch cell')"
+    assert result.kept_answers == 2 and result.conflicts == ["01.1"]
+    assert result.backup is not None and result.backup.parent == course / "work" / ".backup"
+    assert nbformat.read(str(result.backup), as_version=4) == mine  # nothing lost
+    assert pending_updates(course) == []
+    before = path.read_bytes()
+    (again,) = update_workspace(course)
+    assert again.status == "current" and path.read_bytes() == before
+
+
+def test_an_answer_to_a_removed_exercise_is_kept_at_the_end(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    _answer(mine, "01.9").source = "def my_function():\n    return 'mine'"
+    nbformat.write(mine, str(path))
+    exercises = next((course / "exercises").glob(f"{MODULE}_*.ipynb"))
+    update = nbformat.read(str(exercises), as_version=4)
+    update.cells.remove(_answer(update, "01.9"))
+    nbformat.write(update, str(exercises))
+    (result,) = update_workspace(course)
+    merged = nbformat.read(str(path), as_version=4)
+    assert merged.cells[-1].source == "def my_function():\n    return 'mine'"
+    assert "mlcourse" not in merged.cells[-1].metadata  # now the learner's own cell
+    assert any("01.9" in c and "no longer" in c for c in result.conflicts)
+
+
+def test_update_command_reports_per_module(course, capsys):
+    assert main(["update"]) == 0
+    assert "copied into your workspace" in capsys.readouterr().out
+    assert main(["update", "01"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_git_ignores_the_workspace():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "work/01_python_essentials.ipynb"], cwd=ROOT
+    )
+    assert ignored.returncode == 0
