@@ -92,7 +92,7 @@ def test_lab_command_roots_jupyterlab_at_the_course():
     command = lab_command(ROOT, 8899, no_browser=True, as_root=True)
     assert f"--ServerApp.root_dir={ROOT}" in command
     assert "--allow-root" in command and "--no-browser" in command
-    assert "--LabApp.default_url=/lab/tree/curriculum/00_start_here.ipynb" in command
+    assert not any(a.startswith("--LabApp.default_url") for a in command)  # /lab: the layout
     assert "--LabApp.news_url=None" in command  # offline: no news feed, no update check
     assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in command
     assert "--ContentsManager.hide_globs=solutions" in command

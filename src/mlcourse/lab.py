@@ -1,8 +1,9 @@
 """``mlcourse lab``: JupyterLab set up for the course, offline, opening Module 00.
 
-- every way into the lab (the printed URL, ``/``, ``/lab``) opens
-  ``curriculum/00_start_here.ipynb``, and the file browser starts in the learner's workspace
-  ``work/`` (copied from ``exercises/`` on first use), with the lessons one folder up;
+- every way into the lab (the printed URL, ``/``, ``/lab``) opens the course's default layout:
+  ``curriculum/00_start_here.ipynb`` open, the file browser in the learner's workspace
+  ``work/`` (copied from ``exercises/`` on first use), the lessons one folder up. Once the
+  learner changes the layout, JupyterLab keeps theirs;
 - no news feed, no update check and no extension catalogue, so nothing reaches the internet
   and no dialog asks about it;
 - the course's machinery (``src/``, ``tests/``, ``ci/``, the generated ``exercises/``, the
@@ -32,6 +33,8 @@ HIDDEN = [
 SETTINGS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/extensionmanager-extension:plugin": {"enabled": False},
+    # every cell stays in the page, so the browser's find and a screen reader see all of it
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 
 
@@ -62,7 +65,6 @@ def lab_command(
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         "--ServerApp.ip=127.0.0.1",
-        f"--LabApp.default_url=/lab/tree/{START}",
         f"--MappingKernelManager.default_kernel_name={kernel.NAME}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
