@@ -410,3 +410,40 @@ def test_logged_runs_are_hostile_data_and_a_judge_recomputes_them():
         assert outcome.status == INCORRECT and "could not be read" in outcome.message
     without_judge = LoggedRun("99.13", metrics={"auc": 0.8}, judge=None, experiment="x")
     assert without_judge.evaluate(_runs({"auc": 0.85})).status == CORRECT
+
+
+def test_a_mistake_explains_raised_errors_but_never_a_right_value_that_mutated():
+    def reference(values):
+        if not values:
+            raise ValueError("empty")
+        return sorted(values)[0]
+
+    def no_guard(values):
+        return sorted(values)[0]  # IndexError on []
+
+    problem = Function(
+        "99.14",
+        name="smallest",
+        reference=reference,
+        cases=[Case([3, 1, 2])],
+        hidden=[Case([], raises=ValueError, label="an empty list")],
+        mistakes=[Mistake(no_guard, "Raise ValueError for an empty list.")],
+    )
+    assert "Raise ValueError" in problem.check({"smallest": no_guard}).message
+
+    def sorts_in_place(values):
+        if not values:
+            raise ValueError("empty")
+        values.sort()
+        return values[0]
+
+    outcome = problem.check({"smallest": sorts_in_place})
+    assert "changed its input" in outcome.message and "Raise ValueError" not in outcome.message
+
+
+def test_messages_about_missing_keys_read_well():
+    problem = Function(
+        "99.15", name="f", reference=lambda: {"a": 1, "b": 2}, cases=[Case(call="f()")]
+    )
+    message = problem.check({"f": lambda: {"a": 1}}).message
+    assert message.startswith("What `f()` returned is missing the key(s) ['b']"), message

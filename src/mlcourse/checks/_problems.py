@@ -18,6 +18,7 @@ rather than a verdict on the learner.
 from __future__ import annotations
 
 import copy
+import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -569,20 +570,31 @@ class Function(Problem):
         return self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
 
     def _matching_mistake(self, failed: list[tuple[bool, Case, dict[str, Any]]]) -> Mistake | None:
-        """The first known mistake whose results equal the learner's on every failing case."""
+        """The first known mistake that explains every failing case.
+
+        On a case where the learner's function returned, the mistake must return the same
+        wrong value (a right value that failed for mutating its input is not explained by
+        any mistake); where it raised, the mistake must raise the same exception type.
+        """
         for mistake in self.mistakes:
-            if all(self._same_as(mistake.value, case, result) for _, case, result in failed):
+            if all(self._explains(mistake.value, case, result) for _, case, result in failed):
                 return mistake
         return None
 
-    def _same_as(self, implementation: Callable[..., Any], case: Case, result: dict) -> bool:
-        if not result["ok"]:
-            return False
+    def _explains(self, implementation: Callable[..., Any], case: Case, result: dict) -> bool:
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         try:
-            value = implementation(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-            return compare(value, result["value"], "result", **self.options) is None
-        except Exception:  # noqa: BLE001 - a mistake that cannot run matches nothing
+            value = implementation(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - the mistake's own exception is compared
+            return not result["ok"] and result["error_types"][:1] == [type(error).__name__]
+        if not result["ok"] or case.raises is not None:
+            return case.raises is not None and result["ok"]
+        try:
+            same = compare(value, result["value"], "result", **self.options) is None
+            right = compare(self._expected(case), value, "result", **self.options) is None
+        except CompareError:
             return False
+        return same and not right
 
     def _case_problem(self, case: Case, result: dict[str, Any]) -> str | None:
         call = case.call_text(self.name)
@@ -608,16 +620,15 @@ class Function(Problem):
 
 def _returned_message(problem: str, call: str) -> str:
     """Rewrite a comparison message about ``result`` as one about what ``call`` returned."""
-    if problem.startswith("`result` is "):
-        message = f"`{call}` returned " + problem[len("`result` is ") :]
-    elif problem.startswith("`result` "):
-        message = f"What `{call}` returned " + problem[len("`result` ") :]
-    elif problem.startswith("`result"):
+    value = re.match(r"`result` is (.+), which is not the expected (value|text)\.$", problem, re.S)
+    if value:
+        return f"`{call}` returned {value.group(1)}, which is not the expected {value.group(2)}."
+    if problem.startswith("`result` "):
+        return f"What `{call}` returned " + problem[len("`result` ") :]
+    if problem.startswith("`result"):
         element, rest = problem[len("`result") :].split("`", 1)
-        message = f"In what `{call}` returned, the element `{element}`" + rest
-    else:
-        message = problem
-    return message
+        return f"In what `{call}` returned, the element `{element}`" + rest
+    return problem
 
 
 def _hidden_failures(failed: list[tuple[Case, dict[str, Any]]]) -> str:
