@@ -9,26 +9,49 @@ from ._registry import Module
 # The data the learner is given in the exercises notebook, repeated here so that the key
 # computes every expected value itself.
 STUDY_MINUTES = (25, 40, 0, 35, 50, 30, 45)
-EXPERIMENT_NUMBER = 7
-EXPERIMENT_SLUG = "classification_evaluation"
 
 
-def _visible_cases() -> list[Case]:
+def _name_cases() -> list[Case]:
+    return [
+        Case(7, "classification_evaluation"),
+        Case(0, "start_here"),
+    ]
+
+
+def _name_hidden() -> list[Case]:
+    # Labels name the kind of input, never the input itself: a hard-coded answer for the
+    # visible calls fails the first, a "0" glued in front of every number the second.
+    return [
+        Case(3, "pandas", label="another one-digit module number"),
+        Case(19, "experiment_tracking_mlflow", label="a two-digit module number"),
+        Case(26, "interview_prep", label="the last module of the course"),
+    ]
+
+
+def _share_cases() -> list[Case]:
     return [
         Case(["correct", "incorrect", "correct", "not_attempted"]),
         Case(["correct", "correct", "correct"]),
     ]
 
 
-def _hidden_cases() -> list[Case]:
+def _share_hidden() -> list[Case]:
     return [
-        Case([]),
-        Case(["not_attempted", "not_attempted"]),
-        Case(["incorrect", "checker_error", "correct"]),
-        Case(["correct"]),
+        Case([], label="an empty list"),
+        Case(["not_attempted", "not_attempted"], label='a list without any "correct"'),
+        Case(
+            ["incorrect", "checker_error", "correct"],
+            label="a list of three different statuses",
+        ),
+        Case(["correct"], label="a list of one status"),
+        Case(
+            ["correct"] * 37 + ["incorrect"] * 41 + ["checker_error"] * 3 + ["not_attempted"] * 19,
+            label="a list of 100 statuses",
+        ),
     ]
 
 
+_PYTHON_SECTION = "the section *Just enough Python* of curriculum/00_start_here.ipynb"
 _OUTCOMES_SECTION = "the section *How exercises work* of curriculum/00_start_here.ipynb"
 _GRADING_SECTION = "the section *How grading works* of curriculum/00_start_here.ipynb"
 _TRACKING_SECTION = (
@@ -49,35 +72,38 @@ MODULE = Module(
                 "The average (mean) is the total divided by how many values there are.",
                 "`sum(study_minutes)` gives the total and `len(study_minutes)` the number of days.",
                 "Divide with `/`, not `//`: `//` rounds down to a whole number. "
-                "The day with 0 minutes is a real day and counts.",
+                "The day with 0 minutes is a real day and counts. Do not round the result.",
             ],
         ),
-        Value(
+        Function(
             "00.2",
-            var="experiment_name",
+            name="experiment_name",
+            cases=_name_cases,
+            hidden=_name_hidden,
             title="Name an MLflow experiment",
             points=1,
             hints=[
-                'An f-string puts values into text: `f"mlcourse/{module_number}"`.',
-                "The number needs two digits (7 becomes 07): write `{module_number:02d}` inside "
-                "the f-string.",
-                "The pattern is `mlcourse/`, the two-digit number, an underscore, then the slug.",
+                f'An f-string puts values into text: `f"mlcourse/{{slug}}"`. See {_PYTHON_SECTION}.',
+                "The format spec `:03d` after a colon writes a whole number at least 3 characters "
+                "wide, padded with zeros: `f\"{5:03d}\"` is `'005'`. Module numbers are 2 wide.",
+                "Return `mlcourse/`, the number padded to two digits, an underscore, then the "
+                'slug, all in one f-string: `f"mlcourse/{number:02d}_..."`.',
             ],
         ),
         Function(
             "00.3",
             name="share_correct",
-            cases=_visible_cases,
-            hidden=_hidden_cases,
+            cases=_share_cases,
+            hidden=_share_hidden,
             title="Share of exercises solved",
             points=2,
             hints=[
                 'Count the statuses that are exactly `"correct"`, then divide by how many '
                 "statuses there are.",
-                'Compare with `==`, not `in`: `"correct" in "incorrect"` is True. '
-                '`sum(s == "correct" for s in statuses)` counts the matches.',
-                "An empty list has no exercises to divide by: return `0.0` before dividing "
-                "when `not statuses`.",
+                '`statuses.count("correct")` counts the exact matches; `len(statuses)` is '
+                "how many there are.",
+                "An empty list has no exercises to divide by: start the body with "
+                "`if not statuses:` and `return 0.0` there, before dividing.",
             ],
         ),
         Choice(
@@ -139,6 +165,27 @@ MODULE = Module(
             hints=[
                 'More than one letter is right: answer with all of them, e.g. `"ab"`.',
                 "Feedback helps you fix the answer without giving it away.",
+            ],
+        ),
+        Choice(
+            "00.kc7",
+            var="kc7",
+            choices="abcd",
+            title="A hidden case fails",
+            hints=[
+                f"See *Function exercises and hidden cases* in {_OUTCOMES_SECTION}.",
+                "The message names the kind of input and what your function did with it; "
+                "the input itself stays hidden, so fix the function for every input of that kind.",
+            ],
+        ),
+        Choice(
+            "00.kc8",
+            var="kc8",
+            choices="abcd",
+            title="How close is close",
+            hints=[
+                f"See *How close is close?* in {_TRACKING_SECTION}.",
+                "Divide the distance from 3.5 by the standard error, then compare with 2.",
             ],
         ),
     ),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from mlcourse.checks import Mistake
-from mlcourse.exercises.m00 import EXPERIMENT_NUMBER, EXPERIMENT_SLUG, STUDY_MINUTES
+from mlcourse.exercises.m00 import STUDY_MINUTES
 
 
 def _study_minutes() -> list[int]:
@@ -28,7 +30,35 @@ def _median_minutes() -> float:
     return (minutes[middle - 1] + minutes[middle]) / 2
 
 
-def _experiment_name(number: int = EXPERIMENT_NUMBER, slug: str = EXPERIMENT_SLUG) -> str:
+def _shortened_averages() -> list[float]:
+    """The mean rounded, or cut, to 1-4 decimals: what rounding it or typing it in gives.
+
+    Five decimals and more are within the check's tolerance (1e-6 relative) and accepted.
+    """
+    mean = _average_minutes()
+    values = []
+    for decimals in range(1, 5):
+        scale = 10**decimals
+        for value in (round(mean, decimals), math.floor(mean * scale) / scale):
+            if value not in values:
+                values.append(value)
+    return values
+
+
+_ROUNDED = (
+    "`average_minutes` is the mean rounded (or cut) to a few decimals. Keep every decimal that "
+    "Python computes: round only when you display a number, never the value you hand in."
+)
+
+
+_NOTHING_RETURNED = (
+    "`{name}` returns nothing (None). A function hands its result back with `return`; "
+    "`print` only shows it on the screen."
+)
+
+
+def experiment_name(number: int, slug: str) -> str:
+    """Reference: the MLflow experiment of module ``number``, e.g. ``mlcourse/07_slug``."""
     return f"mlcourse/{number:02d}_{slug}"
 
 
@@ -36,7 +66,22 @@ def share_correct(statuses: list[str]) -> float:
     """Reference: the fraction of outcome statuses that are exactly ``"correct"`` (0.0 if none)."""
     if not statuses:
         return 0.0
-    return sum(status == "correct" for status in statuses) / len(statuses)
+    return statuses.count("correct") / len(statuses)
+
+
+def _share(count_if, scale: float = 1.0, empty: float = 0.0):
+    """A variant of the reference: counts ``count_if`` matches, times ``scale``."""
+
+    def share(statuses: list[str]) -> float:
+        if not statuses:
+            return empty
+        return scale * sum(bool(count_if(s)) for s in statuses) / len(statuses)
+
+    return share
+
+
+def _rounded_share(decimals: int):
+    return lambda statuses: round(share_correct(statuses), decimals)
 
 
 KEY = {
@@ -45,8 +90,9 @@ KEY = {
         "mistakes": [
             Mistake(
                 lambda: sum(_study_minutes()) // len(_study_minutes()),
-                "`average_minutes` is a whole number: `//` rounds the division down. "
-                "Use `/` to keep the fractional part.",
+                "`average_minutes` is a whole number: its fractional part was lost, by `//` "
+                "(which rounds the division down) or by rounding. Divide with `/` and keep "
+                "every decimal.",
             ),
             Mistake(
                 _average_without_zero_days,
@@ -62,36 +108,86 @@ KEY = {
                 "`average_minutes` is the middle value (the median). The task asks for the "
                 "mean: the total divided by the number of days.",
             ),
+            *(Mistake((lambda v=v: v), _ROUNDED) for v in _shortened_averages()),
         ],
     },
     "00.2": {
-        "expected": _experiment_name,
+        "reference": experiment_name,
         "mistakes": [
+            Mistake(lambda number, slug: None, _NOTHING_RETURNED.format(name="experiment_name")),
             Mistake(
-                lambda: f"mlcourse/{EXPERIMENT_NUMBER}_{EXPERIMENT_SLUG}",
-                "`experiment_name` has a one-digit module number. Module numbers always "
-                "have two digits: format the number with `:02d`.",
+                lambda number, slug: f"mlcourse/{number}_{slug}",
+                "`experiment_name` writes one-digit module numbers with one digit. Module "
+                "numbers always have two: pad the number with a format spec.",
             ),
             Mistake(
-                lambda: f"{EXPERIMENT_NUMBER:02d}_{EXPERIMENT_SLUG}",
+                lambda number, slug: f"mlcourse/{number:2d}_{slug}",
+                "`experiment_name` pads the number with a space. A width alone pads with "
+                "spaces; put a 0 before the width to pad with zeros.",
+            ),
+            Mistake(
+                lambda number, slug: f"mlcourse/0{number}_{slug}",
+                "`experiment_name` puts a 0 in front of every number, so a two-digit module "
+                "gets three digits. A format spec pads a number only as far as it needs.",
+            ),
+            Mistake(
+                lambda number, slug: f"{number:02d}_{slug}",
                 "`experiment_name` is missing the `mlcourse/` prefix that groups the "
                 "course's experiments.",
             ),
             Mistake(
-                lambda: f"{EXPERIMENT_NUMBER:02d}_{EXPERIMENT_SLUG}.ipynb",
-                "`experiment_name` is the notebook's file name. The experiment name starts "
+                lambda number, slug: f"{number:02d}_{slug}.ipynb",
+                "`experiment_name` returns the notebook's file name. The experiment name starts "
                 "with `mlcourse/` and has no `.ipynb`.",
             ),
             Mistake(
-                lambda: f"mlcourse/{EXPERIMENT_NUMBER:02d}-{EXPERIMENT_SLUG}",
+                lambda number, slug: f"mlcourse/{number:02d}-{slug}",
                 "`experiment_name` joins the number and the slug with a hyphen; use an "
                 "underscore `_`.",
             ),
+            Mistake(
+                lambda number, slug: "mlcourse/07_classification_evaluation",
+                "`experiment_name` returns the same text whatever it is called with. Build the "
+                "name from the arguments `number` and `slug`.",
+            ),
         ],
     },
-    "00.3": {"reference": share_correct},
+    "00.3": {
+        "reference": share_correct,
+        "mistakes": [
+            Mistake(lambda statuses: None, _NOTHING_RETURNED.format(name="share_correct")),
+            Mistake(
+                _share(lambda s: "correct" in s),
+                '`share_correct` also counts "incorrect": `"correct" in status` is True for '
+                '"incorrect" too. Count only the statuses equal to `"correct"`.',
+            ),
+            Mistake(
+                _share(lambda s: s == "correct", scale=100),
+                "`share_correct` returns a percentage (0 to 100). Return a fraction between 0 "
+                "and 1: leave out the `* 100`.",
+            ),
+            Mistake(
+                lambda statuses: statuses.count("correct"),
+                '`share_correct` returns how many statuses are "correct". Divide that count by '
+                "the number of statuses to get a fraction.",
+            ),
+            Mistake(
+                lambda statuses: statuses.count("correct") // len(statuses) if statuses else 0,
+                "`share_correct` returns whole numbers only: `//` rounds the division down. "
+                "Divide with `/`.",
+            ),
+            *(
+                Mistake(
+                    _rounded_share(decimals),
+                    "`share_correct` rounds its result. Return the fraction as Python "
+                    "computes it, without `round`.",
+                )
+                for decimals in (1, 2, 3)
+            ),
+        ],
+    },
     "00.kc1": {
-        "answer": "b",
+        "answer": "c",
         "explanation": (
             "You work in exercises/: its notebooks start with `...` where your answers go. "
             "curriculum/ holds the lessons (read and run them, experiment freely) and "
@@ -99,7 +195,7 @@ KEY = {
         ),
     },
     "00.kc2": {
-        "answer": "b",
+        "answer": "a",
         "explanation": (
             "A variable that is still `...` (or None, or a function whose body is still "
             "`...`) is Not attempted: worth 0 points, with a reminder to replace the `...`. "
@@ -107,7 +203,7 @@ KEY = {
         ),
     },
     "00.kc3": {
-        "answer": "c",
+        "answer": "d",
         "explanation": (
             "A Checker error means that the checking code itself failed. It says nothing "
             "about your answer: report it to your instructor or the course maintainers, "
@@ -123,7 +219,7 @@ KEY = {
         ),
     },
     "00.kc5": {
-        "answer": "b",
+        "answer": "c",
         "explanation": (
             "Nothing changes. The grader restores the original check cells, runs your "
             "notebook in a sandbox, collects your answers and judges them in its own "
@@ -131,12 +227,30 @@ KEY = {
         ),
     },
     "00.kc6": {
-        "answer": "abd",
+        "answer": "acd",
         "explanation": (
             "Incorrect feedback names the variable, says what kind of value was expected "
             "(a number, a str, a shape, a range), shows what you have and often suggests a "
             "fix. It never prints the expected value: `hint()` and `solution()` are there "
             "when you want more."
+        ),
+    },
+    "00.kc7": {
+        "answer": "d",
+        "explanation": (
+            "The hidden case is an empty list, and dividing by its length, 0, raised "
+            "ZeroDivisionError: make the function handle an empty list before it divides. "
+            "Hidden cases count in the grade, and their inputs stay hidden so that functions "
+            "are written for every input, not for the examples."
+        ),
+    },
+    "00.kc8": {
+        "answer": "b",
+        "explanation": (
+            "3.62 is 0.12 above 3.5, and 0.12 / 0.054 is about 2.2 standard errors. Only about "
+            "3 in 100 batches of 1,000 fair rolls land that far from 3.5, in either direction: "
+            "unusual enough to doubt the die, not enough to be sure. More rolls shrink the "
+            "standard error and settle it."
         ),
     },
 }

@@ -1,0 +1,113 @@
+"""Module 00: adversarial attempts that cannot be written as a self-test in the notebook.
+
+The knowledge check is multiple choice: its letters must not be guessable from where the
+right option sits or how long it is. A function check must hold up when its results travel
+through the grader (encoded in the sandbox, judged outside): a function that changes its
+input, or one that fails only a hidden case, keeps failing there.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mlcourse.checks import Choice
+from mlcourse.exercises import get_module
+from mlcourse.grader import encode_answers
+from mlcourse.grader._evaluate import evaluate_isolated
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions" / "00_start_here.ipynb"
+_OPTION = re.compile(r"^- \*\*([a-d])\)\*\* (.+)$", re.MULTILINE)
+
+
+def _questions() -> dict[str, dict[str, str]]:
+    """``{"kc1": {"a": text, ...}}`` read from the prompts of the solutions notebook."""
+    nb = nbformat.read(SOLUTIONS, as_version=4)
+    questions = {}
+    for cell in nb.cells:
+        match = re.match(r"### Question (\d+) — ", cell.source)
+        if cell.cell_type == "markdown" and match:
+            questions[f"kc{match.group(1)}"] = dict(_OPTION.findall(cell.source))
+    return questions
+
+
+def _single_answer_choices() -> list[Choice]:
+    module = get_module("00")
+    return [p for p in module.problems if isinstance(p, Choice) and len(p.answer) == 1]
+
+
+def test_every_question_has_four_options_in_the_notebook():
+    questions = _questions()
+    choices = [p for p in get_module("00").problems if isinstance(p, Choice)]
+    assert set(questions) == {p.var for p in choices}
+    for var, options in questions.items():
+        assert sorted(options) == list("abcd"), var
+
+
+@pytest.mark.parametrize("letter", "abcd")
+def test_always_the_same_letter_earns_little(letter):
+    singles = _single_answer_choices()
+    right = sum(p.check({p.var: letter}).correct for p in singles)
+    assert right <= 2, f"answering {letter!r} everywhere gets {right} of {len(singles)}"
+
+
+@pytest.mark.parametrize("pick", [max, min], ids=["longest", "shortest"])
+def test_the_length_of_an_option_gives_nothing_away(pick):
+    questions = _questions()
+    singles = _single_answer_choices()
+    right = 0
+    for problem in singles:
+        options = questions[problem.var]
+        guess = pick(options, key=lambda letter: len(options[letter]))
+        right += problem.check({problem.var: guess}).correct
+    assert right <= 2, f"the {pick.__name__} option is right in {right} of {len(singles)}"
+
+
+def _mutating_share(statuses):
+    total, correct = len(statuses), 0
+    while statuses:
+        correct += statuses.pop() == "correct"
+    return correct / total if total else 0.0
+
+
+def _unguarded_share(statuses):
+    return statuses.count("correct") / len(statuses)
+
+
+def _glued_zero(number, slug):
+    return f"mlcourse/0{number}_{slug}"
+
+
+def test_function_failures_survive_the_graders_encoding(tmp_path):
+    """Collected in the learner's process, encoded, then judged in the isolated evaluator."""
+    module = get_module("00")
+    answers = {
+        "00.2": module.problem("00.2").collect({"experiment_name": _glued_zero}),
+        "00.3": module.problem("00.3").collect({"share_correct": _mutating_share}),
+    }
+    encode_answers(answers, tmp_path)
+    outcomes = {
+        o["problem"]: o for o in evaluate_isolated("00", tmp_path, memory_mb=1024, timeout=60)
+    }
+    assert outcomes["00.2"]["status"] == "incorrect"
+    assert "three digits" in outcomes["00.2"]["message"]
+    assert outcomes["00.3"]["status"] == "incorrect"
+    assert "changed its input in place" in outcomes["00.3"]["message"]
+
+
+def test_a_hidden_failure_names_its_kind_and_exception_but_not_its_input(tmp_path):
+    module = get_module("00")
+    answers = {"00.3": module.problem("00.3").collect({"share_correct": _unguarded_share})}
+    encode_answers(answers, tmp_path)
+    outcome = next(
+        o
+        for o in evaluate_isolated("00", tmp_path, memory_mb=1024, timeout=60)
+        if o["problem"] == "00.3"
+    )
+    assert outcome["status"] == "incorrect"
+    assert "an empty list (it raised ZeroDivisionError)" in outcome["message"]
+    assert "[]" not in outcome["message"]
