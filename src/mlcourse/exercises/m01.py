@@ -68,30 +68,100 @@ def _alcohol() -> list[float]:
 
 
 def _mean_cases() -> list[Case]:
-    return [Case([1, 2, 3, 4]), Case(_alcohol()[:10])]
+    return [
+        Case([1, 2, 3, 4]),
+        Case(_alcohol()[:10], call="mean([row[0] for row in measurements[:10]])"),
+    ]
 
 
 def _mean_hidden() -> list[Case]:
     return [
-        Case([], raises=ValueError),
-        Case([7.5]),
-        Case([-3, 3]),
-        Case([1, 2]),
-        Case(_alcohol()),
+        Case([], raises=ValueError, label="an empty list"),
+        Case([7.5], label="a single value"),
+        Case([-3, 3], label="values that cancel out"),
+        Case([1, 2], label="two ints whose mean is not a whole number"),
+        Case(_alcohol(), label="the whole alcohol column"),
     ]
 
 
 def _scale_cases() -> list[Case]:
-    return [Case([2, 4, 6]), Case(_alcohol()[:8])]
+    return [
+        Case([2, 4, 6]),
+        Case(_alcohol()[:8], call="min_max_scale([row[0] for row in measurements[:8]])"),
+    ]
 
 
 def _scale_hidden() -> list[Case]:
     return [
-        Case([]),
-        Case([5.0]),
-        Case([3, 3, 3]),
-        Case([-1, 0, 1, 3]),
-        Case(_column(_MALIC_ACID)),
+        Case([], label="an empty list"),
+        Case([5.0], label="a single value"),
+        Case([3, 3, 3], label="a list whose values are all equal"),
+        Case([-1, 0, 1, 3], label="negative values"),
+        Case([4.0, 1.0, 3.0, 2.0], label="values out of order"),
+        Case(_column(_MALIC_ACID), label="the whole malic-acid column"),
+    ]
+
+
+def _to_float_hidden() -> list[Case]:
+    return [
+        Case("-2", label="a negative whole number"),
+        Case("1e3", label="a number in scientific notation"),
+        Case("7", label="a whole number"),
+        Case("-.5", label="a number with no digit before the point"),
+        Case("1_000", label="digits grouped with an underscore, which float accepts"),
+        Case("1,5", label="a decimal comma"),
+        Case("   ", label="only spaces"),
+        Case("abc", label="a word"),
+        Case(None, raises=Exception, label="None instead of text (its error must not be caught)"),
+        Case(
+            ["2.5"], raises=Exception, label="a list instead of text (its error must not be caught)"
+        ),
+    ]
+
+
+#: The visible cases of exercise 11: the prompt's example, and one with more mess.
+_EXPORT_EXAMPLE = ["# checked", "Class_0; 14.2", "", "class_0;13.8", "class_1 ; 12.4"]
+_EXPORT_MESSY = ["  CLASS_2 ; 13.71  ", "\t# re-measured", "class_2;-0.5e1", "class_1; 12.0 "]
+
+
+def _call_text(name: str, *args: Any) -> str:
+    """A visible call written out in full (a case's own repr would be cut short)."""
+    return f"{name}({', '.join(repr(a) for a in args)})"
+
+
+def _export_cases() -> list[Case]:
+    return [
+        Case(_EXPORT_EXAMPLE, call=_call_text("parse_export", _EXPORT_EXAMPLE)),
+        Case(_EXPORT_MESSY, call=_call_text("parse_export", _EXPORT_MESSY)),
+    ]
+
+
+def _export_lines() -> list[str]:
+    """Every wine's alcohol as an export line, with names in mixed case and spacing."""
+    names = _target_names()
+    lines = []
+    for i, (value, label) in enumerate(zip(_alcohol(), _labels(), strict=True)):
+        name = names[label].upper() if i % 3 == 0 else names[label]
+        lines.append(f" {name} ;{value} " if i % 2 else f"{name};{value}")
+        if i % 25 == 0:
+            lines.extend(["", f"# batch {i // 25}"])
+    return lines
+
+
+def _export_hidden() -> list[Case]:
+    return [
+        Case([], label="an empty list of lines"),
+        Case(["", "   ", "# only a comment", "\t"], label="only blank lines and comments"),
+        Case(["   # an indented comment", "a;1"], label="a comment indented with spaces"),
+        Case(["Class_0;1", " CLASS_0 ; 2", "class_0;3"], label="one class written three ways"),
+        Case(["Pinot Noir ; 13.1", "pinot noir;12.9"], label="a name with a space inside it"),
+        Case(["x;-2", "x;1e3", "y;.5"], label="negative and scientific-notation numbers"),
+        Case(["b;1", "a;2", "b;3"], label="classes that alternate"),
+        Case(_export_lines(), label="a long export of every wine"),
+        Case(["a;1", "a 2"], raises=ValueError, label="a line with no separator"),
+        Case(["a;1;2"], raises=ValueError, label="a line with one separator too many"),
+        Case(["a;1", "b;n/a"], raises=ValueError, label="a value that is not a number"),
+        Case(["a;"], raises=ValueError, label="a line with an empty value"),
     ]
 
 
@@ -101,6 +171,9 @@ def _scale_hidden() -> list[Case]:
 
 
 _CHECKPOINTS = (1, 2, 10, None)  # None: every value of the sample
+#: A second sample, fed to a fresh object: a class that computes its statistics from the
+#: alcohol column it was expected to see, rather than from what was added, fails on it.
+_OTHER_SAMPLE = (3, -1, 4, -1, 5, -9, 2.5)
 
 
 def _plain(value: Any) -> dict[str, Any]:
@@ -155,6 +228,14 @@ def _extract_running_stats(values: dict[str, Any]) -> dict[str, Any]:
         )
     data["other_count"] = _attempt(lambda: other.count)
     data["fresh_count"] = _attempt(lambda: cls().count)
+    second = cls()
+    for value in _OTHER_SAMPLE:
+        second.add(value)
+    data["other_sample"] = {
+        "count": _attempt(lambda: second.count),
+        "mean": _attempt(second.mean),
+        "std": _attempt(second.std),
+    }
     return data
 
 
@@ -251,21 +332,26 @@ MODULE = Module(
                 "smallest and largest values.",
                 "Two edge cases: `min([])` raises ValueError, so return `[]` for an empty list "
                 "first; and when every value is the same, `high - low` is 0.",
-                "When `high == low`, return a list of `0.0`, one per value.",
+                "When `high == low`, return a list of `0.0`, one per value. Build the result "
+                "with a list comprehension rather than by assigning into `values`: the "
+                "caller's list must come back unchanged.",
             ],
         ),
         Function(
             "01.8",
             name="to_float",
             cases=[Case("14.23"), Case(" 3.5 "), Case(""), Case("n/a")],
-            hidden=[Case("-2"), Case("1e3"), Case("7"), Case("1,5"), Case("   "), Case("abc")],
+            hidden=_to_float_hidden,
             title="Parse a number, or None (EAFP)",
             points=2,
             hints=[
                 "Don't try to predict which strings are numbers: let `float` decide.",
-                "Put `return float(text)` inside `try:` and catch the error it raises for "
-                "text that is not a number.",
-                "`except ValueError: return None`. Catch only ValueError, not every exception.",
+                "Put `return float(text)` inside `try:` and catch the one exception `float` "
+                "raises for text that is not a number. `to_float(None)` must still fail: "
+                "`float(None)` raises a different exception, and that one is a bug in the "
+                "caller, not bad data.",
+                "`except ValueError: return None`. Not a bare `except:`, and not "
+                "`except Exception:`: both would also swallow the TypeError of `to_float(None)`.",
             ],
         ),
         Function(
@@ -273,11 +359,12 @@ MODULE = Module(
             name="batches",
             cases=[Case(list(range(7)), 3), Case(["a", "b", "c", "d"], 2)],
             hidden=[
-                Case([], 3),
-                Case([1, 2], 5),
-                Case([1, 2, 3], 1),
-                Case([1, 2, 3], 0, raises=ValueError),
-                Case([1, 2, 3], -2, raises=ValueError),
+                Case([], 3, label="an empty list"),
+                Case([1, 2], 5, label="a size larger than the list"),
+                Case([1, 2, 3], 1, label="a size of 1"),
+                Case(list(range(12)), 4, label="a length that the size divides exactly"),
+                Case([1, 2, 3], 0, raises=ValueError, label="a size of 0"),
+                Case([1, 2, 3], -2, raises=ValueError, label="a negative size"),
             ],
             title="Split a list into mini-batches",
             points=2,
@@ -302,6 +389,24 @@ MODULE = Module(
                 "`if self.count == 0: raise ValueError(...)`.",
                 "Population standard deviation: the square root of the mean of "
                 "`(v - m) ** 2`, where `m` is the mean; divide by `count`, not `count - 1`.",
+            ],
+        ),
+        Function(
+            "01.11",
+            name="parse_export",
+            cases=_export_cases,
+            hidden=_export_hidden,
+            title="Parse a messy text export",
+            points=2,
+            hints=[
+                "Loop over `lines`. Strip each line first; then `continue` past a line that is "
+                "empty or starts with `#`.",
+                '`name, value = line.split(";")` splits at the separator and unpacks in one '
+                "step; it raises ValueError by itself when there are not exactly two parts. "
+                "Then `name.strip().lower()` and `float(value)`.",
+                "Start with `result = {}`; for each line, "
+                "`result.setdefault(name, []).append(float(value))`. Don't catch the "
+                "ValueError: a malformed line should stop the parse.",
             ],
         ),
         Choice(
@@ -360,6 +465,35 @@ MODULE = Module(
             title="What can be a dict key",
             hints=[
                 "Two are right. A dict key must be hashable, which in practice means immutable."
+            ],
+        ),
+        Choice(
+            "01.kc8",
+            var="kc8",
+            choices="abcd",
+            title="Reading a traceback",
+            hints=[
+                "Read a traceback from the bottom up: the last line names the exception, and "
+                "the frame just above it is where it was raised."
+            ],
+        ),
+        Numeric(
+            "01.kc9",
+            var="kc9",
+            title="`while` and `continue`",
+            hints=[
+                "Write down `n` and `total` after every pass of the loop. `continue` jumps "
+                "straight back to the `while` test, skipping the rest of the body."
+            ],
+        ),
+        Choice(
+            "01.kc10",
+            var="kc10",
+            choices="abcd",
+            title="Writing and appending to a file",
+            hints=[
+                '`write_text` opens the file in mode `"w"`. What does `"w"` do to what '
+                'was already in the file, and what does `"a"` do?'
             ],
         ),
     ),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import statistics
+from collections.abc import Callable
 from typing import Any
 
 from mlcourse.checks import (
@@ -22,6 +24,7 @@ from mlcourse.exercises.m01 import (
     _ALCOHOL,
     _CHECKPOINTS,
     _MALIC_ACID,
+    _OTHER_SAMPLE,
     _STRONG,
     _alcohol,
     _column,
@@ -117,6 +120,110 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _parse_export(lines: list[str]) -> dict[str, list[float]]:
+    result: dict[str, list[float]] = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, value = line.split(";")
+        result.setdefault(name.strip().lower(), []).append(float(value))
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# Known wrong implementations of the function exercises (called like the reference).
+# --------------------------------------------------------------------------------------
+
+
+class _AgreesWithReference(Exception):
+    """Raised by a known mistake on an input where it gives the right result."""
+
+
+def _only_where_wrong(wrong: Callable[..., Any], reference: Callable[..., Any]) -> Callable:
+    """``wrong``, made to match only the cases on which it really differs from ``reference``.
+
+    A Function problem gives a mistake's message when the learner's results on every failing
+    case equal the mistake's. A learner whose results are right but who changed the input in
+    place fails on cases where a mistake such as "returns 0.0 for an empty list" gives the
+    right result too, and would get that mistake's message. Raising on the cases where the
+    mistake agrees with the reference makes it match nothing there.
+    """
+
+    def mistake(*args: Any, **kwargs: Any) -> Any:
+        value = wrong(*args, **kwargs)
+        try:
+            right = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        except Exception:  # noqa: BLE001 - the reference raises where the mistake returns
+            return value
+        if compare(right, value, "result") is None:
+            raise _AgreesWithReference
+        return value
+
+    mistake.wrong = wrong  # the plain wrong implementation, for tests
+    return mistake
+
+
+def _mean_floor(values: list[float]) -> float:
+    if not values:
+        raise ValueError("empty")
+    return sum(values) // len(values)
+
+
+def _mean_zero_when_empty(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _scale_by_max(values: list[float]) -> list[float]:
+    if not values:
+        return []
+    high = max(values)
+    return [v / high if high else 0.0 for v in values]
+
+
+def _to_float_catch_all(text: Any) -> float | None:
+    try:
+        return float(text)
+    except Exception:  # noqa: BLE001 - the mistake this key recognises
+        return None
+
+
+def _to_float_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def _batches_full_only(items: list, size: int) -> list[list]:
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    return [items[i : i + size] for i in range(0, len(items) - size + 1, size)]
+
+
+def _parse_export_skipping_bad_lines(lines: list[str]) -> dict[str, list[float]]:
+    result: dict[str, list[float]] = {}
+    for line in lines:
+        try:
+            name, value = line.strip().split(";")
+            number = float(value)
+        except ValueError:
+            continue
+        result.setdefault(name.strip().lower(), []).append(number)
+    return result
+
+
+def _parse_export_case_kept(lines: list[str]) -> dict[str, list[float]]:
+    result: dict[str, list[float]] = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, value = line.split(";")
+        result.setdefault(name.strip(), []).append(float(value))
+    return result
+
+
 # --------------------------------------------------------------------------------------
 # Exercise 2 (a table of two lists) and exercise 10 (a class), judged by hand.
 # --------------------------------------------------------------------------------------
@@ -192,9 +299,12 @@ def _checkpoints() -> list[int]:
 
 def _require_running_stats(data: Any) -> list[dict[str, Any]]:
     """Check the structure of exercise 10's data; return its steps, one per checkpoint."""
-    require_dict(data, "data", (*_NEW_COUNTS, *_EMPTY_CALLS, "steps"))
+    require_dict(data, "data", (*_NEW_COUNTS, *_EMPTY_CALLS, "steps", "other_sample"))
     for key in (*_NEW_COUNTS, *_EMPTY_CALLS):
         _require_result(data[key], at("data", key))
+    other = require_dict(data["other_sample"], at("data", "other_sample"), _STEP_RESULTS)
+    for key in _STEP_RESULTS:
+        _require_result(other[key], at(at("data", "other_sample"), key))
     checkpoints = _checkpoints()
     path = at("data", "steps")
     steps = require_list(data["steps"], path, length=len(checkpoints), per="checkpoint")
@@ -206,6 +316,16 @@ def _require_running_stats(data: Any) -> list[dict[str, Any]]:
         for key in _STEP_RESULTS:
             _require_result(step[key], at(where, key))
     return steps
+
+
+def _judge_other_sample(data: dict[str, Any]) -> None:
+    """The statistics of the second sample must be those of the values added to it."""
+    sample = list(_OTHER_SAMPLE)
+    n = len(sample)
+    result = data["other_sample"]
+    _expect_number(result["count"], n, f"`count` after adding {n} other values")
+    _expect_number(result["mean"], statistics.fmean(sample), f"`mean()` of {n} other values")
+    _expect_number(result["std"], statistics.pstdev(sample), f"`std()` of {n} other values")
 
 
 def _judge_running_stats(data: dict[str, Any]) -> None:
@@ -249,6 +369,7 @@ def _judge_running_stats(data: dict[str, Any]) -> None:
                 "asks for the population standard deviation, dividing by n."
             )
         _expect_number(result, statistics.pstdev(seen), f"`std()` after {n} {plural}")
+    _judge_other_sample(data)
 
 
 # --------------------------------------------------------------------------------------
@@ -258,6 +379,17 @@ def _judge_running_stats(data: dict[str, Any]) -> None:
 
 def _floor_division() -> int:
     return -7 // 2
+
+
+def _while_continue_total() -> int:
+    total = 0
+    n = 0
+    while n < 7:
+        n += 1
+        if n % 2 == 0:
+            continue
+        total += n
+    return total
 
 
 def _aliasing_length() -> int:
@@ -311,7 +443,21 @@ KEY = {
             ),
         ],
     },
-    "01.5": {"reference": _mean},
+    "01.5": {
+        "reference": _mean,
+        "mistakes": [
+            Mistake(
+                _only_where_wrong(_mean_floor, _mean),
+                "`//` is floor division: it throws away the fractional part of the mean. "
+                "Divide with `/`.",
+            ),
+            Mistake(
+                _only_where_wrong(_mean_zero_when_empty, _mean),
+                "The mean of no values is undefined, so don't return a number for an empty "
+                "list: raise ValueError with a message instead.",
+            ),
+        ],
+    },
     "01.6": {
         "expected": lambda: _class_means(_ALCOHOL),
         "mistakes": [
@@ -326,10 +472,60 @@ KEY = {
             ),
         ],
     },
-    "01.7": {"reference": _min_max_scale},
-    "01.8": {"reference": _to_float},
-    "01.9": {"reference": _batches},
+    "01.7": {
+        "reference": _min_max_scale,
+        "mistakes": [
+            Mistake(
+                _only_where_wrong(_scale_by_max, _min_max_scale),
+                "Dividing by the largest value is not enough: subtract the smallest value "
+                "first, and divide by the range `high - low`, so that the smallest becomes 0.0.",
+            )
+        ],
+    },
+    "01.8": {
+        "reference": _to_float,
+        "mistakes": [
+            Mistake(
+                _only_where_wrong(_to_float_catch_all, _to_float),
+                "`to_float` returned None for an input that is not text at all. Only text that "
+                "`float` cannot read should give None; any other input is a bug in the caller "
+                "and must fail as `float` itself does. Catch only ValueError, and don't "
+                "convert the input before trying.",
+            ),
+            Mistake(
+                _only_where_wrong(_to_float_nan, _to_float),
+                "Return None for text that is not a number, not NaN: None is what the task "
+                "asks for, and it cannot be mistaken for a float in a later calculation.",
+            ),
+        ],
+    },
+    "01.9": {
+        "reference": _batches,
+        "mistakes": [
+            Mistake(
+                _only_where_wrong(_batches_full_only, _batches),
+                "The last, shorter batch is missing: keep whatever is left at the end as a "
+                "final batch.",
+            )
+        ],
+    },
     "01.10": {"judge": _judge_running_stats},
+    "01.11": {
+        "reference": _parse_export,
+        "mistakes": [
+            Mistake(
+                _only_where_wrong(_parse_export_skipping_bad_lines, _parse_export),
+                "`parse_export` skipped a line it could not read. Only blank lines and "
+                "comments are skipped: a malformed line means the file is broken, so let the "
+                "ValueError reach the caller instead of hiding it.",
+            ),
+            Mistake(
+                _only_where_wrong(_parse_export_case_kept, _parse_export),
+                "The same class appears under several names: lower-case each name (after "
+                "stripping it), so that `Class_1` and `class_1` are one key.",
+            ),
+        ],
+    },
     "01.kc1": {
         "answer": "b",
         "explanation": (
@@ -348,21 +544,21 @@ KEY = {
         ],
     },
     "01.kc3": {
-        "answer": "b",
+        "answer": "d",
         "explanation": (
             "The default list is created once, when `def` runs, and every call "
             "without `seen` appends to that same list. Default to None instead."
         ),
     },
     "01.kc4": {
-        "answer": "b",
+        "answer": "a",
         "explanation": (
             "Python does not enforce annotations when it runs the code; "
             "`'ab' * 2` is 'abab'. Static checkers such as mypy would flag the call."
         ),
     },
     "01.kc5": {
-        "answer": "ab",
+        "answer": "bd",
         "explanation": (
             "The file is closed when the block ends, normally or by an exception. "
             "Nothing is read until you ask, and you need not call close()."
@@ -386,6 +582,41 @@ KEY = {
         "explanation": (
             "Keys must be hashable: strings, numbers and tuples of them are; lists "
             "and dicts are mutable and are not."
+        ),
+    },
+    "01.kc8": {
+        "answer": "c",
+        "explanation": (
+            "The last line names the exception and its message; the frame just above it is "
+            "where it was raised (float, inside parse_row); the frames above that are the "
+            "calls that led there, outermost first. The bad value is in the data."
+        ),
+    },
+    "01.kc9": {
+        "expected": _while_continue_total,
+        "mistakes": [
+            Mistake(
+                lambda: sum(range(1, 8)),
+                "That adds every n: `continue` skips the rest of the body, so the even values "
+                "of n are never added.",
+            ),
+            Mistake(
+                lambda: sum(n for n in range(1, 8) if n % 2 == 0),
+                "Those are the even values of n: `continue` skips them, and the odd ones are "
+                "added.",
+            ),
+            Mistake(
+                lambda: sum(n for n in range(1, 7) if n % 2),
+                "Check the last pass: `n < 7` is tested before `n` is increased, so what is "
+                "`n` when it is added on the last pass?",
+            ),
+        ],
+    },
+    "01.kc10": {
+        "answer": "d",
+        "explanation": (
+            "Mode 'w' (what write_text uses) empties the file before writing, so 'a' is gone; "
+            "mode 'a' adds at the end, so 'c' follows 'b'."
         ),
     },
 }
