@@ -4,17 +4,26 @@ The data and the model are those of the exercises notebook: the penguins split 7
 (stratified, ``random_state=0``) and a pipeline of imputers, one-hot encoding and logistic
 regression, rebuilt here. The requests sent to the learner's schema and service are real
 held-out penguins, the 422 bodies of Exercise 7 were recorded from a service like the
-learner's, and a fake HTTP client stands in for the service in Exercise 8. Nothing here imports
-FastAPI, pydantic, MLflow or scikit-learn until a check needs it.
+learner's, and a stand-in HTTP client plays the service in Exercise 8.
+
+Exercise 5 starts the learner's service twice, each time with ``MODEL_URI`` naming a model
+folder that the check saves itself (the notebook's pipeline, and one trained on rotated
+species names), each with a registered version of its own: a service that ignores
+``MODEL_URI``, loads its model before the lifespan runs, or reports a version it did not load
+cannot pass. Nothing here imports FastAPI, pydantic, MLflow or scikit-learn until a check
+needs it.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import math
+import os
 import re
 import warnings
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from mlcourse.checks import Case, Choice, Custom, Fail, Function, Numeric, Value, describe
@@ -32,6 +41,15 @@ _RANGES = {
 _MAX_BATCH = 100  # penguins per batch request (stated in the prompts)
 _KC_BATCH = 25  # the batch limit of knowledge-check question 7 (stated in the question)
 _CONFIDENT = 0.9  # penguins used in service requests: the notebook's pipeline is at least this sure
+_ROTATE = {"Adelie": "Chinstrap", "Chinstrap": "Gentoo", "Gentoo": "Adelie"}
+# The registered versions that the two probe models of Exercise 5 claim to be.
+PROBE_VERSIONS = ("41", "42")
+PROBE_NAME = "penguins-check"
+
+
+def learner_slug(learner: str | None) -> str:
+    """The learner's name as it may appear in a registered model's name (``local`` if unset)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", learner) if learner else "local"
 
 
 # --------------------------------------------------------------------------------------
@@ -87,6 +105,13 @@ def _pipeline():
     """The notebook's pipeline `pipe`, fitted on the training split."""
     d = _data()
     return _make_pipeline().fit(d["X_train"], d["y_train"])
+
+
+@lru_cache(maxsize=1)
+def _rotated_pipeline():
+    """The same pipeline trained on rotated species names: a model that answers differently."""
+    d = _data()
+    return _make_pipeline().fit(d["X_train"], d["y_train"].map(_ROTATE))
 
 
 def _n_test() -> int:
@@ -189,12 +214,27 @@ def _extract_signature(values: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 _MODELS_ALIAS_URI = re.compile(r"models:/([^/@]+)@([A-Za-z0-9_-]+)")
+_PIN = re.compile(r"scikit-learn==([^\s;#]+)")
+
+
+def _sklearn_pin(uri: str) -> str | None:
+    """The scikit-learn version pinned in the model's requirements.txt, or None."""
+    import mlflow
+
+    path = Path(mlflow.pyfunc.get_model_dependencies(uri, format="pip"))
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _PIN.match(line.strip())
+        if match:
+            return match.group(1)
+    return None
 
 
 def _extract_champion(values: dict[str, Any]) -> dict[str, Any]:
     import mlflow
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
+
+    from mlcourse.tracking import current_learner
 
     uri = values["champion_uri"]
     if type(uri) is not str:
@@ -208,7 +248,12 @@ def _extract_champion(values: dict[str, Any]) -> dict[str, Any]:
             "in the form 'models:/NAME@ALIAS', not a run, a path or a version number."
         )
     name, alias = match.groups()
-    data: dict[str, Any] = {"name": name, "alias": alias, "found": False}
+    data: dict[str, Any] = {
+        "name": name,
+        "alias": alias,
+        "learner": current_learner(),
+        "found": False,
+    }
     try:
         MlflowClient().get_model_version_by_alias(name, alias)
     except MlflowException:
@@ -223,9 +268,21 @@ def _extract_champion(values: dict[str, Any]) -> dict[str, Any]:
     )
     data["input_example"] = info.saved_input_example_info is not None
     data["predicted"] = None
+    data["proba"] = None
+    data["classes"] = None
+    data["sklearn_pin"] = _sklearn_pin(uri.strip())
     if data["inputs"] is not None and [n for n, _ in _columns(data["inputs"])] == list(FEATURES):
+        X_test = _data()["X_test"]
         model = mlflow.pyfunc.load_model(uri.strip())
-        data["predicted"] = [str(p) for p in model.predict(_data()["X_test"])]
+        data["predicted"] = [str(p) for p in model.predict(X_test)]
+        try:
+            estimator = mlflow.sklearn.load_model(uri.strip())
+            proba = estimator.predict_proba(X_test)
+            classes = list(estimator.classes_)
+        except Exception:  # not a scikit-learn model, or one without probabilities
+            return data
+        data["proba"] = [[float(p) for p in row] for row in proba]
+        data["classes"] = [str(c) for c in classes]
     return data
 
 
@@ -234,21 +291,33 @@ def _extract_champion(values: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 
+def _bound_payloads(base: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every limit of every measurement: at the limit (valid) and the next float outside it."""
+    out = []
+    for name, (low, high) in _RANGES.items():
+        below, above = math.nextafter(low, -math.inf), math.nextafter(high, math.inf)
+        out += [
+            (f"a penguin with {name} exactly {low:g} (its lower limit)", {**base, name: low}),
+            (f"a penguin with {name} exactly {high:g} (its upper limit)", {**base, name: high}),
+            (f"a penguin with {name} just below {low:g} ({below!r})", {**base, name: below}),
+            (f"a penguin with {name} just above {high:g} ({above!r})", {**base, name: above}),
+        ]
+    return out
+
+
 def _validation_payloads() -> list[tuple[str, dict[str, Any]]]:
     """(description, payload) pairs covering every rule of the prompt."""
     base = _penguin(0)
     other = _penguin(1)
-    low_mass, high_bill = _RANGES["body_mass_g"][0], _RANGES["bill_length_mm"][1]
+    high_bill = _RANGES["bill_length_mm"][1]
     return [
         ("a complete, valid penguin", base),
         ("another valid penguin", other),
         ("a valid penguin without the key 'sex'", _without(base, "sex")),
         ("a valid penguin with 'sex': None", {**base, "sex": None}),
         ("a penguin whose body_mass_g is an integer (4000)", {**base, "body_mass_g": 4000}),
-        (
-            f"a penguin with body_mass_g exactly {low_mass:g} (the lower limit)",
-            {**base, "body_mass_g": low_mass},
-        ),
+        ("a penguin whose body_mass_g is the integer 7000", {**base, "body_mass_g": 7000}),
+        *_bound_payloads(base),
         ("a penguin without 'flipper_length_mm'", _without(base, "flipper_length_mm")),
         ("a penguin whose body_mass_g is 4.2 (kilograms, not grams)", {**base, "body_mass_g": 4.2}),
         (
@@ -257,6 +326,15 @@ def _validation_payloads() -> list[tuple[str, dict[str, Any]]]:
         ),
         ("a penguin whose bill_depth_mm is -15.0", {**base, "bill_depth_mm": -15.0}),
         ("a penguin whose flipper_length_mm is 'long'", {**base, "flipper_length_mm": "long"}),
+        (
+            "a penguin whose bill_length_mm is the text '46.5' (a number in quotes)",
+            {**base, "bill_length_mm": "46.5"},
+        ),
+        (
+            "a penguin whose body_mass_g is the text '4550'",
+            {**base, "body_mass_g": "4550"},
+        ),
+        ("a penguin whose body_mass_g is null", {**base, "body_mass_g": None}),
         ("a penguin from the island 'Anvers'", {**base, "island": "Anvers"}),
         ("a penguin from the island 'biscoe' (lower case)", {**base, "island": "biscoe"}),
         ("a penguin whose sex is 'M'", {**base, "sex": "M"}),
@@ -265,11 +343,15 @@ def _validation_payloads() -> list[tuple[str, dict[str, Any]]]:
 
 
 def _accepts(cls: Any, payload: dict[str, Any]) -> bool | str:
-    """True/False for accepted/rejected; the exception's name when validation itself broke."""
-    from pydantic import ValidationError
+    """True/False for accepted/rejected; the exception's name when validation itself broke.
+
+    Validation goes through pydantic's TypeAdapter, as FastAPI validates a request body: a
+    class that overrides ``model_validate`` changes nothing here, as it changes nothing there.
+    """
+    from pydantic import TypeAdapter, ValidationError
 
     try:
-        cls.model_validate(copy.deepcopy(payload))
+        TypeAdapter(cls).validate_python(copy.deepcopy(payload))
     except ValidationError:
         return False
     except Exception as error:
@@ -284,7 +366,7 @@ def _plain_value(value: Any) -> Any:
 
 
 def _extract_penguin_class(values: dict[str, Any]) -> dict[str, Any]:
-    from pydantic import BaseModel
+    from pydantic import BaseModel, TypeAdapter
 
     cls = values["PenguinIn"]
     if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
@@ -297,7 +379,7 @@ def _extract_penguin_class(values: dict[str, Any]) -> dict[str, Any]:
     dumps = []
     for payload in (payloads[0][1], payloads[2][1]):
         try:
-            dumped = cls.model_validate(copy.deepcopy(payload)).model_dump()
+            dumped = TypeAdapter(cls).validate_python(copy.deepcopy(payload)).model_dump()
         except Exception as error:
             dumps.append({"error": type(error).__name__})
             continue
@@ -360,15 +442,18 @@ def _extract_to_frame(values: dict[str, Any]) -> dict[str, Any]:
     func = values["to_frame"]
     if not callable(func):
         raise Fail(f"`to_frame` should be a function, but it is {describe(func)}.")
-    results = []
+    results, mutated = [], []
     for _, payloads in _frame_cases():
+        given = copy.deepcopy(payloads)
         try:
-            frame = func(copy.deepcopy(payloads))
+            frame = func(given)
         except Exception as error:
             results.append({"error": f"{type(error).__name__}: {str(error)[:80]}"})
+            mutated.append(given != payloads)
             continue
         results.append(_frame_facts(frame))
-    return {"results": results}
+        mutated.append(given != payloads)
+    return {"results": results, "mutated": mutated}
 
 
 # --------------------------------------------------------------------------------------
@@ -377,7 +462,7 @@ def _extract_to_frame(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _service_requests() -> list[tuple[str, str, str, Any]]:
-    """(description, method, path, JSON body) of the requests sent to the learner's service."""
+    """(description, method, path, JSON body) sent while MODEL_URI names the first probe."""
     first, second, third = (_penguin(k) for k in _one_of_each())
     batch_ok = [_penguin(k) for k in range(_MAX_BATCH)]
     batch_over = [_penguin(k) for k in range(_MAX_BATCH + 1)]
@@ -407,6 +492,12 @@ def _service_requests() -> list[tuple[str, str, str, Any]]:
             "POST",
             "/predict",
             {**first, "bill_depth_mm": "deep"},
+        ),
+        (
+            "POST /predict with bill_length_mm as the text '46.5'",
+            "POST",
+            "/predict",
+            {**first, "bill_length_mm": "46.5"},
         ),
         ("POST /predict with island 'Anvers'", "POST", "/predict", {**first, "island": "Anvers"}),
         ("POST /predict with an extra field 'year'", "POST", "/predict", {**first, "year": 2008}),
@@ -438,6 +529,57 @@ def _service_requests() -> list[tuple[str, str, str, Any]]:
     ]
 
 
+def _probe_requests() -> list[tuple[str, str, str, Any]]:
+    """(description, method, path, JSON body) sent while MODEL_URI names the second probe."""
+    first, second, third = (_penguin(k) for k in _one_of_each())
+    return [
+        ("GET /health", "GET", "/health", None),
+        ("POST /predict with a valid penguin", "POST", "/predict", second),
+        (
+            "POST /predict/batch with three valid penguins",
+            "POST",
+            "/predict/batch",
+            {"penguins": [third, first, second]},
+        ),
+    ]
+
+
+def _write_probe(model: Any, path: Path, version: str) -> None:
+    """Save ``model`` as an MLflow model folder that says it is registered version ``version``."""
+    import mlflow
+    from mlflow.models import infer_signature
+
+    d = _data()
+    mlflow.sklearn.save_model(
+        model,
+        str(path),
+        signature=infer_signature(d["X_train"], model.predict(d["X_train"])),
+        pip_requirements=mlflow.sklearn.get_default_pip_requirements(include_skops=True),
+        skops_trusted_types=["numpy.dtype"],
+    )
+    # What mlflow.artifacts.download_artifacts writes beside a registered model's files.
+    (path / "registered_model_meta").write_text(
+        f"model_name: {PROBE_NAME}\nmodel_version: '{version}'\n", encoding="utf-8"
+    )
+
+
+_probe_root: list[Path] = []
+
+
+def probe_folders() -> tuple[str, str]:
+    """The two model folders the check of Exercise 5 serves (saved once per process)."""
+    import tempfile
+
+    folders = [p / f"model-{v}" for p in _probe_root[-1:] for v in PROBE_VERSIONS]
+    if folders and all((f / "MLmodel").is_file() for f in folders):
+        return tuple(str(f) for f in folders)
+    root = Path(tempfile.mkdtemp(prefix="mlcourse-m20-probes-"))
+    for model, version in zip((_pipeline(), _rotated_pipeline()), PROBE_VERSIONS, strict=True):
+        _write_probe(model, root / f"model-{version}", version)
+    _probe_root.append(root)
+    return probe_folders()
+
+
 def _plain_json(value: Any, depth: int = 0) -> Any:
     if depth > 6:
         return "<too deep>"
@@ -450,30 +592,46 @@ def _plain_json(value: Any, depth: int = 0) -> Any:
     return f"<{type(value).__name__}>"
 
 
+def _serve(app: Any, requests: list[tuple[str, str, str, Any]]) -> list[dict[str, Any]]:
+    """Start ``app`` (its lifespan runs), send ``requests``, stop it; status and 200 bodies."""
+    TestClient = _test_client_class()
+    responses = []
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for _, method, path, body in requests:
+            response = client.request(method, path, json=copy.deepcopy(body))
+            try:
+                content = response.json() if response.status_code == 200 else None
+            except ValueError:
+                content = "<not JSON>"
+            responses.append({"status": response.status_code, "json": _plain_json(content)})
+    return responses
+
+
 def _extract_service(values: dict[str, Any]) -> dict[str, Any]:
     from fastapi import FastAPI
 
     app = values["service"]
     if not isinstance(app, FastAPI):
         raise Fail(f"`service` should be a FastAPI application, but it is {describe(app)}.")
-    TestClient = _test_client_class()
+    folders = probe_folders()
+    previous = os.environ.get("MODEL_URI")
     responses = []
     try:
-        with TestClient(app, raise_server_exceptions=False) as client:
-            for _, method, path, body in _service_requests():
-                response = client.request(method, path, json=copy.deepcopy(body))
-                try:
-                    content = response.json() if response.status_code == 200 else None
-                except ValueError:
-                    content = "<not JSON>"
-                responses.append({"status": response.status_code, "json": _plain_json(content)})
+        for folder, requests in zip(folders, (_service_requests(), _probe_requests()), strict=True):
+            os.environ["MODEL_URI"] = folder
+            responses += _serve(app, requests)
     except Exception as error:
         raise Fail(
             f"`service` did not start: {type(error).__name__}: {str(error)[:160]}. Its lifespan "
-            "should load the model named by the environment variable MODEL_URI: did you "
-            "register the model with the alias 'champion' in Exercise 2, and run the cell that "
-            "sets MODEL_URI?"
+            "should load the model named by the environment variable MODEL_URI when it runs, "
+            "with `load_model_and_version(os.environ['MODEL_URI'])`; the check starts it with "
+            "MODEL_URI naming model folders of its own."
         ) from None
+    finally:
+        if previous is None:
+            os.environ.pop("MODEL_URI", None)
+        else:
+            os.environ["MODEL_URI"] = previous
     return {"responses": responses}
 
 
@@ -482,104 +640,131 @@ def _extract_service(values: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 # Real 422 bodies of a service like the learner's (the reference service of the answer key),
-# answering bad requests built from the payloads above: the visible case first.
+# answering bad requests built from the payloads above: the visible case first, then hidden
+# cases with the kind of body each one is.
 _ERROR_BODIES = (
-    {
-        "detail": [
-            {
-                "type": "greater_than_equal",
-                "loc": ["body", "body_mass_g"],
-                "msg": "Input should be greater than or equal to 2000",
-                "input": 4.2,
-                "ctx": {"ge": 2000.0},
-            }
-        ]
-    },
-    {
-        "detail": [
-            {
-                "type": "literal_error",
-                "loc": ["body", "island"],
-                "msg": "Input should be 'Biscoe', 'Dream' or 'Torgersen'",
-                "input": "Anvers",
-                "ctx": {"expected": "'Biscoe', 'Dream' or 'Torgersen'"},
-            },
-            {
-                "type": "float_parsing",
-                "loc": ["body", "bill_depth_mm"],
-                "msg": "Input should be a valid number, unable to parse string as a number",
-                "input": "deep",
-            },
-        ]
-    },
-    {
-        "detail": [
-            {
-                "type": "missing",
-                "loc": ["body", "flipper_length_mm"],
-                "msg": "Field required",
-                "input": {
-                    "island": "Biscoe",
-                    "bill_length_mm": 46.5,
-                    "bill_depth_mm": 13.5,
-                    "body_mass_g": 4550.0,
-                    "sex": "female",
+    (
+        "one error on a field of the body",
+        {
+            "detail": [
+                {
+                    "type": "greater_than_equal",
+                    "loc": ["body", "body_mass_g"],
+                    "msg": "Input should be greater than or equal to 2000",
+                    "input": 4.2,
+                    "ctx": {"ge": 2000.0},
+                }
+            ]
+        },
+    ),
+    (
+        "two errors in one body",
+        {
+            "detail": [
+                {
+                    "type": "literal_error",
+                    "loc": ["body", "island"],
+                    "msg": "Input should be 'Biscoe', 'Dream' or 'Torgersen'",
+                    "input": "Anvers",
+                    "ctx": {"expected": "'Biscoe', 'Dream' or 'Torgersen'"},
                 },
-            }
-        ]
-    },
-    {
-        "detail": [
-            {
-                "type": "greater_than_equal",
-                "loc": ["body", "penguins", 2, "body_mass_g"],
-                "msg": "Input should be greater than or equal to 2000",
-                "input": 1.0,
-                "ctx": {"ge": 2000.0},
-            }
-        ]
-    },
-    {
-        "detail": [
-            {
-                "type": "too_short",
-                "loc": ["body", "penguins"],
-                "msg": "List should have at least 1 item after validation, not 0",
-                "input": [],
-                "ctx": {"field_type": "List", "min_length": 1, "actual_length": 0},
-            }
-        ]
-    },
-    {"detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]},
-    {
-        "detail": [
-            {
-                "type": "json_invalid",
-                "loc": ["body", 20],
-                "msg": "JSON decode error",
-                "input": {},
-                "ctx": {"error": "Expecting property name enclosed in double quotes"},
-            }
-        ]
-    },
+                {
+                    "type": "float_type",
+                    "loc": ["body", "bill_depth_mm"],
+                    "msg": "Input should be a valid number",
+                    "input": "deep",
+                },
+            ]
+        },
+    ),
+    (
+        "a missing field",
+        {
+            "detail": [
+                {
+                    "type": "missing",
+                    "loc": ["body", "flipper_length_mm"],
+                    "msg": "Field required",
+                    "input": {
+                        "island": "Biscoe",
+                        "bill_length_mm": 46.5,
+                        "bill_depth_mm": 13.5,
+                        "body_mass_g": 4550.0,
+                        "sex": "female",
+                    },
+                }
+            ]
+        },
+    ),
+    (
+        "an error inside a batch, at a list position",
+        {
+            "detail": [
+                {
+                    "type": "greater_than_equal",
+                    "loc": ["body", "penguins", 2, "body_mass_g"],
+                    "msg": "Input should be greater than or equal to 2000",
+                    "input": 1.0,
+                    "ctx": {"ge": 2000.0},
+                }
+            ]
+        },
+    ),
+    (
+        "an empty batch",
+        {
+            "detail": [
+                {
+                    "type": "too_short",
+                    "loc": ["body", "penguins"],
+                    "msg": "List should have at least 1 item after validation, not 0",
+                    "input": [],
+                    "ctx": {"field_type": "List", "min_length": 1, "actual_length": 0},
+                }
+            ]
+        },
+    ),
+    (
+        "a request without any body (loc is only ['body'])",
+        {"detail": [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]},
+    ),
+    (
+        "a body that is not valid JSON (loc holds a character position)",
+        {
+            "detail": [
+                {
+                    "type": "json_invalid",
+                    "loc": ["body", 20],
+                    "msg": "JSON decode error",
+                    "input": {},
+                    "ctx": {"error": "Expecting property name enclosed in double quotes"},
+                }
+            ]
+        },
+    ),
 )
 
 
+def demo_error_body() -> dict[str, Any]:
+    """The 422 body of the visible case (a mass sent in kilograms): `kg_body` in the notebook."""
+    return copy.deepcopy(_ERROR_BODIES[0][1])
+
+
 def _summary_cases() -> list[Case]:
-    return [Case(copy.deepcopy(_ERROR_BODIES[0]))]
+    return [Case(demo_error_body(), call="error_summary(kg_body)")]
 
 
 def _summary_hidden() -> list[Case]:
-    return [Case(copy.deepcopy(body)) for body in _ERROR_BODIES[1:]]
+    return [Case(copy.deepcopy(body), label=label) for label, body in _ERROR_BODIES[1:]]
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 8: a client that splits a long list into batches. A fake service stands in.
+# Exercise 8: a client that splits a long list into batches. A stand-in service answers.
 # --------------------------------------------------------------------------------------
 
 
-class _FakeHTTPStatusError(Exception):
-    """What the fake response raises for a 4xx answer, like httpx.HTTPStatusError."""
+class HTTPStatusError(Exception):
+    """What the stand-in response raises for a 4xx answer, like httpx.HTTPStatusError."""
 
 
 class _FakeResponse:
@@ -592,7 +777,9 @@ class _FakeResponse:
 
     def raise_for_status(self) -> _FakeResponse:
         if self.status_code >= 400:
-            raise _FakeHTTPStatusError(f"{self.status_code} for a request to the fake service")
+            detail = self._body.get("detail") if type(self._body) is dict else None
+            why = f": {detail}" if type(detail) is str else ""
+            raise HTTPStatusError(f"{self.status_code} from the stand-in service{why}")
         return self
 
     def __repr__(self) -> str:
@@ -606,18 +793,36 @@ def _fake_species(penguin: dict[str, Any]) -> str:
     return "Chinstrap" if penguin["bill_length_mm"] >= 44 else "Adelie"
 
 
-class _FakeServiceClient:
-    """Answers POST /predict/batch like the service, with a limit of `max_batch` penguins."""
+class FakeServiceClient:
+    """Answers POST /predict/batch like the service: at most ``max_batch`` valid penguins per
+    request, and at most as many requests as full batches need (a rate limit: 429 beyond).
 
-    def __init__(self, max_batch: int):
+    The client is handed the caller's own list (``penguins``), and refuses to answer (409) once
+    that list has changed: the caller's data must stay as it was.
+    """
+
+    def __init__(self, max_batch: int, penguins: list[dict[str, Any]]):
         self.max_batch = max_batch
+        self.max_requests = math.ceil(len(penguins) / max_batch)
+        self.requests = 0
+        self._callers_list = penguins
+        self._as_given = json.dumps(penguins, sort_keys=True)
 
     def post(self, url: str, json: Any = None, **kwargs: Any) -> _FakeResponse:
+        import json as _json
+
+        self.requests += 1
         if url.rstrip("/").endswith("/predict/batch") is False:
             return _FakeResponse(404, {"detail": "Not Found"})
+        if self.requests > self.max_requests:
+            return _FakeResponse(429, {"detail": "Too Many Requests: send full batches"})
+        if _json.dumps(self._callers_list, sort_keys=True) != self._as_given:
+            return _FakeResponse(409, {"detail": "the caller's list of penguins was changed"})
         penguins = json.get("penguins") if type(json) is dict else None
         if type(penguins) is not list or not 1 <= len(penguins) <= self.max_batch:
             return _FakeResponse(422, {"detail": [{"msg": "batch of the wrong size"}]})
+        if any(type(p) is not dict or p.get("body_mass_g", 0) < 2000 for p in penguins):
+            return _FakeResponse(422, {"detail": [{"msg": "a penguin is not valid"}]})
         return _FakeResponse(200, {"species": [_fake_species(p) for p in penguins]})
 
     def __repr__(self) -> str:
@@ -626,20 +831,36 @@ class _FakeServiceClient:
 
 def _some_penguins(n: int, offset: int = 0) -> list[dict[str, Any]]:
     X_test = _data()["X_test"]
-    return [_payload(X_test.iloc[(offset + i) % len(X_test)]) for i in range(n)]
+    complete = X_test.dropna(subset=list(_NUMERIC))
+    return [_payload(complete.iloc[(offset + i) % len(complete)]) for i in range(n)]
+
+
+def _batch_case(max_batch: int, penguins: list[dict[str, Any]], **kwargs: Any) -> Case:
+    """A call on a stand-in client that shares the caller's list, as a real caller's would."""
+    return Case(FakeServiceClient(max_batch, penguins), penguins, max_batch, **kwargs)
+
+
+def demo_penguins() -> list[dict[str, Any]]:
+    """The seven penguins of the visible case: `penguins_7` in the notebook."""
+    return _some_penguins(7)
 
 
 def _batching_cases() -> list[Case]:
-    return [Case(_FakeServiceClient(3), _some_penguins(7), 3)]
+    return [_batch_case(3, demo_penguins(), call="predict_in_batches(client, penguins_7, 3)")]
 
 
 def _batching_hidden() -> list[Case]:
+    refused = _some_penguins(5, 40)
+    refused[3] = {**refused[3], "body_mass_g": 4.2}  # the service refuses the second batch
     return [
-        Case(_FakeServiceClient(3), [], 3),  # nothing to send: no request at all
-        Case(_FakeServiceClient(2), _some_penguins(6, 10), 2),  # an exact multiple
-        Case(_FakeServiceClient(_MAX_BATCH), _some_penguins(1, 20), _MAX_BATCH),
-        Case(_FakeServiceClient(1), _some_penguins(3, 30), 1),
-        Case(_FakeServiceClient(25), _some_penguins(_n_test()), 25),  # the whole test set
+        _batch_case(3, [], label="an empty list (no request at all)"),
+        _batch_case(
+            2, _some_penguins(6, 10), label="a length that is a multiple of the batch size"
+        ),
+        _batch_case(_MAX_BATCH, _some_penguins(1, 20), label="a single penguin"),
+        _batch_case(1, _some_penguins(3, 30), label="batches of one penguin"),
+        _batch_case(25, _some_penguins(_n_test() - 1), label="the whole test set in batches of 25"),
+        _batch_case(3, refused, raises=HTTPStatusError, label="a batch the service refuses"),
     ]
 
 
@@ -669,15 +890,15 @@ MODULE = Module(
             title="Register the model with the alias champion",
             points=2,
             hints=[
-                "Three steps: log the model in a run, register it, point the alias "
-                "`champion` at the new version.",
+                "Three steps: log `pipe` in a run, register it under `MODEL_NAME`, point the "
+                "alias `champion` at the new version.",
                 "`mlflow.sklearn.log_model(pipe, name='model', signature=signature, "
-                "input_example=X_train.head(3), registered_model_name='penguins-exercises', "
+                "input_example=X_train.head(3), registered_model_name=MODEL_NAME, "
                 "pip_requirements=..., skops_trusted_types=['numpy.dtype'])` returns a ModelInfo "
                 "whose `registered_model_version` is the new version.",
-                "`MlflowClient().set_registered_model_alias('penguins-exercises', 'champion', "
+                "`MlflowClient().set_registered_model_alias(MODEL_NAME, 'champion', "
                 "info.registered_model_version)`, then "
-                "`champion_uri = 'models:/penguins-exercises@champion'`.",
+                "`champion_uri = f'models:/{MODEL_NAME}@champion'`.",
             ],
         ),
         Custom(
@@ -690,9 +911,11 @@ MODULE = Module(
                 "One class attribute per field, with a type hint: `island: Literal[...]`, "
                 "`bill_length_mm: float = Field(...)`, and so on.",
                 "`Field(ge=low, le=high)` gives an inclusive range; `Literal['female', 'male'] | "
-                "None = None` makes sex optional.",
-                "Unknown fields are ignored unless you forbid them: "
-                "`model_config = ConfigDict(extra='forbid')`.",
+                "None = None` makes sex optional. By default pydantic turns the text '46.5' into "
+                "the number 46.5: strict mode refuses it.",
+                "`model_config = ConfigDict(extra='forbid', strict=True)`: unknown fields are "
+                "errors, and a number must arrive as a number (an int is still accepted for a "
+                "float).",
             ],
         ),
         Custom(
@@ -717,13 +940,18 @@ MODULE = Module(
             title="The prediction service",
             points=3,
             hints=[
-                "Follow the lesson's app.py: a lifespan that loads the model into "
-                "`service.state.model`, then three endpoints.",
-                "The batch request is a pydantic model with one field, `penguins: "
-                "list[PenguinIn] = Field(min_length=1, max_length=MAX_BATCH)`.",
-                "Each endpoint converts the validated penguins with `to_frame([p.model_dump() "
-                "for p in ...])`, calls `service.state.model.predict(...)`, and returns "
-                "`{'species': ...}` with plain `str` values.",
+                "Follow the lesson's app.py: a lifespan that loads the model and its version "
+                "into `service.state`, then three endpoints.",
+                "In the lifespan: `app.state.model, app.state.model_version = "
+                "load_model_and_version(os.environ['MODEL_URI'])`. Read MODEL_URI there, not "
+                "when the cell runs: the check starts the service with other models. The batch "
+                "request is a pydantic model with one field, `penguins: list[PenguinIn] = "
+                "Field(min_length=1, max_length=MAX_BATCH)`.",
+                "/health returns `{'status': 'ok', 'model_version': service.state.model_version}`; "
+                "each prediction endpoint converts the validated penguins with "
+                "`to_frame([p.model_dump() for p in ...])`, calls "
+                "`service.state.model.predict(...)`, and returns `{'species': ...}` with plain "
+                "`str` values.",
             ],
         ),
         Value(
@@ -751,7 +979,8 @@ MODULE = Module(
                 "`msg`.",
                 "`loc[0]` says where the error is ('body'); the field is the rest of `loc`, "
                 "joined with '.'. Some parts are ints (a list position): convert them with str.",
-                "When `loc` is only `['body']` (no body at all), the field is 'body'.",
+                "When `loc` is only `['body']` (no body at all), the field is 'body'. Build new "
+                "lists: `error['loc'][1:]` is a copy, `error['loc'].pop(0)` changes the body.",
             ],
         ),
         Function(
@@ -759,13 +988,18 @@ MODULE = Module(
             name="predict_in_batches",
             cases=_batching_cases,
             hidden=_batching_hidden,
+            # The stand-in client counts its requests, so the arguments change by design; the
+            # stand-in itself refuses to answer once the caller's list has been changed.
+            may_mutate=True,
             title="A client that sends batches",
             points=2,
             hints=[
                 "Loop over the start positions `range(0, len(penguins), batch_size)` and send "
-                "`penguins[start:start + batch_size]` each time.",
+                "`penguins[start:start + batch_size]` each time: a slice is a new list, so the "
+                "caller's list stays as it was.",
                 "Each request is `client.post('/predict/batch', json={'penguins': chunk})`; call "
-                "`response.raise_for_status()` before you read `response.json()['species']`.",
+                "`response.raise_for_status()` before you read `response.json()['species']`, so "
+                "that a refused batch raises instead of being skipped or misread.",
                 "Collect the species of every batch, in order, into one list. An empty list "
                 "needs no request at all.",
             ],
@@ -778,10 +1012,13 @@ MODULE = Module(
             hints=[
                 "Follow the order of the lesson's Dockerfile: FROM, WORKDIR, requirements and "
                 "pip install, the model and the code, ENV, the user, EXPOSE, HEALTHCHECK, CMD.",
-                "Install the requirements before you copy app.py: Docker caches every layer "
-                "until the first one whose input changed.",
+                "The check follows every path: where requirements.txt, model/ and app.py land "
+                "(relative to WORKDIR), that MODEL_URI names the model's folder, that the USER "
+                "was created by a RUN before, that the health check's tool exists in the image "
+                "and asks the port uvicorn listens on.",
                 "Inside a container, uvicorn must listen on 0.0.0.0; write CMD as a JSON list: "
-                '`CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]`.',
+                '`CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]`. The slim '
+                "image has no curl: check /health with Python's urllib, as the lesson does.",
             ],
         ),
         Choice(
@@ -831,6 +1068,23 @@ MODULE = Module(
             var="kc7",
             title="How many batch requests?",
             hints=["Every request carries at most 25 penguins; the last one may carry fewer."],
+        ),
+        Choice(
+            "20.kc8",
+            var="kc8",
+            choices="abcd",
+            title="What a pin list fixes",
+            hints=[
+                "pip installs the listed packages and everything they depend on. Which of "
+                "those does a list of six pins fix?"
+            ],
+        ),
+        Choice(
+            "20.kc9",
+            var="kc9",
+            choices="abcd",
+            title="What max_length protects",
+            hints=["When does pydantic see the list: before or after the body has arrived?"],
         ),
     ),
 )

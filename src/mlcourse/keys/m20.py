@@ -1,14 +1,23 @@
 """Answer key of module 20 — Serving with FastAPI and Docker.
 
 The reference request schema, ``to_frame`` and service are built around the notebook's pipeline,
-which the declaration rebuilds. (No ``from __future__ import annotations`` here: FastAPI reads
-the reference endpoints' type hints at run time.)
+which the declaration rebuilds. The Dockerfile of Exercise 9 is read instruction by instruction
+and followed like a build would: where each file lands, which user exists, which port is
+served and asked. (No ``from __future__ import annotations`` here: FastAPI reads the reference
+endpoints' type hints at run time.)
 """
 
 import copy
 import json
 import math
+import os
+import posixpath
+import re
+import shlex
+import sys
 from functools import lru_cache
+from importlib.metadata import version as installed_version
+from pathlib import Path
 from typing import Any
 
 from mlcourse.checks import (
@@ -25,28 +34,29 @@ from mlcourse.checks import (
     require_list,
     require_optional,
     require_str,
-    safe_repr,
 )
 from mlcourse.exercises.m20 import (
     _KC_BATCH,
     _MAX_BATCH,
     _NUMERIC,
     FEATURES,
+    PROBE_NAME,
+    PROBE_VERSIONS,
     _accepts,
     _columns,
-    _confident_penguins,
     _data,
     _frame_cases,
     _n_test,
-    _one_of_each,
-    _penguin,
     _pipeline,
+    _probe_requests,
+    _rotated_pipeline,
     _service_requests,
     _test_client_class,
     _validation_payloads,
+    learner_slug,
 )
 
-_ACCURACY_MARGIN = 0.05  # how far below the pipeline's test accuracy a registered model may be
+_PROBA_TOLERANCE = 1e-6  # the registered model's probabilities against `pipe`'s, per entry
 
 
 # --------------------------------------------------------------------------------------
@@ -62,7 +72,7 @@ def _reference_classes():
     from pydantic import BaseModel, ConfigDict, Field
 
     class Penguin(BaseModel):
-        model_config = ConfigDict(extra="forbid")
+        model_config = ConfigDict(extra="forbid", strict=True)
 
         island: Literal["Biscoe", "Dream", "Torgersen"]
         bill_length_mm: float = Field(ge=25, le=70)
@@ -84,9 +94,21 @@ def _reference_to_frame(payloads: list[dict[str, Any]]):
     return frame.astype({**dict.fromkeys(_NUMERIC, "float64"), "island": "str", "sex": "str"})
 
 
-@lru_cache(maxsize=1)
-def _reference_app():
-    """The reference service: the notebook's pipeline behind /health, /predict, /predict/batch."""
+def _load_model_and_version(uri: str):
+    """The MLflow model at ``uri`` and its registered version, as the notebooks' helper does."""
+    import mlflow
+    import yaml
+
+    folder = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+    meta = folder / "registered_model_meta"
+    found = yaml.safe_load(meta.read_text()) if meta.is_file() else None
+    version = str(found["model_version"]) if found else "unknown"
+    return mlflow.pyfunc.load_model(str(folder)), version
+
+
+def _build_app(model: Any = None):
+    """The reference service; with ``model``, served as is, else loaded from MODEL_URI at start."""
+    from contextlib import asynccontextmanager
     from typing import Literal
 
     from fastapi import FastAPI
@@ -101,28 +123,50 @@ def _reference_app():
     class BatchPrediction(BaseModel):
         species: list[Species]
 
-    app = FastAPI()
-    model = _pipeline()
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if model is None:
+            app.state.model, app.state.model_version = _load_model_and_version(
+                os.environ["MODEL_URI"]
+            )
+        else:
+            app.state.model, app.state.model_version = model, "unknown"
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+    if model is not None:
+        app.state.model, app.state.model_version = model, "unknown"
 
     @app.get("/health")
     def health() -> dict[str, str]:
-        return {"status": "ok"}
+        return {"status": "ok", "model_version": app.state.model_version}
 
     @app.post("/predict", response_model=Prediction)
     def predict(penguin: Penguin) -> Prediction:
         frame = _reference_to_frame([penguin.model_dump()])
-        return Prediction(species=str(model.predict(frame)[0]))
+        return Prediction(species=str(app.state.model.predict(frame)[0]))
 
     @app.post("/predict/batch", response_model=BatchPrediction)
     def predict_batch(batch: PenguinBatch) -> BatchPrediction:
         frame = _reference_to_frame([p.model_dump() for p in batch.penguins])
-        return BatchPrediction(species=[str(s) for s in model.predict(frame)])
+        return BatchPrediction(species=[str(s) for s in app.state.model.predict(frame)])
 
     return app
 
 
+def _reference_app():
+    """The reference service of Exercise 5: its lifespan loads the model MODEL_URI names."""
+    return _build_app()
+
+
+@lru_cache(maxsize=1)
+def _status_app():
+    """The reference service with the notebook's pipeline, for the status codes of Exercise 6."""
+    return _build_app(_pipeline())
+
+
 def _reference_response(method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
-    client = _test_client_class()(_reference_app(), raise_server_exceptions=False)
+    client = _test_client_class()(_status_app(), raise_server_exceptions=False)
     response = client.request(method, path, **kwargs)
     return response.status_code, response.json()
 
@@ -208,14 +252,26 @@ def _judge_signature(data: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _reference_accuracy() -> float:
-    d = _data()
-    return float((_pipeline().predict(d["X_test"]) == d["y_test"]).mean())
+_CHAMPION = ("name", "alias", "learner", "found")
+_CHAMPION_FOUND = (
+    *_CHAMPION,
+    "inputs",
+    "input_example",
+    "predicted",
+    "proba",
+    "classes",
+    "sklearn_pin",
+)
 
 
-_CHAMPION = ("name", "alias", "found")
-_CHAMPION_FOUND = (*_CHAMPION, "inputs", "input_example", "predicted")
+def _require_proba_rows(value: Any, path: str) -> list[list[float]]:
+    return require_list(
+        value,
+        path,
+        length=_n_test(),
+        per="test penguin",
+        item=lambda row, where: require_list(row, where, item=require_float),
+    )
 
 
 def _require_champion(data: Any) -> None:
@@ -224,37 +280,45 @@ def _require_champion(data: Any) -> None:
     require_dict(data, "data", _CHAMPION_FOUND if found else _CHAMPION)
     require_str(data["name"], at("data", "name"))
     require_str(data["alias"], at("data", "alias"))
+    require_optional(require_str)(data["learner"], at("data", "learner"))
     require_bool(data["found"], at("data", "found"))
     if not found:
         return
     require_optional(_require_schema)(data["inputs"], at("data", "inputs"))
     require_bool(data["input_example"], at("data", "input_example"))
+    require_optional(require_str)(data["sklearn_pin"], at("data", "sklearn_pin"))
     usable = data["inputs"] is not None and [n for n, _ in _columns(data["inputs"])] == list(
         FEATURES
     )
-    path = at("data", "predicted")
     if usable:
-        require_list(data["predicted"], path, item=require_str)
-    elif data["predicted"] is not None:
-        raise malformed(path, "holds predictions of a model whose signature is not usable")
+        require_list(data["predicted"], at("data", "predicted"), item=require_str)
+        require_optional(_require_proba_rows)(data["proba"], at("data", "proba"))
+        require_optional(lambda v, p: require_list(v, p, item=require_str))(
+            data["classes"], at("data", "classes")
+        )
+        if (data["proba"] is None) != (data["classes"] is None):
+            raise malformed(at("data", "proba"), "and `classes` should be given together")
+        return
+    for key in ("predicted", "proba", "classes"):
+        if data[key] is not None:
+            raise malformed(
+                at("data", key), "holds results of a model whose signature is not usable"
+            )
 
 
-def _judge_champion(data: dict[str, Any]) -> None:
+def _judge_champion(data: dict[str, Any]) -> None:  # noqa: C901 - one rule per branch
     _require_champion(data)
-    predicted = data.get("predicted")
-    accuracy = None
-    if predicted is not None:
-        try:
-            hits = [p == t for p, t in zip(predicted, _data()["y_test"], strict=True)]
-        except ValueError as error:
-            raise Fail(
-                f"Using `champion_uri` raised ValueError: {safe_repr(str(error), 100)}."
-            ) from None
-        accuracy = float(sum(hits) / len(predicted))
     name, alias = data["name"], data["alias"]
     if alias != "champion":
         raise Fail(
             f"`champion_uri` uses the alias {alias!r}; the task asks for the alias 'champion'."
+        )
+    learner = data["learner"]
+    if learner is not None and not name.endswith(learner_slug(learner)):
+        raise Fail(
+            f"The registered model is called {name!r}, a name every learner on a shared "
+            "tracking server would also use, so that each of you would move the others' "
+            "champion. Register it under `MODEL_NAME`, which ends with your learner name."
         )
     if not data["found"]:
         raise Fail(
@@ -273,18 +337,58 @@ def _judge_champion(data: dict[str, Any]) -> None:
             f"The champion's signature has the inputs {names}; it should have the "
             f"{len(FEATURES)} feature columns of `FEATURES`, in that order."
         )
+    want = _columns(_reference_signature()["inputs"])
+    wrong = [
+        f"{n} ({t})"
+        for (n, t), (_, w) in zip(_columns(data["inputs"]), want, strict=True)
+        if t != w
+    ]
+    if wrong:
+        raise Fail(
+            f"The champion's signature gives some inputs other types than `X_train` has: "
+            f"{', '.join(wrong)}. Log it with the signature of Exercise 1."
+        )
     if not data["input_example"]:
         raise Fail(
             "The champion was logged without an input example. Pass "
             "`input_example=X_train.head(3)` to `log_model`, so that the registry shows what a "
             "request looks like."
         )
-    need = _reference_accuracy() - _ACCURACY_MARGIN
-    if not accuracy >= need:
+    if data["sklearn_pin"] != installed_version("scikit-learn"):
         raise Fail(
-            f"The champion classifies {accuracy:.3f} of the {_n_test()} held-out test "
-            f"penguins correctly; the pipeline `pipe` of this notebook reaches at least "
-            f"{need:.3f}. Register `pipe`, fitted on `X_train`."
+            "The champion's requirements.txt does not pin scikit-learn to the version it was "
+            "trained with (`scikit-learn==...`). Pass `pip_requirements="
+            "mlflow.sklearn.get_default_pip_requirements(include_skops=True)`."
+        )
+    if data["proba"] is None:
+        raise Fail(
+            "The champion cannot be loaded with `mlflow.sklearn.load_model`, or has no "
+            "`predict_proba`: log the fitted pipeline `pipe` with `mlflow.sklearn.log_model`."
+        )
+    reference = _pipeline()
+    X_test = _data()["X_test"]
+    if data["classes"] != [str(c) for c in reference.classes_]:
+        raise Fail(
+            f"The champion predicts the classes {data['classes']}; it should predict the "
+            "penguins' species. Register `pipe`, fitted on `X_train` and `y_train`."
+        )
+    if data["predicted"] != [str(p) for p in reference.predict(X_test)]:
+        raise Fail(
+            "The champion's predictions for the held-out test penguins differ from those of "
+            "`pipe`. Register `pipe` itself, fitted on `X_train` and `y_train`."
+        )
+    want_proba = reference.predict_proba(X_test)
+    same = all(len(row) == want_proba.shape[1] for row in data["proba"]) and all(
+        abs(p - float(w)) <= _PROBA_TOLERANCE  # False for NaN
+        for row, want_row in zip(data["proba"], want_proba, strict=True)
+        for p, w in zip(row, want_row, strict=True)
+    )
+    if not same:
+        raise Fail(
+            "The champion predicts the same species as `pipe` but with other probabilities: it "
+            "was fitted on other data or with other settings (the test set, a sample of the "
+            "training set, another model). Register `pipe` as the notebook fitted it, on "
+            "`X_train` and `y_train` only."
         )
 
 
@@ -337,7 +441,17 @@ def _judge_penguin_class(data: dict[str, Any]) -> None:
         if got != want:
             verb = "accepts" if got else "rejects"
             should = "is valid and should be accepted" if want else "should be rejected"
-            raise Fail(f"`PenguinIn` {verb} {description}, which {should}.")
+            tip = ""
+            if (
+                want is False
+                and isinstance(payload.get("bill_length_mm"), str)
+                or (want is False and isinstance(payload.get("body_mass_g"), str))
+            ):
+                tip = (
+                    " By default pydantic converts text that looks like a number: ask for "
+                    "strict validation (`strict=True`)."
+                )
+            raise Fail(f"`PenguinIn` {verb} {description}, which {should}.{tip}")
     complete, without_sex = data["dumps"]
     for dumped, payload, what in (
         (complete, payloads[0][1], "a complete penguin"),
@@ -397,9 +511,9 @@ def _require_frame_facts(value: Any, path: str) -> dict[str, Any]:
     return value
 
 
-def _judge_to_frame(data: dict[str, Any]) -> None:
+def _judge_to_frame(data: dict[str, Any]) -> None:  # noqa: C901 - one rule per branch
     cases = _frame_cases()
-    require_dict(data, "data", ("results",))
+    require_dict(data, "data", ("results", "mutated"))
     require_list(
         data["results"],
         at("data", "results"),
@@ -407,11 +521,23 @@ def _judge_to_frame(data: dict[str, Any]) -> None:
         per="call the check makes",
         item=_require_frame_facts,
     )
-    for index, ((description, payloads), got) in enumerate(
-        zip(cases, data["results"], strict=True)
+    require_list(
+        data["mutated"],
+        at("data", "mutated"),
+        length=len(cases),
+        per="call the check makes",
+        item=require_bool,
+    )
+    for index, ((description, payloads), got, mutated) in enumerate(
+        zip(cases, data["results"], data["mutated"], strict=True)
     ):
         call = f"`to_frame(...)` for {description}"
         path = f"{at('data', 'results')}[{index}]"
+        if mutated:
+            raise Fail(
+                f"{call} changed the dicts it was given. Leave the caller's payloads as they "
+                "were: build the DataFrame from them, and fix types on the frame."
+            )
         if "error" in got:
             raise Fail(f"{call} raised {got['error']}.")
         if got["type"] != "DataFrame":
@@ -459,32 +585,37 @@ def _judge_to_frame(data: dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 5: the service; the expected answers are the species of the data.
+# Exercise 5: the service; the expected answers come from the two probe models.
 # --------------------------------------------------------------------------------------
 
 
-def _species(k: int) -> str:
-    penguins = _confident_penguins()
-    return penguins[k % len(penguins)][1]
+def _predicted_species(model: Any, body: Any) -> Any:
+    """What a right service answers with ``model`` for a valid request body."""
+    if "penguins" in body:
+        frame = _reference_to_frame(copy.deepcopy(body["penguins"]))
+        return {"species": [str(s) for s in model.predict(frame)]}
+    return {"species": str(model.predict(_reference_to_frame([copy.deepcopy(body)]))[0])}
 
 
-def _expected_service_responses() -> list[tuple[int, Any]]:
-    first, second, third = _one_of_each()
-    return [
-        (200, {"status": "ok"}),
-        (200, {"species": _species(first)}),
-        (200, {"species": _species(second)}),
-        (422, None),
-        (422, None),
-        (422, None),
-        (422, None),
-        (422, None),
-        (200, {"species": [_species(k) for k in (first, second, third)]}),
-        (422, None),
-        (200, {"species": [_species(k) for k in range(_MAX_BATCH)]}),
-        (422, None),
-        (422, None),
-    ]
+@lru_cache(maxsize=1)
+def _expected_service_responses() -> tuple[tuple[int, Any], ...]:
+    """(status, 200 body or None) for every request, both probes in turn, from the reference."""
+    Penguin, PenguinBatch = _reference_classes()
+    expected = []
+    for model, version, requests in (
+        (_pipeline(), PROBE_VERSIONS[0], _service_requests()),
+        (_rotated_pipeline(), PROBE_VERSIONS[1], _probe_requests()),
+    ):
+        for _, _, path, body in requests:
+            if path == "/health":
+                expected.append((200, {"status": "ok", "model_version": version}))
+                continue
+            schema = PenguinBatch if path.endswith("/batch") else Penguin
+            if _accepts(schema, body) is not True:
+                expected.append((422, None))
+                continue
+            expected.append((200, _predicted_species(model, body)))
+    return tuple(expected)
 
 
 def _require_response(value: Any, path: str) -> dict[str, Any]:
@@ -498,7 +629,8 @@ def _require_response(value: Any, path: str) -> dict[str, Any]:
 
 
 def _judge_service(data: dict[str, Any]) -> None:
-    requests = _service_requests()
+    first_run = len(_service_requests())
+    requests = _service_requests() + _probe_requests()
     expected = _expected_service_responses()
     require_dict(data, "data", ("responses",))
     require_list(
@@ -508,32 +640,54 @@ def _judge_service(data: dict[str, Any]) -> None:
         per="request the check sends",
         item=_require_response,
     )
-    for (description, *_), (status, body), got in zip(
-        requests, expected, data["responses"], strict=True
+    for index, ((description, *_), (status, body), got) in enumerate(
+        zip(requests, expected, data["responses"], strict=True)
     ):
+        second = index >= first_run
+        when = (
+            " (the check's second start of your service, with MODEL_URI naming another model)"
+            if second
+            else ""
+        )
         if got["status"] != status:
             if status == 422:
                 reason = "it should be rejected with 422 before the model sees it"
             elif got["status"] == 500:
                 reason = (
                     "an error inside the service; it should answer 200. Does the lifespan load "
-                    "the model into `service.state.model`, and does the endpoint return plain "
-                    "`str` species?"
+                    "the model and its version into `service.state`, and does the endpoint "
+                    "return plain `str` species?"
                 )
             else:
                 reason = f"it should answer {status}"
-            raise Fail(f"`{description}` answered {got['status']}: {reason}.")
-        if body is not None and got["json"] != body:
-            keys = list(body)
+            raise Fail(f"`{description}`{when} answered {got['status']}: {reason}.")
+        if body is None or got["json"] == body:
+            continue
+        if "status" in body:
             raise Fail(
-                f"`{description}` answered 200 with {str(got['json'])[:120]}; the JSON should "
-                f"have exactly the key(s) {keys}, holding "
-                + (
-                    "the predicted species of every penguin, in order."
-                    if isinstance(body.get("species"), list)
-                    else "the right value."
-                )
+                f"`{description}`{when} answered {str(got['json'])[:120]}. It should answer "
+                "exactly `{'status': 'ok', 'model_version': ...}` with the version (a str) of "
+                "the model that the lifespan loaded from MODEL_URI, as "
+                "`load_model_and_version` returns it: the check starts your service with "
+                f"models of its own, registered as {PROBE_NAME!r}."
             )
+        if second and type(got["json"]) is dict and set(got["json"]) == {"species"}:
+            raise Fail(
+                f"`{description}`{when} answered with the species of another model. Load the "
+                "model in the lifespan, from `os.environ['MODEL_URI']` as it is when the "
+                "service starts, not when the cell runs, and predict with "
+                "`service.state.model`."
+            )
+        keys = list(body)
+        raise Fail(
+            f"`{description}`{when} answered 200 with {str(got['json'])[:120]}; the JSON should "
+            f"have exactly the key(s) {keys}, holding "
+            + (
+                "the predicted species of every penguin, in order."
+                if isinstance(body.get("species"), list)
+                else "the predicted species."
+            )
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -542,6 +696,8 @@ def _judge_service(data: dict[str, Any]) -> None:
 
 
 def _status_scenarios() -> dict[str, tuple[str, str, Any]]:
+    from mlcourse.exercises.m20 import _penguin
+
     first = _penguin(0)
     return {
         "valid penguin": ("POST", "/predict", first),
@@ -552,11 +708,16 @@ def _status_scenarios() -> dict[str, tuple[str, str, Any]]:
     }
 
 
-def _expected_status_codes() -> dict[str, int]:
-    return {
-        name: _reference_response(method, path, json=body)[0]
+@lru_cache(maxsize=1)
+def _status_codes() -> tuple[tuple[str, int], ...]:
+    return tuple(
+        (name, _reference_response(method, path, json=body)[0])
         for name, (method, path, body) in _status_scenarios().items()
-    }
+    )
+
+
+def _expected_status_codes() -> dict[str, int]:
+    return dict(_status_codes())
 
 
 def _status_codes_400() -> dict[str, int]:
@@ -584,6 +745,22 @@ def _error_summary(body: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _summary_keeping_body(body: dict[str, Any]) -> list[str]:
+    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in body["detail"]]
+
+
+def _summary_empty_field(body: dict[str, Any]) -> list[str]:
+    return [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in body["detail"]]
+
+
+def _summary_first_error_only(body: dict[str, Any]) -> list[str]:
+    return _error_summary({"detail": body["detail"][:1]})
+
+
+def _summary_last_part_only(body: dict[str, Any]) -> list[str]:
+    return [f"{e['loc'][-1]}: {e['msg']}" for e in body["detail"]]
+
+
 # --------------------------------------------------------------------------------------
 # Exercise 8: a client that splits a long list into batches.
 # --------------------------------------------------------------------------------------
@@ -599,9 +776,40 @@ def _predict_in_batches(client: Any, penguins: list[dict[str, Any]], batch_size:
     return species
 
 
+def _batches_skipping_refused(client: Any, penguins: list, batch_size: int) -> list[str]:
+    species: list[str] = []
+    for start in range(0, len(penguins), batch_size):
+        response = client.post(
+            "/predict/batch", json={"penguins": penguins[start : start + batch_size]}
+        )
+        if response.status_code == 200:
+            species.extend(response.json()["species"])
+    return species
+
+
 # --------------------------------------------------------------------------------------
-# Exercise 9: the Dockerfile, read instruction by instruction.
+# Exercise 9: the Dockerfile, followed instruction by instruction like a build.
 # --------------------------------------------------------------------------------------
+
+_PYTHON_IMAGES = ("python", "library/python", "docker.io/library/python")
+# Users and groups that Debian-based python images already have.
+_SYSTEM_USERS = ("nobody", "www-data", "daemon")
+_SYSTEM_GROUPS = ("nogroup", "nobody", "www-data", "daemon", "users")
+# useradd/adduser/groupadd options that take a value (the next word is not a name).
+_VALUE_OPTIONS = {
+    "-u", "--uid", "-g", "--gid", "-G", "--groups", "-d", "--home-dir", "--home", "-s",
+    "--shell", "-c", "--comment", "--gecos", "-k", "--skel", "-K", "--key", "-e",
+    "--expiredate", "-f", "--inactive", "-p", "--password", "-R", "--root", "-P", "--prefix",
+    "-b", "--base-dir", "--ingroup", "--firstuid", "--lastuid", "--firstgid", "--lastgid",
+    "--conf", "--extrausers-path",
+}  # fmt: skip
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "[::1]")
+_URL = re.compile(r"https?://(\[[^\]]*\]|[^/:'\"\s]+)(?::(\d+))?(/[^\s'\")]*)?")
+
+
+def _model_python() -> str:
+    """The Python version (major.minor) the course's models are saved with."""
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def _instructions(text: str) -> list[tuple[str, str]]:
@@ -629,9 +837,333 @@ def _instructions(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _copy_sources(args: str) -> list[str]:
-    parts = [p for p in args.split() if not p.startswith("--")]
-    return parts[:-1]
+def _exec_form(args: str) -> list[str] | None:
+    """The JSON-list (exec) form of an instruction's arguments, or None for the shell form."""
+    if not args.startswith("["):
+        return None
+    try:
+        value = json.loads(args)
+    except (ValueError, RecursionError):  # RecursionError: brackets nested very deeply
+        return None
+    if type(value) is not list or not all(type(a) is str for a in value):
+        return None
+    return value
+
+
+def _words(text: str) -> list[str]:
+    """Shell words of ``text`` (quotes removed); a plain split when the quoting is broken."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _expand(text: str, variables: dict[str, str]) -> str:
+    """``$NAME`` and ``${NAME}`` replaced by the values of ARG and ENV seen so far."""
+    return re.sub(
+        r"\$\{(\w+)\}|\$(\w+)",
+        lambda m: variables.get(m.group(1) or m.group(2), ""),
+        text,
+    )
+
+
+def _env_pairs(args: str) -> list[tuple[str, str]]:
+    """The variables an ENV (or ARG) instruction sets: ``K=V K2=V2`` or the old ``K V``."""
+    words = _words(args)
+    if not words:
+        return []
+    if "=" not in words[0]:
+        return [(words[0], args.split(None, 1)[1].strip() if len(words) > 1 else "")]
+    return [tuple(w.split("=", 1)) if "=" in w else (w, "") for w in words]
+
+
+def _flags(words: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Leading ``--name=value`` options of COPY/ADD/FROM, and the remaining words."""
+    flags: dict[str, str] = {}
+    while words and words[0].startswith("--"):
+        key, _, value = words[0][2:].partition("=")
+        flags[key] = value
+        words = words[1:]
+    return flags, words
+
+
+def _commands(script: str) -> list[list[str]]:
+    """The simple commands of a RUN's shell script, as lists of words."""
+    parts = re.split(r"&&|\|\||;|\|", script)
+    return [w for w in (_words(p) for p in parts) if w]
+
+
+def _names_after(words: list[str]) -> list[str]:
+    """The operands of a useradd/adduser/groupadd command (its options and their values dropped)."""
+    names, skip = [], False
+    for word in words[1:]:
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            skip = word in _VALUE_OPTIONS
+            continue
+        names.append(word)
+    return names
+
+
+class _Image:
+    """What a single-stage build has done so far: folders, files, users, variables."""
+
+    def __init__(self) -> None:
+        self.cwd = "/"
+        self.dirs = {"/"}
+        self.files: dict[str, list[tuple[str, int]]] = {"requirements.txt": [], "app.py": []}
+        self.model_dirs: list[tuple[str, int]] = []
+        self.users: list[tuple[str, int]] = []
+        self.groups: list[tuple[str, int]] = []
+        self.installed_tools: set[str] = set()
+        self.variables: dict[str, str] = {}
+        self.env: dict[str, str] = {}
+        self.pip_installs: list[tuple[list[str], int]] = []
+
+    def path(self, value: str) -> str:
+        return posixpath.normpath(posixpath.join(self.cwd, value))
+
+    def copy(self, args: str, index: int) -> None:
+        rest = args.strip()
+        flags: dict[str, str] = {}
+        while rest.startswith("--"):
+            flag, _, rest = rest.partition(" ")
+            key, _, value = flag[2:].partition("=")
+            flags[key] = value
+            rest = rest.strip()
+        words = _exec_form(rest)
+        if words is None:
+            words = _words(rest)
+        if "from" in flags or len(words) < 2:
+            return
+        *sources, dest = words
+        target = self.path(dest)
+        into_dir = dest.endswith("/") or len(sources) > 1 or target in self.dirs
+        for source in sources:
+            clean = posixpath.normpath(source).lstrip("/")
+            if clean in (".", ""):
+                self._arrive("requirements.txt", posixpath.join(target, "requirements.txt"), index)
+                self._arrive("app.py", posixpath.join(target, "app.py"), index)
+                self.model_dirs.append((posixpath.join(target, "model"), index))
+                self.dirs.add(target)
+            elif clean == "model" or clean == "model/*":
+                self.model_dirs.append((target, index))
+                self.dirs.add(target)
+            else:
+                for name in ("requirements.txt", "app.py"):
+                    if re.fullmatch(_glob(clean), name):
+                        where = posixpath.join(target, name) if into_dir else target
+                        self._arrive(name, where, index)
+
+    def _arrive(self, name: str, where: str, index: int) -> None:
+        self.files[name].append((posixpath.normpath(where), index))
+
+    def run(self, args: str, index: int) -> None:
+        listed = _exec_form(args)
+        script = " ".join(shlex.quote(a) for a in listed) if listed is not None else args
+        for words in _commands(script):
+            program = posixpath.basename(words[0])
+            if program in ("useradd", "adduser"):
+                for name in _names_after(words):
+                    self.users.append((name, index))
+                    self.groups.append((name, index))
+            elif program in ("groupadd", "addgroup"):
+                for name in _names_after(words):
+                    self.groups.append((name, index))
+            elif program in ("apt-get", "apt", "apk") and any(
+                w in ("install", "add") for w in words
+            ):
+                self.installed_tools.update(w for w in words if not w.startswith("-"))
+            elif program == "mkdir":
+                self.dirs.update(self.path(w) for w in words[1:] if not w.startswith("-"))
+            if _is_pip_install(words):
+                self.pip_installs.append((_requirement_files(words), index))
+
+
+def _glob(pattern: str) -> str:
+    """A Dockerfile source pattern as a regular expression (``*`` and ``?`` only)."""
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
+def _is_pip_install(words: list[str]) -> bool:
+    names = [posixpath.basename(w) for w in words]
+    for i, name in enumerate(names[:-1]):
+        if re.fullmatch(r"pip3?(\.\d+)?", name) and "install" in names[i + 1 :]:
+            return True
+        if name == "-m" and names[i + 1] == "pip" and "install" in names[i + 1 :]:
+            return True
+    return False
+
+
+def _requirement_files(words: list[str]) -> list[str]:
+    files = []
+    for i, word in enumerate(words):
+        if word in ("-r", "--requirement") and i + 1 < len(words):
+            files.append(words[i + 1])
+        elif word.startswith("--requirement="):
+            files.append(word.split("=", 1)[1])
+        elif word.startswith("-r") and len(word) > 2 and not word.startswith("--"):
+            files.append(word[2:].lstrip("="))
+    return files
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    """The value of ``--name VALUE`` or ``--name=VALUE`` in ``argv`` (the last one), or None."""
+    value = None
+    for i, word in enumerate(argv):
+        if word == name and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif word.startswith(name + "="):
+            value = word.split("=", 1)[1]
+    return value
+
+
+def _uvicorn_args(argv: list[str]) -> list[str] | None:
+    """The arguments after ``uvicorn`` (run directly or as ``python -m uvicorn``), or None."""
+    if argv and posixpath.basename(argv[0]) == "uvicorn":
+        return argv[1:]
+    if (
+        len(argv) >= 3
+        and re.fullmatch(r"python(3(\.\d+)?)?", posixpath.basename(argv[0]))
+        and argv[1:3] == ["-m", "uvicorn"]
+    ):
+        return argv[3:]
+    return None
+
+
+def _check_base_image(steps: list[tuple[str, str]], variables: dict[str, str]) -> str:
+    """The base image's tag; Fail unless it is an official Python image of the model's Python."""
+    froms = [args for word, args in steps if word == "FROM"]
+    if not steps or steps[0][0] not in ("FROM", "ARG") or not froms:
+        raise Fail("A Dockerfile starts with `FROM image:tag`; `dockerfile` does not.")
+    if len(froms) > 1:
+        raise Fail(
+            "Write a single-stage Dockerfile, with one FROM: this exercise's image installs, "
+            "copies and runs everything in the same stage."
+        )
+    _, words = _flags(_words(_expand(froms[0], variables)))
+    image = words[0] if words else ""
+    reference, _, digest = image.partition("@")
+    name, _, tag = (
+        reference.rpartition(":")
+        if ":" in reference.split("/")[-1]
+        else (
+            reference,
+            "",
+            "",
+        )
+    )
+    python = _model_python()
+    if name not in _PYTHON_IMAGES:
+        raise Fail(
+            f"The base image is {image!r}. Use the official Python image, `python:TAG`, whose "
+            "contents are maintained and documented, not an image of unknown origin."
+        )
+    if not re.fullmatch(re.escape(python) + r"([.-].*)?", tag):
+        said = f"the tag {tag!r}" if tag else "no tag, which means `latest` (it changes under you)"
+        raise Fail(
+            f"The base image {image!r} has {said}. The model was saved with Python {python} "
+            f"(its python_env.yaml says so): use an explicit tag of that version, such as "
+            f"`python:{python}-slim`."
+        )
+    return tag
+
+
+def _check_user(image: _Image, steps: list[tuple[str, str]], cmd: int) -> None:
+    users = [
+        (i, args.strip()) for i, (word, args) in enumerate(steps) if word == "USER" and i < cmd
+    ]
+    if not users:
+        raise Fail(
+            "The service would run as root. Create an unprivileged user (`RUN useradd ...`) "
+            "and switch to it with `USER` before the `CMD`."
+        )
+    index, value = users[-1]
+    user, _, group = _expand(value, image.variables).partition(":")
+    if user in ("root", "0"):
+        raise Fail("The last USER before the CMD is root: switch to an unprivileged user.")
+    created = {name for name, at_step in image.users if at_step < index}
+    if not user.isdigit() and user not in created and user not in _SYSTEM_USERS:
+        later = any(name == user for name, _ in image.users)
+        raise Fail(
+            f"`USER {value}` names a user that does not exist at that point of the build"
+            + (
+                ": it is created after the USER line, where RUN already runs without root's "
+                "rights to create users."
+                if later
+                else ". Create it first, e.g. `RUN useradd --create-home --uid 10001 "
+                f"{user}`; otherwise the container does not start."
+            )
+        )
+    groups = {name for name, at_step in image.groups if at_step < index}
+    if group and not group.isdigit() and group not in groups and group not in _SYSTEM_GROUPS:
+        raise Fail(f"`USER {value}` names a group, {group!r}, that no RUN created before.")
+
+
+def _check_healthcheck(image: _Image, steps: list[tuple[str, str]], tag: str, port: str) -> None:
+    checks = [args for word, args in steps if word == "HEALTHCHECK"]
+    if not checks or checks[-1].strip().upper() == "NONE":
+        raise Fail(
+            "Add a `HEALTHCHECK` whose command requests the service's /health endpoint, so "
+            "that Docker can tell a running container from a working one."
+        )
+    words = _words(checks[-1])
+    while words and words[0].startswith("--"):
+        words = words[1:] if "=" in words[0] or len(words) < 2 else words[2:]
+    if not words or words[0].upper() != "CMD":
+        raise Fail("Write the health check as `HEALTHCHECK [OPTIONS] CMD command`.")
+    rest = checks[-1][checks[-1].upper().index("CMD") + 3 :].strip()
+    listed = _exec_form(rest)
+    if listed is not None and listed[:1] == ["CMD-SHELL"]:
+        listed = _words(" ".join(listed[1:]))
+    argv = listed if listed is not None else _words(rest)
+    command = " ".join(argv)
+    urls = [m for m in _URL.finditer(command) if (m.group(3) or "").startswith("/health")]
+    if not urls:
+        raise Fail(
+            "The HEALTHCHECK command should request the service's /health endpoint, e.g. "
+            "http://127.0.0.1:8000/health."
+        )
+    host, url_port = urls[0].group(1), urls[0].group(2) or "80"
+    if host not in _LOCAL_HOSTS:
+        raise Fail(
+            f"The health check asks {host!r}. It runs inside the container: ask the service "
+            "there, at 127.0.0.1 (or localhost)."
+        )
+    if url_port != port:
+        raise Fail(
+            f"The health check asks port {url_port}, but uvicorn listens on port {port}: the "
+            "check would fail although the service works."
+        )
+    programs = {posixpath.basename(w) for w in argv}
+    slim = "slim" in tag or "alpine" in tag
+    for tool in ("curl", "wget"):
+        if tool in programs and slim and tool not in image.installed_tools:
+            if tool == "wget" and "alpine" in tag:
+                continue
+            raise Fail(
+                f"The health check runs `{tool}`, which the slim image does not have, so it "
+                "would fail every time and the container would be marked unhealthy. Use Python "
+                'itself: `python -c "import urllib.request; urllib.request.urlopen('
+                "'http://127.0.0.1:8000/health', timeout=3)\"` (or install the tool first)."
+            )
+    if "curl" in programs and not any(
+        w in ("--fail", "--fail-with-body") or re.fullmatch(r"-[a-zA-Z]*f[a-zA-Z]*", w)
+        for w in argv
+    ):
+        raise Fail(
+            "`curl` succeeds even when the service answers 500; pass `--fail` (`-f`) so that "
+            "an error status fails the health check."
+        )
+    if programs & {"python", "python3"} and not re.search(
+        r"urlopen|raise_for_status|status_code|\.status\b", command
+    ):
+        raise Fail(
+            "The Python health check should fail when /health does not answer 200: "
+            "`urllib.request.urlopen(...)` raises for an error status."
+        )
 
 
 def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule per branch
@@ -639,102 +1171,129 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
     if type(text) is not str:
         raise Fail(f"`dockerfile` should be a str (the file's text), but it is {describe(text)}.")
     steps = _instructions(text)
-    if not steps or steps[0][0] != "FROM":
-        raise Fail("A Dockerfile starts with `FROM image:tag`; `dockerfile` does not.")
-    image = steps[0][1].split()[0] if steps[0][1] else ""
-    name, _, tag = image.partition("@")[0].partition(":")
-    if not name.startswith("python") or ("@" not in image and (not tag or tag == "latest")):
-        raise Fail(
-            f"The base image is {image!r}. Use an official Python image with an explicit tag "
-            "that matches the Python the model was trained with, such as `python:3.11-slim`; "
-            "no tag means `latest`, which changes under you."
-        )
+    image = _Image()
+    for word, args in steps:  # ARG values before FROM may be used in FROM
+        if word == "FROM":
+            break
+        if word == "ARG":
+            image.variables.update(_env_pairs(args))
+    tag = _check_base_image(steps, image.variables)
+    for index, (word, args) in enumerate(steps):
+        expanded = _expand(args, image.variables)
+        if word in ("ARG", "ENV"):
+            for key, value in _env_pairs(expanded):
+                image.variables[key] = value
+                if word == "ENV":
+                    image.env[key] = value
+        elif word == "WORKDIR":
+            image.cwd = image.path(_words(expanded)[0] if _words(expanded) else "/")
+            image.dirs.add(image.cwd)
+        elif word in ("COPY", "ADD"):
+            image.copy(expanded, index)
+        elif word == "RUN":
+            image.run(expanded, index)
+    cmd = max((i for i, (word, _) in enumerate(steps) if word == "CMD"), default=None)
+    if cmd is None:
+        raise Fail("The Dockerfile has no `CMD`: the command that starts uvicorn.")
 
-    def first(predicate) -> int | None:
-        return next((i for i, step in enumerate(steps) if predicate(step)), None)
-
-    copy_requirements = first(
-        lambda s: s[0] == "COPY" and any("requirements" in p for p in _copy_sources(s[1]))
-    )
-    pip_install = first(
-        lambda s: s[0] == "RUN" and "pip install" in s[1] and "requirements" in s[1]
-    )
-    copy_code = first(
-        lambda s: (
-            s[0] in ("COPY", "ADD")
-            and any(p in (".", "./", "app.py", "./app.py") for p in _copy_sources(s[1]))
-        )
-    )
-    copy_model = first(
-        lambda s: (
-            s[0] in ("COPY", "ADD")
-            and any(
-                p in (".", "./") or p.strip("./").startswith("model") for p in _copy_sources(s[1])
-            )
-        )
-    )
-    if copy_requirements is None or pip_install is None:
+    copied_requirements = image.files["requirements.txt"]
+    installs = [(files, i) for files, i in image.pip_installs if files]
+    if not copied_requirements or not installs:
         raise Fail(
             "Copy `requirements.txt` into the image and install it with "
             "`RUN pip install --no-cache-dir -r requirements.txt`."
         )
-    if copy_code is None:
+    install_cwd = {}
+    cwd = "/"
+    for i, (word, args) in enumerate(steps):
+        if word == "WORKDIR":
+            words = _words(_expand(args, image.variables))
+            cwd = posixpath.normpath(posixpath.join(cwd, words[0] if words else "/"))
+        install_cwd[i] = cwd
+    install = None
+    for files, i in installs:
+        for name in files:
+            where = posixpath.normpath(posixpath.join(install_cwd[i], name))
+            if any(path == where and at_step < i for path, at_step in copied_requirements):
+                install = i
+                break
+        if install is not None:
+            break
+    if install is None:
+        raise Fail(
+            "`pip install -r ...` names a requirements file that is not where `COPY` put "
+            "requirements.txt at that point (paths are relative to the WORKDIR). Copy it first, "
+            "then install it from there."
+        )
+    copied_code = image.files["app.py"]
+    if not copied_code:
         raise Fail("The image needs the service's code: `COPY app.py .`.")
-    if not copy_requirements < pip_install < copy_code:
+    if min(i for _, i in copied_code) < install:
         raise Fail(
             "Copy requirements.txt and run pip install *before* copying the code. Docker "
             "rebuilds every layer after the first one whose input changed, so with the code "
             "copied first, every edit of app.py would reinstall all the packages."
         )
-    if copy_model is None:
+    if not image.model_dirs:
         raise Fail("Copy the downloaded model folder into the image: `COPY model/ ./model/`.")
-    env = " ".join(args for word, args in steps if word == "ENV")
-    if "MODEL_URI" not in env:
+    if min(i for _, i in image.model_dirs) < install:
+        raise Fail(
+            "Copy the model *after* pip install: a new model is more frequent than new "
+            "packages, and every layer after a changed one is rebuilt."
+        )
+    uri = image.env.get("MODEL_URI")
+    if not uri:
         raise Fail(
             "Set `ENV MODEL_URI=...` to the folder the model was copied to, so that the "
             "service loads the model baked into the image."
         )
-    cmd = first(lambda s: s[0] == "CMD")
-    users = [(i, args) for i, (word, args) in enumerate(steps) if word == "USER"]
-    if cmd is None:
-        raise Fail("The Dockerfile has no `CMD`: the command that starts uvicorn.")
-    users_before = [args for i, args in users if i < cmd]
-    if not users_before or users_before[-1].split(":")[0] in ("root", "0"):
+    if uri.startswith(("models:/", "runs:/", "http://", "https://")):
         raise Fail(
-            "The service would run as root. Create an unprivileged user (`RUN useradd ...`) "
-            "and switch to it with `USER` before the `CMD`."
+            f"MODEL_URI is {uri!r}, which needs a tracking server when the container starts. "
+            "This image carries its model: point MODEL_URI at the folder it was copied to."
         )
-    if first(lambda s: s[0] == "EXPOSE" and "8000" in s[1].split("/")[0].split()) is None:
-        raise Fail("Document the port the service listens on: `EXPOSE 8000`.")
-    health = first(lambda s: s[0] == "HEALTHCHECK")
-    if health is None or "/health" not in steps[health][1]:
+    served = posixpath.normpath(posixpath.join(image.cwd, uri.removeprefix("file://")))
+    if served not in {posixpath.normpath(path) for path, _ in image.model_dirs}:
         raise Fail(
-            "Add a `HEALTHCHECK` whose command requests the service's /health endpoint, so "
-            "that Docker can tell a running container from a working one."
+            f"MODEL_URI is {uri!r}, which is {served} in the container (relative paths start "
+            "from the last WORKDIR), but the model's files were copied elsewhere. Point it at "
+            "the folder that `COPY model/ ...` filled."
         )
-    args = steps[cmd][1]
-    try:
-        argv = json.loads(args)
-    except (ValueError, RecursionError):  # RecursionError: brackets nested very deeply
-        argv = None
-    if type(argv) is not list or not all(type(a) is str for a in argv):
+
+    entrypoints = [args for word, args in steps if word == "ENTRYPOINT"]
+    entry = _exec_form(entrypoints[-1]) if entrypoints else []
+    argv = _exec_form(steps[cmd][1])
+    if entry is None or argv is None:
         raise Fail(
             "Write the CMD in exec form, a JSON list such as "
             '`CMD ["uvicorn", "app:app", ...]`. In shell form Docker runs the command through '
             "`/bin/sh -c`, which may not pass `docker stop`'s SIGTERM on to uvicorn."
         )
-    if not argv or "uvicorn" not in argv[0] or "app:app" not in argv:
+    args = _uvicorn_args(entry + argv)
+    if args is None or "app:app" not in args:
         raise Fail("The CMD should start `uvicorn` with the application `app:app`.")
-    host = argv[argv.index("--host") + 1] if "--host" in argv[:-1] else "127.0.0.1"
+    app_dir = _option(args, "--app-dir")
+    where = posixpath.normpath(posixpath.join(image.cwd, app_dir)) if app_dir else image.cwd
+    if posixpath.join(where, "app.py") not in {path for path, _ in copied_code}:
+        raise Fail(
+            "uvicorn imports `app` from app.py in its working folder, the last WORKDIR, but "
+            "app.py was copied elsewhere: copy it into the WORKDIR (`COPY app.py .`)."
+        )
+    host = _option(args, "--host") or "127.0.0.1"
     if host != "0.0.0.0":
         raise Fail(
             f"uvicorn listens on {host} inside the container, where 127.0.0.1 is the "
             "container's own loopback: nothing outside could reach it. Pass "
             '`"--host", "0.0.0.0"`.'
         )
-    port = argv[argv.index("--port") + 1] if "--port" in argv[:-1] else "8000"
+    port = _option(args, "--port") or "8000"
     if port != "8000":
-        raise Fail(f"uvicorn listens on port {port}, but the image exposes 8000.")
+        raise Fail(f"uvicorn listens on port {port}; the service's port is 8000.")
+    exposed = {p.split("/")[0] for word, a in steps if word == "EXPOSE" for p in _words(a)}
+    if port not in exposed:
+        raise Fail(f"Document the port the service listens on: `EXPOSE {port}`.")
+    _check_user(image, steps, cmd)
+    _check_healthcheck(image, steps, tag, port)
 
 
 # --------------------------------------------------------------------------------------
@@ -771,8 +1330,41 @@ KEY = {
             ),
         ],
     },
-    "20.7": {"reference": _error_summary},
-    "20.8": {"reference": _predict_in_batches},
+    "20.7": {
+        "reference": _error_summary,
+        "mistakes": [
+            Mistake(
+                _summary_keeping_body,
+                "Every line starts with 'body.': leave out the first element of `loc`, which "
+                "only says that the error is in the request body.",
+            ),
+            Mistake(
+                _summary_empty_field,
+                "When `loc` is only ['body'] (the request had no body at all), nothing is left "
+                "after the first element: the field is then 'body', not empty.",
+            ),
+            Mistake(
+                _summary_first_error_only,
+                "A 422 body can list several errors: return one line per error, in order.",
+            ),
+            Mistake(
+                _summary_last_part_only,
+                "The last part of `loc` alone loses where in a batch the error is: join every "
+                "part after the first with '.', e.g. 'penguins.2.body_mass_g'.",
+            ),
+        ],
+    },
+    "20.8": {
+        "reference": _predict_in_batches,
+        "mistakes": [
+            Mistake(
+                _batches_skipping_refused,
+                "A refused batch was skipped, so some penguins silently get no species: call "
+                "`response.raise_for_status()` on every response, so that a refused batch "
+                "raises.",
+            ),
+        ],
+    },
     "20.9": {"judge": _judge_dockerfile},
     "20.kc1": {
         "answer": "b",
@@ -836,5 +1428,23 @@ KEY = {
                 "That is one request per penguin; a batch request carries up to 25.",
             ),
         ],
+    },
+    "20.kc8": {
+        "answer": "c",
+        "explanation": (
+            "pip installs the six packages and everything they depend on; six pins fix only "
+            "the six. Their dependencies (starlette, pydantic, numpy, scipy, ...) are "
+            "resolved afresh at each build, so a new release of any of them changes the "
+            "image. A lock lists every package with its version."
+        ),
+    },
+    "20.kc9": {
+        "answer": "b",
+        "explanation": (
+            "Validation runs on the parsed body: the server has already received every byte "
+            "and parsed the JSON before pydantic counts the list. max_length bounds the work "
+            "of the model per request; the size of a request is bounded before parsing, by "
+            "the service (a Content-Length check) or the proxy in front of it."
+        ),
     },
 }

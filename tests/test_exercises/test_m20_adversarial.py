@@ -1,0 +1,678 @@
+"""Module 20: attempts to pass the checks without doing the task, and right answers written
+differently, beyond the self-tests in solutions/20_serving_fastapi_docker.ipynb.
+(No ``from __future__ import annotations``: FastAPI reads the test services' type hints.)
+
+Each attempt is named by what it gets wrong; each must be Incorrect, with feedback that points
+at the actual problem. Each right variant must be Correct.
+"""
+
+import math
+from typing import Any, Literal
+
+import pytest
+
+from mlcourse.exercises import get_module
+
+PROBLEMS = {problem.id: problem for problem in get_module("20").problems}
+
+# The Dockerfile of the solution (and of the lesson).
+DOCKERFILE = """\
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \\
+    PYTHONUNBUFFERED=1
+
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY model/ ./model/
+COPY app.py .
+ENV MODEL_URI=/app/model
+
+RUN useradd --create-home --uid 10001 appuser
+USER appuser
+
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \\
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=3)"]
+
+CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]
+"""
+PY_HEALTH = (
+    "HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \\\n"
+    '    CMD ["python", "-c", "import urllib.request; '
+    "urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=3)\"]"
+)
+USER_LINES = "RUN useradd --create-home --uid 10001 appuser\nUSER appuser"
+CMD_LINE = 'CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]'
+
+
+def check(problem_id: str, **values: Any):
+    return PROBLEMS[problem_id].check(values)
+
+
+def edit(*pairs: tuple[str, str], text: str = DOCKERFILE) -> str:
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 9: Dockerfiles with every keyword that would not work as asked.
+# --------------------------------------------------------------------------------------
+
+WRONG_DOCKERFILES = {
+    "USER names a user no RUN created": (
+        edit((USER_LINES, "USER appuser")),
+        "does not exist",
+    ),
+    "the user is created after USER": (
+        edit((USER_LINES, "USER appuser\nRUN useradd appuser")),
+        "created after the USER line",
+    ),
+    "USER root": (edit((USER_LINES, "USER root")), "root"),
+    "USER 0:0": (edit((USER_LINES, "USER 0:0")), "root"),
+    "a group no RUN created": (
+        edit((USER_LINES, USER_LINES + ":service")),
+        "group",
+    ),
+    "curl in the slim image": (
+        edit((PY_HEALTH, "HEALTHCHECK CMD curl -f http://127.0.0.1:8000/health || exit 1")),
+        "curl",
+    ),
+    "wget in the slim image": (
+        edit((PY_HEALTH, "HEALTHCHECK CMD wget -qO- http://localhost:8000/health || exit 1")),
+        "wget",
+    ),
+    "curl without --fail in the full image": (
+        edit(
+            ("python:3.11-slim", "python:3.11-bookworm"),
+            (PY_HEALTH, "HEALTHCHECK CMD curl -s http://localhost:8000/health || exit 1"),
+        ),
+        "--fail",
+    ),
+    "a Python health check that never looks at the status": (
+        edit(
+            (
+                PY_HEALTH,
+                'HEALTHCHECK CMD ["python", "-c", "import socket; '
+                "socket.create_connection(('127.0.0.1', 8000)); print('http://127.0.0.1:8000/health')\"]",
+            )
+        ),
+        "urlopen",
+    ),
+    "the health check asks another port": (
+        edit(("127.0.0.1:8000/health", "127.0.0.1:8080/health")),
+        "port 8080",
+    ),
+    "the health check asks another host": (
+        edit(("127.0.0.1:8000/health", "penguins.example.org:8000/health")),
+        "inside the container",
+    ),
+    "no health check": (edit((PY_HEALTH, "")), "HEALTHCHECK"),
+    "HEALTHCHECK NONE": (edit((PY_HEALTH, "HEALTHCHECK NONE")), "HEALTHCHECK"),
+    "Python 3.12 for a 3.11 model": (edit(("python:3.11-slim", "python:3.12-slim")), "3.11"),
+    "Python 3.1": (edit(("python:3.11-slim", "python:3.1-slim")), "3.11"),
+    "no tag": (edit(("python:3.11-slim", "python")), "latest"),
+    "the tag latest": (edit(("python:3.11-slim", "python:latest")), "3.11"),
+    "an image that is not the official Python image": (
+        edit(("python:3.11-slim", "pythonista/python:3.11-slim")),
+        "official Python image",
+    ),
+    "two stages": (
+        "FROM python:3.11 AS build\nRUN true\n" + DOCKERFILE,
+        "single-stage",
+    ),
+    "MODEL_URI where the model is not": (
+        edit(("ENV MODEL_URI=/app/model", "ENV MODEL_URI=/models/champion")),
+        "copied elsewhere",
+    ),
+    "a relative MODEL_URI from the wrong folder": (
+        edit(("ENV MODEL_URI=/app/model", "ENV MODEL_URI=app/model")),
+        "copied elsewhere",
+    ),
+    "MODEL_URI at the registry": (
+        edit(("ENV MODEL_URI=/app/model", "ENV MODEL_URI=models:/penguins@champion")),
+        "tracking server",
+    ),
+    "MODEL_URI set with ARG only": (
+        edit(("ENV MODEL_URI=/app/model", "ARG MODEL_URI=/app/model")),
+        "ENV MODEL_URI",
+    ),
+    "the model copied into another folder": (
+        edit(("COPY model/ ./model/", "COPY model/ /opt/model/")),
+        "copied elsewhere",
+    ),
+    "the model copied before the install": (
+        edit(
+            ("COPY model/ ./model/\n", ""),
+            ("COPY requirements.txt .\n", "COPY model/ ./model/\nCOPY requirements.txt .\n"),
+        ),
+        "after* pip install",
+    ),
+    "app.py outside the WORKDIR": (edit(("COPY app.py .", "COPY app.py /srv/")), "WORKDIR"),
+    "WORKDIR changed after the copies": (
+        edit(("ENV MODEL_URI=/app/model", "ENV MODEL_URI=/app/model\nWORKDIR /srv")),
+        "WORKDIR",
+    ),
+    "pip install of packages named by hand": (
+        edit(("-r requirements.txt", "fastapi uvicorn mlflow")),
+        "requirements.txt",
+    ),
+    "pip install -r of a path where nothing was copied": (
+        edit(("-r requirements.txt", "-r /requirements.txt")),
+        "not where `COPY` put",
+    ),
+    "no requirements copied": (edit(("COPY requirements.txt .\n", "")), "requirements.txt"),
+    "the code copied before the install": (
+        edit(
+            ("COPY app.py .\n", ""),
+            ("COPY requirements.txt .\n", "COPY . .\nCOPY requirements.txt .\n"),
+        ),
+        "*before* copying the code",
+    ),
+    "the shell form of CMD": (
+        edit((CMD_LINE, "CMD uvicorn app:app --host 0.0.0.0 --port 8000")),
+        "exec form",
+    ),
+    "a shell-form ENTRYPOINT": (
+        edit((CMD_LINE, 'ENTRYPOINT uvicorn app:app\nCMD ["--host", "0.0.0.0"]')),
+        "exec form",
+    ),
+    "uvicorn on loopback": (edit(('"0.0.0.0"', '"127.0.0.1"')), "0.0.0.0"),
+    "uvicorn without --host": (edit((', "--host", "0.0.0.0"', "")), "0.0.0.0"),
+    "uvicorn on another port than exposed": (
+        edit(('"--port", "8000"', '"--port", "9000"')),
+        "9000",
+    ),
+    "gunicorn instead of uvicorn": (
+        edit(('["uvicorn", "app:app"', '["gunicorn", "app:app"')),
+        "uvicorn",
+    ),
+    "another application object": (edit(('"app:app"', '"main:app"')), "app:app"),
+    "no EXPOSE": (edit(("EXPOSE 8000\n", "")), "EXPOSE 8000"),
+    "no CMD": (edit((CMD_LINE, "")), "CMD"),
+    "not a Dockerfile": ("print('hello')", "FROM"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_DOCKERFILES))
+def test_a_dockerfile_that_would_not_work_is_rejected(name):
+    text, fragment = WRONG_DOCKERFILES[name]
+    assert text != DOCKERFILE
+    outcome = check("20.9", dockerfile=text)
+    assert outcome.status == "incorrect", (name, outcome.message)
+    assert fragment in outcome.message, (name, outcome.message)
+
+
+RIGHT_DOCKERFILES = {
+    "the solution": DOCKERFILE,
+    "python -m uvicorn with --option=value": edit(
+        (CMD_LINE, 'CMD ["python", "-m", "uvicorn", "app:app", "--host=0.0.0.0", "--port=8000"]')
+    ),
+    "ENTRYPOINT and CMD in exec form": edit(
+        (CMD_LINE, 'ENTRYPOINT ["uvicorn"]\nCMD ["app:app", "--host", "0.0.0.0", "--port", "8000"]')
+    ),
+    "a numeric USER": edit((USER_LINES, "USER 10001:10001")),
+    "Debian's nobody": edit((USER_LINES, "USER nobody")),
+    "adduser with its options": edit(
+        (
+            USER_LINES,
+            'RUN addgroup --system service && adduser --system --ingroup service --gecos "" '
+            "--no-create-home appuser\nUSER appuser:service",
+        )
+    ),
+    "the user's own group": edit((USER_LINES, USER_LINES + ":appuser")),
+    "a relative MODEL_URI": edit(("ENV MODEL_URI=/app/model", "ENV MODEL_URI=./model/")),
+    "a file:// MODEL_URI": edit(("ENV MODEL_URI=/app/model", "ENV MODEL_URI=file:///app/model")),
+    "the old ENV syntax": edit(("ENV MODEL_URI=/app/model", "ENV MODEL_URI /app/model")),
+    "variables in paths": edit(
+        ("WORKDIR /app", "ENV APP_HOME=/app\nWORKDIR $APP_HOME"),
+        ("ENV MODEL_URI=/app/model", "ENV MODEL_URI=${APP_HOME}/model"),
+    ),
+    "the Python version as an ARG": "ARG PYTHON=3.11\n"
+    + edit(("python:3.11-slim", "python:${PYTHON}-slim")),
+    "a pinned digest and a patch version": edit(
+        ("python:3.11-slim", "python:3.11.9-slim-bookworm@sha256:" + "a" * 64)
+    ),
+    "the full image's curl with --fail": edit(
+        ("python:3.11-slim", "python:3.11"),
+        (PY_HEALTH, "HEALTHCHECK CMD curl --fail http://localhost:8000/health || exit 1"),
+    ),
+    "curl installed first in the slim image": edit(
+        (
+            "RUN pip install --no-cache-dir -r requirements.txt",
+            "RUN apt-get update && apt-get install -y --no-install-recommends curl "
+            "&& rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir -r requirements.txt",
+        ),
+        (PY_HEALTH, 'HEALTHCHECK CMD ["curl", "-fsS", "http://127.0.0.1:8000/health"]'),
+    ),
+    "wget in the full image": edit(
+        ("python:3.11-slim", "python:3.11-bookworm"),
+        (PY_HEALTH, "HEALTHCHECK CMD wget -qO- http://localhost:8000/health || exit 1"),
+    ),
+    "CMD-SHELL in a health check": edit(
+        (
+            PY_HEALTH,
+            'HEALTHCHECK CMD ["CMD-SHELL", "python -c \\"import urllib.request as u; '
+            "u.urlopen('http://localhost:8000/health')\\\"\"]",
+        )
+    ),
+    "JSON-form COPY with --chown": edit(
+        ("COPY model/ ./model/", 'COPY --chown=root:root ["model/", "/app/model/"]')
+    ),
+    "the whole folder copied after the install": edit(
+        ("COPY model/ ./model/\nCOPY app.py .\n", "COPY . .\n")
+    ),
+    "pip run as a module, requirements by absolute path": edit(
+        (
+            "RUN pip install --no-cache-dir -r requirements.txt",
+            "RUN python -m pip install --no-cache-dir --requirement=/app/requirements.txt",
+        ),
+    ),  # fmt: skip
+    "app.py elsewhere, found with --app-dir": edit(
+        ("COPY app.py .", "COPY app.py /srv/"),
+        ('"app:app",', '"app:app", "--app-dir", "/srv",'),
+    ),
+    "comments and blank lines everywhere": "# syntax=docker/dockerfile:1\n# the service\n"
+    + DOCKERFILE.replace("\n\n", "\n# --\n\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT_DOCKERFILES))
+def test_a_right_dockerfile_written_differently_is_accepted(name):
+    outcome = check("20.9", dockerfile=RIGHT_DOCKERFILES[name])
+    assert outcome.status == "correct", (name, outcome.message)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 3: every limit, strictness, and how the class is validated.
+# --------------------------------------------------------------------------------------
+
+
+def penguin_class(**overrides: Any):
+    """The reference PenguinIn with some fields (or the config) replaced."""
+    from pydantic import ConfigDict, Field, create_model
+
+    config = overrides.pop("config", ConfigDict(extra="forbid", strict=True))
+    fields: dict[str, Any] = {
+        "island": (Literal["Biscoe", "Dream", "Torgersen"], ...),
+        "bill_length_mm": (float, Field(ge=25, le=70)),
+        "bill_depth_mm": (float, Field(ge=10, le=25)),
+        "flipper_length_mm": (float, Field(ge=150, le=250)),
+        "body_mass_g": (float, Field(ge=2000, le=7000)),
+        "sex": (Literal["female", "male"] | None, None),
+    }
+    fields.update(overrides)
+    return create_model("PenguinIn", __config__=config, **fields)
+
+
+LIMITS = {
+    "bill_length_mm": (25, 70),
+    "bill_depth_mm": (10, 25),
+    "flipper_length_mm": (150, 250),
+    "body_mass_g": (2000, 7000),
+}
+
+
+def loosened(name: str, side: str):
+    from pydantic import Field
+
+    low, high = LIMITS[name]
+    bounds = {"ge": low - 0.5, "le": high} if side == "low" else {"ge": low, "le": high + 0.5}
+    return penguin_class(**{name: (float, Field(**bounds))})
+
+
+def tightened(name: str, side: str):
+    from pydantic import Field
+
+    low, high = LIMITS[name]
+    bounds = {"gt": low, "le": high} if side == "low" else {"ge": low, "lt": high}
+    return penguin_class(**{name: (float, Field(**bounds))})
+
+
+@pytest.mark.parametrize("side", ["low", "high"])
+@pytest.mark.parametrize("name", sorted(LIMITS))
+def test_every_limit_is_tested_just_outside_and_at_the_limit(name, side):
+    for cls in (loosened(name, side), tightened(name, side)):
+        outcome = check("20.3", PenguinIn=cls)
+        assert outcome.status == "incorrect", (name, side, outcome.message)
+        assert name in outcome.message
+
+
+def test_the_reference_class_built_here_is_right():
+    assert check("20.3", PenguinIn=penguin_class()).status == "correct"
+
+
+def test_lax_numbers_are_rejected_with_a_pointer_to_strict_mode():
+    from pydantic import ConfigDict
+
+    outcome = check("20.3", PenguinIn=penguin_class(config=ConfigDict(extra="forbid")))
+    assert outcome.status == "incorrect"
+    assert "strict" in outcome.message
+
+
+def test_strictness_written_differently_is_accepted():
+    from pydantic import ConfigDict, Field, StrictFloat, confloat
+
+    per_field = penguin_class(
+        config=ConfigDict(extra="forbid"),
+        **{
+            name: (float, Field(ge=low, le=high, strict=True))
+            for name, (low, high) in LIMITS.items()
+        },
+    )
+    strict_types = penguin_class(
+        config=ConfigDict(extra="forbid"),
+        **{name: (StrictFloat, Field(ge=low, le=high)) for name, (low, high) in LIMITS.items()},
+    )
+    constrained = penguin_class(
+        **{name: (confloat(ge=low, le=high), ...) for name, (low, high) in LIMITS.items()}
+    )
+    for cls in (per_field, strict_types, constrained):
+        assert check("20.3", PenguinIn=cls).status == "correct", check("20.3", PenguinIn=cls)
+
+
+def test_a_replaced_model_validate_fools_nothing():
+    from pydantic import BaseModel
+
+    reference = penguin_class()
+
+    class Lookup(BaseModel):
+        island: str
+
+        @classmethod
+        def model_validate(cls, obj, **kwargs):
+            return reference.model_validate(obj, **kwargs)
+
+    assert check("20.3", PenguinIn=Lookup).status == "incorrect"
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 4: a right frame built differently, and input left unchanged.
+# --------------------------------------------------------------------------------------
+
+
+def test_a_frame_with_object_columns_holding_nan_is_accepted():
+    import numpy as np
+    import pandas as pd
+
+    from mlcourse.exercises.m20 import _NUMERIC, FEATURES
+
+    def to_frame(payloads):
+        rows = [[p.get(name) for name in FEATURES] for p in payloads]
+        frame = pd.DataFrame(rows, columns=list(FEATURES), dtype=object)
+        frame = frame.astype(dict.fromkeys(_NUMERIC, "float64"))
+        return frame.fillna({"sex": np.nan, "island": np.nan}).replace({None: np.nan})
+
+    assert check("20.4", to_frame=to_frame).status == "correct", check("20.4", to_frame=to_frame)
+
+
+def test_a_frame_built_by_popping_keys_is_rejected():
+    from mlcourse.keys.m20 import _reference_to_frame
+
+    def popping(payloads):
+        frame = _reference_to_frame(payloads)
+        for payload in payloads:
+            payload.pop("island", None)
+        return frame
+
+    outcome = check("20.4", to_frame=popping)
+    assert outcome.status == "incorrect" and "changed the dicts" in outcome.message
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 5: services that look right on the usual requests.
+# --------------------------------------------------------------------------------------
+
+
+def make_service(*, lax: bool = False, predictor=None, health=None):
+    """The reference service, with one defect: lax numbers, another model, or a fixed /health."""
+    import os
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI
+    from pydantic import BaseModel, ConfigDict, Field
+
+    from mlcourse.keys.m20 import _load_model_and_version, _reference_to_frame
+
+    Penguin = penguin_class(config=ConfigDict(extra="forbid")) if lax else penguin_class()
+
+    class Batch(BaseModel):
+        penguins: list[Penguin] = Field(min_length=1, max_length=100)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        app.state.model, app.state.model_version = _load_model_and_version(os.environ["MODEL_URI"])
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    def model():
+        return predictor or app.state.model
+
+    @app.get("/health")
+    def get_health() -> dict[str, str]:
+        return health or {"status": "ok", "model_version": app.state.model_version}
+
+    @app.post("/predict")
+    def predict(penguin: Penguin) -> dict[str, str]:
+        return {"species": str(model().predict(_reference_to_frame([penguin.model_dump()]))[0])}
+
+    @app.post("/predict/batch")
+    def predict_batch(batch: Batch) -> dict[str, list[str]]:
+        frame = _reference_to_frame([p.model_dump() for p in batch.penguins])
+        return {"species": [str(s) for s in model().predict(frame)]}
+
+    return app
+
+
+def test_the_service_built_here_is_right():
+    outcome = check("20.5", service=make_service())
+    assert outcome.status == "correct", outcome.message
+
+
+def test_a_service_that_predicts_with_another_model_than_model_uri_is_rejected():
+    from mlcourse.exercises.m20 import _pipeline
+
+    outcome = check("20.5", service=make_service(predictor=_pipeline()))
+    assert outcome.status == "incorrect"
+    assert "another model" in outcome.message and "MODEL_URI" in outcome.message
+
+
+def test_a_health_without_the_version_is_rejected():
+    outcome = check("20.5", service=make_service(health={"status": "ok"}))
+    assert outcome.status == "incorrect" and "model_version" in outcome.message
+
+
+def test_a_service_that_accepts_numbers_as_text_is_rejected():
+    outcome = check("20.5", service=make_service(lax=True))
+    assert outcome.status == "incorrect" and "'46.5'" in outcome.message
+
+
+def test_the_check_leaves_model_uri_as_it_was(monkeypatch):
+    import os
+
+    monkeypatch.setenv("MODEL_URI", "models:/mine@champion")
+    check("20.5", service=make_service())
+    assert os.environ["MODEL_URI"] == "models:/mine@champion"
+    monkeypatch.delenv("MODEL_URI")
+    check("20.5", service=make_service())
+    assert "MODEL_URI" not in os.environ
+
+
+def test_deleted_probe_folders_are_saved_again():
+    import shutil
+    from pathlib import Path
+
+    from mlcourse.exercises.m20 import probe_folders
+
+    first = probe_folders()
+    shutil.rmtree(Path(first[0]).parent)
+    again = probe_folders()
+    assert all((Path(f) / "MLmodel").is_file() for f in again)
+
+
+# --------------------------------------------------------------------------------------
+# Exercises 7 and 8: targeted feedback for known mistakes; the stand-in service.
+# --------------------------------------------------------------------------------------
+
+
+def test_error_summary_mistakes_get_their_message():
+    from mlcourse.keys import m20 as key
+
+    for wrong, fragment in (
+        (key._summary_keeping_body, "leave out the first element"),
+        (key._summary_empty_field, "the field is then 'body'"),
+        (key._summary_first_error_only, "several errors"),
+        (key._summary_last_part_only, "penguins.2.body_mass_g"),
+    ):
+        outcome = check("20.7", error_summary=wrong)
+        assert outcome.status == "incorrect" and fragment in outcome.message, outcome.message
+
+
+def test_a_client_that_skips_refused_batches_is_told_to_raise():
+    from mlcourse.keys.m20 import _batches_skipping_refused
+
+    outcome = check("20.8", predict_in_batches=_batches_skipping_refused)
+    assert outcome.status == "incorrect" and "raise_for_status" in outcome.message
+
+
+def test_a_client_that_raises_its_own_error_is_rejected():
+    def own_error(client, penguins, batch_size):
+        species = []
+        for start in range(0, len(penguins), batch_size):
+            response = client.post(
+                "/predict/batch", json={"penguins": penguins[start : start + batch_size]}
+            )
+            if response.status_code != 200:
+                raise ValueError("refused")
+            species += response.json()["species"]
+        return species
+
+    outcome = check("20.8", predict_in_batches=own_error)
+    assert outcome.status == "incorrect" and "a batch the service refuses" in outcome.message
+
+
+def test_a_client_that_pops_the_callers_list_is_rejected():
+    def popping(client, penguins, batch_size):
+        species = []
+        while penguins:
+            batch = [penguins.pop(0) for _ in range(min(batch_size, len(penguins)))]
+            response = client.post("/predict/batch", json={"penguins": batch})
+            response.raise_for_status()
+            species += response.json()["species"]
+        return species
+
+    outcome = check("20.8", predict_in_batches=popping)
+    assert outcome.status == "incorrect" and "changed" in outcome.message
+
+
+def test_a_client_with_a_generator_of_batches_is_accepted():
+    def batched(items, size):
+        batch = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def with_itertools(client, penguins, batch_size):
+        species = []
+        for batch in batched(penguins, batch_size):
+            response = client.post("/predict/batch", json={"penguins": list(batch)})
+            response.raise_for_status()
+            species.extend(response.json()["species"])
+        return species
+
+    outcome = check("20.8", predict_in_batches=with_itertools)
+    assert outcome.status == "correct", outcome.message
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 2: champions registered with a defect (each registration takes a few seconds).
+# --------------------------------------------------------------------------------------
+
+
+def register(name: str, model, **kwargs: Any) -> str:
+    import mlflow
+    from mlflow import MlflowClient
+
+    from mlcourse.exercises.m20 import _data
+
+    options = {
+        "signature": _signature(),
+        "input_example": _data()["X_train"].head(3),
+        "pip_requirements": mlflow.sklearn.get_default_pip_requirements(include_skops=True),
+        "skops_trusted_types": ["numpy.dtype"],
+        **kwargs,
+    }
+    options = {k: v for k, v in options.items() if v is not None}
+    with mlflow.start_run(run_name=name):
+        info = mlflow.sklearn.log_model(model, name="model", registered_model_name=name, **options)
+    MlflowClient().set_registered_model_alias(name, "champion", info.registered_model_version)
+    return f"models:/{name}@champion"
+
+
+def _signature():
+    from mlflow.models import infer_signature
+
+    from mlcourse.exercises.m20 import _data, _pipeline
+
+    return infer_signature(_data()["X_train"], _pipeline().predict(_data()["X_train"]))
+
+
+def test_champions_with_a_defect_are_rejected():
+    from sklearn.base import clone
+
+    from mlcourse.exercises.m20 import _data, _pipeline
+
+    d = _data()
+    cases = {
+        "fitted on 60 training rows": (
+            register("m20-sixty", clone(_pipeline()).fit(d["X_train"][:60], d["y_train"][:60])),
+            "fitted on other data",
+        ),
+        "logged without a signature": (
+            register("m20-unsigned", _pipeline(), signature=None, input_example=None),
+            "without a signature",
+        ),
+        "requirements that do not pin scikit-learn": (
+            register("m20-unpinned", _pipeline(), pip_requirements=["scikit-learn", "skops"]),
+            "pin scikit-learn",
+        ),
+    }
+    for name, (uri, fragment) in cases.items():
+        outcome = check("20.2", champion_uri=uri)
+        assert outcome.status == "incorrect", (name, outcome.message)
+        assert fragment in outcome.message, (name, outcome.message)
+
+
+def test_on_a_shared_server_the_name_must_carry_the_learner(monkeypatch):
+    from mlcourse.exercises.m20 import _pipeline
+
+    shared = register("penguins-exercises", _pipeline())
+    own = register("penguins-exercises-ada-l-x", _pipeline())
+    monkeypatch.setenv("MLCOURSE_LEARNER", "ada.l@x")
+    outcome = check("20.2", champion_uri=shared)
+    assert outcome.status == "incorrect" and "MODEL_NAME" in outcome.message
+    assert check("20.2", champion_uri=own).status == "correct"
+    monkeypatch.delenv("MLCOURSE_LEARNER")
+    assert check("20.2", champion_uri=shared).status == "correct"
+
+
+def test_probabilities_that_are_nan_are_rejected():
+    from mlcourse.exercises.m20 import _pipeline
+
+    problem = PROBLEMS["20.2"]
+    data = problem.collect({"champion_uri": register("m20-nan", _pipeline())}).values["data"]
+    data["proba"][0] = [math.nan] * len(data["proba"][0])
+    from mlcourse.checks import Answer
+
+    assert problem.evaluate(Answer({"data": data})).status == "incorrect"
