@@ -1,19 +1,26 @@
 """Module 24 — RAG and agents: the declaration of the exercises (the key is in mlcourse.keys.m24).
 
-Every exercise is checked on small, fixed inputs written here (not on the course text, which
+Exercises 1-11 are checked on small, fixed inputs written here (not on the course text, which
 changes whenever a lesson does): visible cases name the failing input, hidden cases cover the
-edges (empty inputs, k beyond the list, ties, hostile expressions for the calculator, a planner
-that never stops for the agent loop).
+edges (empty inputs, k beyond the list, ties, hostile or explosive expressions for the
+calculator, a planner that never stops for the agent loop), each with a label that says what
+kind of input failed. Exercise 12 is the real-corpus exercise: it runs on a frozen copy of the course's lessons and
+question set stored beside this file (``m24_course_snapshot.json``), which the learner's notebook
+and the key both read, so that the grading sandbox (which sees no curriculum/) and later edits
+of the lessons change nothing.
 """
 
 from __future__ import annotations
 
 import ast
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from mlcourse.checks import Case, Choice, Custom, Function, Numeric
+from mlcourse.checks import Case, Choice, Custom, Function, Numeric, Value
 from mlcourse.exercises import Module
 
 _SEED = 24  # seeds the random arrays of the cosine test cases
@@ -32,23 +39,28 @@ _TEN = "one two three four five six seven eight nine ten"
 
 
 def _chunk_cases() -> list[Case]:
-    return [Case(_TEN, 4, 1), Case(_FLOATS, 12, 4)]
+    return [
+        Case(
+            _TEN, 4, 1, call='chunk_text("one two three four five six seven eight nine ten", 4, 1)'
+        ),
+        Case(_FLOATS, 12, 4, call="chunk_text(<a 48-word paragraph on floats>, 12, 4)"),
+    ]
 
 
 def _chunk_hidden() -> list[Case]:
     return [
-        Case("", 5, 1),  # nothing to chunk
-        Case("   \n ", 3, 0),
-        Case("a b c", 3, 0),  # exactly one window
-        Case("a b c", 10, 2),  # shorter than one window
-        Case("a b c d e f", 4, 2),  # the second window reaches the end: no third one
-        Case("a b c d e f g", 3, 0),  # no overlap, a shorter last window
-        Case("alpha  beta\n\ngamma\tdelta", 2, 1),  # any white space separates words
-        Case(_FLOATS, 1, 0),
+        Case("", 5, 1, label="an empty text"),
+        Case("   \n ", 3, 0, label="a text of white space only"),
+        Case("a b c", 3, 0, label="a text of exactly one window"),
+        Case("a b c", 10, 2, label="a text shorter than one window"),
+        Case("a b c d e f", 4, 2, label="a second window that reaches the last word"),
+        Case("a b c d e f g", 3, 0, label="no overlap and a shorter last window"),
+        Case("alpha  beta\n\ngamma\tdelta", 2, 1, label="words separated by tabs and newlines"),
+        Case(_FLOATS, 1, 0, label="windows of one word"),
         # Invalid arguments. Only values with which a loop that forgets to check them still
         # ends: with overlap >= max_words such a loop would never move forward.
-        Case(_TEN, 3, -1, raises=ValueError),
-        Case(_TEN, 0, -1, raises=ValueError),
+        Case(_TEN, 3, -1, raises=ValueError, label="a negative overlap"),
+        Case(_TEN, 0, -1, raises=ValueError, label="max_words of 0"),
     ]
 
 
@@ -67,25 +79,35 @@ _DOCS = [
 
 def _bm25_cases() -> list[Case]:
     return [
-        Case(["validation", "loss"], _DOCS),
-        Case(["gradient", "check"], _DOCS, k1=1.5, b=0.5),
+        Case(["validation", "loss"], _DOCS, call="bm25_scores(['validation', 'loss'], DOCS)"),
+        Case(
+            ["gradient", "check"],
+            _DOCS,
+            k1=1.5,
+            b=0.5,
+            call="bm25_scores(['gradient', 'check'], DOCS, k1=1.5, b=0.5)",
+        ),
     ]
 
 
 def _bm25_hidden() -> list[Case]:
     long_doc = "loss " + "word " * 60
     return [
-        Case(["loss"], []),  # no documents
-        Case([], _DOCS),  # no query terms: every score is 0
-        Case(["transformer"], _DOCS),  # a term in no document
-        Case(["loss", "loss", "softmax"], _DOCS),  # a repeated query term counts once
-        Case(["the", "loss"], _DOCS),  # "the": in few documents here, so still weighted
-        Case(["loss"], _DOCS, b=0.0),  # no length normalisation
-        Case(["loss"], _DOCS, b=1.0),
-        Case(["loss"], _DOCS, k1=0.0),  # k1 = 0: only presence counts
-        Case(["loss"], [["loss"], [], long_doc.split()]),  # an empty document
-        Case(["a"], [["a"], ["a", "b"], ["a", "a", "a"]]),  # a term in every document
-        Case(["gradient"], [["gradient"] * k + ["x"] * (10 - k) for k in range(1, 6)]),
+        Case(["loss"], [], label="no documents"),
+        Case([], _DOCS, label="an empty query"),
+        Case(["transformer"], _DOCS, label="a query word found in no document"),
+        Case(["loss", "loss", "softmax"], _DOCS, label="a query word repeated"),
+        Case(["the", "loss"], _DOCS, label="a query of two words"),
+        Case(["loss"], _DOCS, b=0.0, label="b = 0 (no length normalisation)"),
+        Case(["loss"], _DOCS, b=1.0, label="b = 1"),
+        Case(["loss"], _DOCS, k1=0.0, label="k1 = 0 (only presence counts)"),
+        Case(["loss"], [["loss"], [], long_doc.split()], label="an empty document"),
+        Case(["a"], [["a"], ["a", "b"], ["a", "a", "a"]], label="a word in every document"),
+        Case(
+            ["gradient"],
+            [["gradient"] * k + ["x"] * (10 - k) for k in range(1, 6)],
+            label="documents of equal length with growing counts",
+        ),
     ]
 
 
@@ -97,8 +119,9 @@ def _bm25_hidden() -> list[Case]:
 def _cosine_cases() -> list[Case]:
     matrix = np.array([[10.0, 0.0], [1.0, 1.0], [0.0, 3.0], [-2.0, 0.5]])
     return [
-        Case(np.array([1.0, 0.9]), matrix, 2),  # row 0 has the largest dot product, not cosine
-        Case(np.array([0.2, 1.0]), matrix, 3),
+        # Row 0 has the largest dot product, not the largest cosine.
+        Case(np.array([1.0, 0.9]), matrix, 2, call="cosine_top_k(query, matrix, 2)"),
+        Case(np.array([0.2, 1.0]), matrix, 3, call="cosine_top_k(np.array([0.2, 1.0]), matrix, 3)"),
     ]
 
 
@@ -107,16 +130,24 @@ def _cosine_hidden() -> list[Case]:
     big = rng.normal(size=(30, 8)) * rng.uniform(0.1, 20.0, size=(30, 1))  # lengths vary a lot
     ties = np.array([[1.0, 2.0], [0.0, 1.0], [1.0, 2.0], [1.0, 2.0], [3.0, -1.0]])
     return [
-        Case(rng.normal(size=8), big, 5),
-        Case(rng.normal(size=8), big, 1),
-        Case(np.array([1.0, 2.0]), ties, 3),  # three identical rows: lower index first
-        Case(np.array([1.0, 2.0]), ties, 10),  # k larger than the number of rows
+        Case(rng.normal(size=8), big, 5, label="30 rows of very different lengths, k = 5"),
+        Case(rng.normal(size=8), big, 1, label="30 rows of very different lengths, k = 1"),
+        Case(np.array([1.0, 2.0]), ties, 3, label="three identical rows (a tie)"),
+        Case(np.array([1.0, 2.0]), ties, 10, label="k larger than the number of rows"),
         Case(
-            np.array([1.0, 1.0]), np.array([[0.0, 0.0], [1.0, -1.0], [2.0, 1.0]]), 3
-        ),  # a zero row
-        Case(np.array([0.0, 0.0]), ties, 2),  # a zero query: every similarity is 0
-        Case(np.array([1.0, 0.0]), np.array([[-1.0, 0.0], [-5.0, 0.1]]), 2),  # all negative
-        Case(np.array([1.0, 0.0]), ties, 0, raises=ValueError),
+            np.array([1.0, 1.0]),
+            np.array([[0.0, 0.0], [1.0, -1.0], [2.0, 1.0]]),
+            3,
+            label="a row of zeros",
+        ),
+        Case(np.array([0.0, 0.0]), ties, 2, label="a query of zeros"),
+        Case(
+            np.array([1.0, 0.0]),
+            np.array([[-1.0, 0.0], [-5.0, 0.1]]),
+            2,
+            label="only negative similarities",
+        ),
+        Case(np.array([1.0, 0.0]), ties, 0, raises=ValueError, label="k = 0"),
     ]
 
 
@@ -134,13 +165,15 @@ def _recall_cases() -> list[Case]:
 
 def _recall_hidden() -> list[Case]:
     return [
-        Case(["a", "b"], {"b"}, 10),  # k beyond the list
-        Case([], {"a"}, 3),  # nothing retrieved
-        Case(["a", "a", "b"], {"a", "b"}, 2),  # a duplicate in the ranking counts once
-        Case(["x", "y", "z"], ["y", "y", "z"], 3),  # relevant given as a list with repeats
-        Case(["a", "b", "c"], {"a", "b", "c", "d"}, 3),
-        Case(["a"], set(), 1, raises=ValueError),  # no relevant items: undefined
-        Case(["a"], {"a"}, 0, raises=ValueError),
+        Case(["a", "b"], {"b"}, 10, label="k beyond the length of the ranking"),
+        Case([], {"a"}, 3, label="an empty ranking"),
+        Case(["a", "a", "b"], {"a", "b"}, 2, label="an id repeated in the ranking"),
+        Case(
+            ["x", "y", "z"], ["y", "y", "z"], 3, label="relevant ids given as a list with repeats"
+        ),
+        Case(["a", "b", "c"], {"a", "b", "c", "d"}, 3, label="more relevant ids than k"),
+        Case(["a"], set(), 1, raises=ValueError, label="no relevant ids"),
+        Case(["a"], {"a"}, 0, raises=ValueError, label="k = 0"),
     ]
 
 
@@ -153,13 +186,13 @@ def _mrr_cases() -> list[Case]:
 
 def _mrr_hidden() -> list[Case]:
     return [
-        Case([["a"]], [{"a"}]),
-        Case([["a", "b"]], [{"z"}]),  # no hit: reciprocal rank 0
-        Case([[], ["a"]], [{"a"}, {"a"}]),  # an empty ranking
-        Case([["b", "a", "c"]], [{"c", "a"}]),  # only the first relevant item counts
-        Case([["x", "y", "z", "w"]] * 3, [{"w"}, {"z"}, {"x"}]),
-        Case([], [], raises=ValueError),
-        Case([["a"], ["b"]], [{"a"}], raises=ValueError),
+        Case([["a"]], [{"a"}], label="one query, a hit at rank 1"),
+        Case([["a", "b"]], [{"z"}], label="a query without any hit"),
+        Case([[], ["a"]], [{"a"}, {"a"}], label="an empty ranking"),
+        Case([["b", "a", "c"]], [{"c", "a"}], label="two relevant ids in one ranking"),
+        Case([["x", "y", "z", "w"]] * 3, [{"w"}, {"z"}, {"x"}], label="hits at ranks 4, 3 and 1"),
+        Case([], [], raises=ValueError, label="no queries"),
+        Case([["a"], ["b"]], [{"a"}], raises=ValueError, label="lists of different lengths"),
     ]
 
 
@@ -177,13 +210,17 @@ def _rrf_cases() -> list[Case]:
 
 def _rrf_hidden() -> list[Case]:
     return [
-        Case([]),  # nothing to fuse
-        Case([["a", "b"], []]),  # one retriever found nothing
-        Case([["a", "b", "c"]]),  # one ranking: unchanged
-        Case([["b", "a"], ["a", "b"]]),  # a tie: smaller id first
-        Case([["z", "y"], ["y", "z"], ["x"]], k=0),  # k = 0: ranks must start at 1
-        Case([["a", "b", "c", "d"], ["e", "d"]], k=2),  # found by one retriever, or both
-        Case([["p", "q", "r", "s", "t"], ["t", "s", "r", "q", "p"], ["r"]], k=60),
+        Case([], label="no rankings"),
+        Case([["a", "b"], []], label="one empty ranking"),
+        Case([["a", "b", "c"]], label="a single ranking"),
+        Case([["b", "a"], ["a", "b"]], label="a tie in the fused scores"),
+        Case([["z", "y"], ["y", "z"], ["x"]], k=0, label="k = 0"),
+        Case([["a", "b", "c", "d"], ["e", "d"]], k=2, label="ids found by one ranking or by both"),
+        Case(
+            [["p", "q", "r", "s", "t"], ["t", "s", "r", "q", "p"], ["r"]],
+            k=60,
+            label="three rankings, one in reverse order",
+        ),
     ]
 
 
@@ -276,6 +313,41 @@ def _extract_grounded(values: dict[str, Any]) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------
 
 MAX_EXPONENT = 100
+MAX_MAGNITUDE = 1e100
+
+# Hostile or explosive expressions of the hidden cases, each with what it is. None of them
+# takes long for a calculator that lacks a limit: they are chosen so that a missing limit shows
+# as a wrong result, not as a hang (and every such result has fewer than 4,300 digits, Python's
+# limit for turning an int into text).
+_REFUSED = {
+    "().__class__": "an attribute lookup",
+    "abs(-3)": "a function call",
+    "x * 2": "a name",
+    "'ab' * 2": "a string",
+    "True + 1": "True used as a number",
+    "[1, 2]": "a list",
+    "1 if 1 else 2": "a conditional expression",
+    "(lambda: 1)()": "a lambda",
+    "3 < 4": "a comparison",
+    "1 << 3": "a bit shift",
+    "~5": "a bitwise not",
+    "1j * 2": "a complex literal",
+    "2 ** 1000": "an exponent above MAX_EXPONENT",
+    "10 ** -101": "a negative exponent below -MAX_EXPONENT",
+    "(2 ** 100) ** 100": "a power of a power (nested powers)",
+    "((10 ** 10) ** 10) ** 10": "three nested powers",
+    "2 ** 90 * 2 ** 90 * 2 ** 90 * 2 ** 90": "a product beyond MAX_MAGNITUDE",
+    "10 ** 60 * 10 ** 60 / 10 ** 30": "an intermediate result beyond MAX_MAGNITUDE",
+    "1" + "0" * 120: "a number literal beyond MAX_MAGNITUDE",
+    "1e999": "a float literal that is infinite",
+    "1e308 * 10": "a float product that overflows to infinity",
+    "1e10 ** 50": "a float power that overflows (OverflowError)",
+    "(-8) ** 0.5": "a negative number to a fractional power (a complex result)",
+    "(-1) ** (1 / 3)": "a cube root of a negative number (a complex result)",
+    "1 +": "an incomplete expression",
+    "": "an empty text",
+    "import os": "a statement",
+}
 
 
 def _calculate_cases() -> list[Case]:
@@ -284,40 +356,30 @@ def _calculate_cases() -> list[Case]:
         Case("(1 + 2) ** 2 / 4"),
         Case("-7 // 2"),
         Case("__import__('os').name", raises=ValueError),
+        Case("(2 ** 100) ** 4", raises=ValueError),
     ]
 
 
 def _calculate_hidden() -> list[Case]:
-    hostile = [
-        "().__class__",
-        "abs(-3)",
-        "x * 2",
-        "'ab' * 2",
-        "True + 1",
-        "[1, 2]",
-        "1 if 1 else 2",
-        "(lambda: 1)()",
-        "3 < 4",
-        "1 << 3",
-        "~5",
-        "1j * 2",
-        "2 ** 1000",  # far too large an exponent
-        "10 ** -101",
-        "1 +",
-        "",
-        "import os",
-    ]
+    allowed = {
+        "0.1 + 0.2": "float addition",
+        "7 % 3": "a remainder",
+        "2 ** -2": "a negative exponent",
+        "1_000 * 3": "a literal with an underscore",
+        "+5 - -2": "unary plus and minus",
+        "1e3 / 8": "a float literal in scientific notation",
+        "  2 * 3  ": "spaces around the expression",
+        "2 ** 100": "an exponent of exactly MAX_EXPONENT",
+        "((4))": "nested parentheses",
+        "10 ** 100": "a result just within MAX_MAGNITUDE",
+        "-(10 ** 50) * 10 ** 50": "a large negative result within MAX_MAGNITUDE",
+        "(-2) ** -2": "a negative base with an integer exponent",
+        "2 ** 0.5": "a fractional exponent of a positive number",
+        "(2 ** 10) ** 10": "nested powers with a result within MAX_MAGNITUDE",
+    }
     return [
-        Case("0.1 + 0.2"),
-        Case("7 % 3"),
-        Case("2 ** -2"),
-        Case("1_000 * 3"),
-        Case("+5 - -2"),
-        Case("1e3 / 8"),
-        Case("  2 * 3  "),
-        Case("2 ** 100"),
-        Case("((4))"),
-        *(Case(text, raises=ValueError) for text in hostile),
+        *(Case(text, label=label) for text, label in allowed.items()),
+        *(Case(text, raises=ValueError, label=label) for text, label in _REFUSED.items()),
     ]
 
 
@@ -402,30 +464,182 @@ class _Looping:
 
 def _agent_cases() -> list[Case]:
     return [
-        Case("6 times 7", _Planner("calculate_then_finish", [("calculator", "6 * 7")]), _TOOLS),
-        Case("anything", _Looping(), _TOOLS, max_steps=3),
+        Case(
+            "6 times 7",
+            _Planner("calculate_then_finish", [("calculator", "6 * 7")]),
+            _TOOLS,
+            call="run_agent('6 times 7', <a planner that calls calculator('6 * 7'), then "
+            "finishes>, {'calculator': ..., 'search': ...})",
+        ),
+        Case(
+            "anything",
+            _Looping(),
+            _TOOLS,
+            max_steps=3,
+            call="run_agent('anything', <a planner that never finishes>, {'calculator': ..., "
+            "'search': ...}, max_steps=3)",
+        ),
     ]
 
 
 def _agent_hidden() -> list[Case]:
     two = _Planner("search_twice", [("search", "floats"), ("search", "isclose")])
     return [
-        Case("nothing to do", _Planner("finish_at_once", []), _TOOLS),
-        Case("two searches", two, _TOOLS),
-        Case("two searches", two, _TOOLS, max_steps=2),  # the finish would be the third ask
-        Case("browse", _Planner("unknown_tool", [("browse", "the web")]), _TOOLS),
-        Case("divide", _Planner("failing_tool", [("calculator", "1 / 0")]), _TOOLS),
-        Case("hostile", _Planner("hostile", [("calculator", "__import__('os')")]), _TOOLS),
+        Case(
+            "nothing to do",
+            _Planner("finish_at_once", []),
+            _TOOLS,
+            label="a planner that finishes at once",
+        ),
+        Case("two searches", two, _TOOLS, label="two tool calls, then finish"),
+        Case(
+            "two searches",
+            two,
+            _TOOLS,
+            max_steps=2,
+            label="max_steps reached just before the planner would finish",
+        ),
+        Case(
+            "browse",
+            _Planner("unknown_tool", [("browse", "the web")]),
+            _TOOLS,
+            label="an unknown tool",
+        ),
+        Case(
+            "divide",
+            _Planner("failing_tool", [("calculator", "1 / 0")]),
+            _TOOLS,
+            label="a tool that raises ZeroDivisionError",
+        ),
+        Case(
+            "hostile",
+            _Planner("hostile", [("calculator", "__import__('os')")]),
+            _TOOLS,
+            label="a tool that raises ValueError",
+        ),
         Case(
             "once",
             _Planner("calculate_then_finish", [("calculator", "2 ** 10")]),
             _TOOLS,
             max_steps=1,
+            label="max_steps = 1",
         ),
-        Case("loop", _Looping(), _TOOLS, max_steps=1),
-        Case("loop", _Looping(), _TOOLS),  # the default limit of 5
-        Case("none", _Planner("finish_at_once", []), _TOOLS, max_steps=0),
+        Case(
+            "loop", _Looping(), _TOOLS, max_steps=1, label="a planner that never finishes, 1 step"
+        ),
+        Case("loop", _Looping(), _TOOLS, label="a planner that never finishes, default limit"),
+        Case(
+            "none",
+            _Planner("finish_at_once", []),
+            _TOOLS,
+            max_steps=0,
+            label="max_steps = 0",
+        ),
     ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 10: a token-level F1 between an answer and the reference answer.
+# --------------------------------------------------------------------------------------
+
+
+def _f1_cases() -> list[Case]:
+    return [
+        Case(
+            "Use math.isclose to compare floats. [01_python_essentials:5:0]",
+            "Compare them with math.isclose.",
+        ),
+        Case("Shift+Enter.", "Shift+Enter."),
+    ]
+
+
+def _f1_hidden() -> list[Case]:
+    label_answer = f"Press Shift+Enter. [00_start_here §Running cells] {LABEL}"
+    return [
+        Case("loss loss loss", "loss", label="a word repeated in the answer"),
+        Case("validation loss", "loss loss validation", label="a word repeated in the reference"),
+        Case("", "", label="two empty texts"),
+        Case("", "Shift+Enter.", label="an empty answer"),
+        Case("The answer is in the notebook.", "", label="an empty reference"),
+        Case("what is it?", "Shift+Enter.", label="an answer of stop words only"),
+        Case("Softmax overflows.", "Shift+Enter.", label="no word in common"),
+        Case("SHIFT+enter", "shift+Enter.", label="upper and lower case"),
+        Case(label_answer, "Shift+Enter.", label="a citation with spaces and the LABEL"),
+        Case(
+            "Floats compare with isclose [a] [b:1] and [c]",
+            "compare floats with math.isclose",
+            label="several citations",
+        ),
+        Case("0.1 + 0.2 is 0.30000000000000004", "0.1 plus 0.2", label="numbers"),
+        Case(NO_ANSWER, "Shift+Enter.", label="the NO_ANSWER text"),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 11: a paired bootstrap confidence interval for the difference of two systems.
+# --------------------------------------------------------------------------------------
+
+_RR_A = [1.0, 0.5, 0.0, 1.0, 1 / 3, 1.0, 0.25, 1.0]
+_RR_B = [0.5, 0.5, 0.0, 1.0, 0.25, 1.0, 0.0, 1.0]
+
+
+def _bootstrap_cases() -> list[Case]:
+    return [
+        Case(_RR_A, _RR_B, call="paired_bootstrap(rr_hybrid, rr_bm25)"),
+        Case(
+            _RR_A,
+            _RR_B,
+            n_resamples=500,
+            seed=1,
+            confidence=0.9,
+            call="paired_bootstrap(rr_hybrid, rr_bm25, n_resamples=500, seed=1, confidence=0.9)",
+        ),
+    ]
+
+
+def _bootstrap_hidden() -> list[Case]:
+    rng = np.random.default_rng(_SEED)
+    a = rng.uniform(size=40).round(3).tolist()
+    b = (np.clip(np.array(a) + rng.normal(0.0, 0.2, size=40), 0, 1)).round(3).tolist()
+    return [
+        Case([0.5, 1.0, 0.0], [0.5, 1.0, 0.0], label="two identical systems"),
+        Case([1.0], [0.5], label="a single question"),
+        Case(np.array(_RR_B), np.array(_RR_A), label="NumPy arrays, B better than A"),
+        Case([1, 0, 1, 1, 0, 1], [0, 0, 1, 0, 0, 1], label="hits given as integers 0 and 1"),
+        Case(a, b, seed=3, label="40 questions"),
+        Case(a, b, n_resamples=1, label="a single resample"),
+        Case(a[:10], b[:9], raises=ValueError, label="lists of different lengths"),
+        Case([], [], raises=ValueError, label="no questions"),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 12 (the real corpus): the chunk size chosen on dev questions, reported on test.
+# --------------------------------------------------------------------------------------
+
+SIZES = (40, 80, 160)
+_SNAPSHOT = Path(__file__).with_name("m24_course_snapshot.json")
+
+
+def load_course_snapshot() -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The corpus of exercise 12: a frozen copy of the lessons' text and of the question set.
+
+    The grading sandbox sees neither curriculum/ nor datasets/, and the lessons change between
+    releases, so exercise 12 runs on this copy, stored with the exercise: the learner's notebook
+    and the grader compute on exactly the same text. Each call returns fresh objects.
+
+    Returns
+    -------
+    course : pandas.DataFrame
+        One row per markdown cell, with the columns ``notebook`` and ``text``, as
+        ``load_course_text()`` gives them (module 24's own lesson left out).
+    questions : list of dict
+        The questions of ``datasets/course_qa.toml``, as ``read_course_qa()`` gives them.
+    """
+    data = json.loads(_SNAPSHOT.read_text(encoding="utf-8"))
+    course = pd.DataFrame(data["cells"], columns=["notebook", "text"])
+    course.attrs["description"] = data["description"]
+    return course, data["questions"]
 
 
 MODULE = Module(
@@ -567,8 +781,14 @@ MODULE = Module(
                 "UAdd/USub, and `ast.BinOp` with the seven operators listed. Anything else "
                 "raises ValueError.",
                 "Map operator classes to functions with the `operator` module, e.g. "
-                "`{ast.Add: operator.add, ...}`, evaluate both sides recursively, and check "
-                "`abs(exponent) > MAX_EXPONENT` before computing a power.",
+                "`{ast.Add: operator.add, ...}`, and evaluate both sides recursively. Check "
+                "`abs(exponent) > MAX_EXPONENT` before computing a power, and compute it inside "
+                "`try:` ... `except OverflowError:` (a float power can overflow).",
+                "Pass every value through one guard before returning it, number literals "
+                "included: raise ValueError unless `type(value) in (int, float)` (a negative "
+                "number to a fractional power gives a complex) and `abs(value) <= "
+                "MAX_MAGNITUDE` (which is False for infinity). Then a power of a power can "
+                "never grow beyond the limit.",
             ],
         ),
         Function(
@@ -587,6 +807,60 @@ MODULE = Module(
                 "An unknown tool and a tool that raises are observations, not crashes: "
                 '`f"error: unknown tool {name!r}"` and, in `except Exception as error:`, '
                 '`f"error: {type(error).__name__}: {error}"`. Convert results with `str(...)`.',
+            ],
+        ),
+        Function(
+            "24.10",
+            name="answer_f1",
+            cases=_f1_cases,
+            hidden=_f1_hidden,
+            title="Token F1 of an answer against the reference",
+            points=2,
+            hints=[
+                "Clean both texts the same way: drop the citations and LABEL, lower-case, keep "
+                "the words and numbers, leave out STOPWORDS. Keep repeated words: this is a "
+                "count, not a set.",
+                "`re.sub(r'\\[[^\\]]*\\]', ' ', text.replace(LABEL, ' '))` removes LABEL and "
+                "every bracketed citation; `collections.Counter(a) & Counter(b)` keeps the "
+                "smaller count of each word, and the sum of its values is the overlap.",
+                "Both token lists empty: 1.0. One of them empty, or no overlap: 0.0. Otherwise "
+                "precision = overlap / len(answer tokens), recall = overlap / len(reference "
+                "tokens), F1 = 2 * precision * recall / (precision + recall).",
+            ],
+        ),
+        Function(
+            "24.11",
+            name="paired_bootstrap",
+            cases=_bootstrap_cases,
+            hidden=_bootstrap_hidden,
+            title="A paired bootstrap interval",
+            points=2,
+            hints=[
+                "Work on the per-question differences `a - b`: both systems answered the same "
+                "questions, so resample questions, not the two systems separately.",
+                "`idx = rng.integers(0, n, size=(n_resamples, n))` draws all resamples at once, "
+                "each row a list of question positions; `diff[idx].mean(axis=1)` is the mean "
+                "difference of every resample.",
+                "`np.percentile(means, [50 * (1 - confidence), 50 * (1 + confidence)])` gives "
+                "the interval. Return `(float(diff.mean()), float(low), float(high))`; raise "
+                "ValueError for no questions or lists of different lengths.",
+            ],
+        ),
+        Value(
+            "24.12",
+            var="chunk_report",
+            title="Choose the chunk size on dev questions, report it on test questions",
+            points=3,
+            hints=[
+                "Loop over SIZES. For each size, chunk every lesson cell with your "
+                "`chunk_text(text, size, size // 4)`, rank the chunks for every **dev** question "
+                "with your `bm25_scores` and `rank`, and compute the MRR with your `mrr`.",
+                "The relevant chunks of a question are the positions of the chunks that "
+                "`contains(chunk, passage)` for any of its passages; `mrr(rankings, "
+                "relevant_sets)` takes one full ranking and one set per question.",
+                "`chosen = max(SIZES, key=lambda size: (dev_mrr[size], -size))` picks the best "
+                "dev MRR, the smaller size on a tie. Only then compute the MRR of the chosen "
+                "size on the **test** questions, once.",
             ],
         ),
         Choice(
@@ -637,6 +911,20 @@ MODULE = Module(
             choices="abcd",
             title="A hostile chunk",
             hints=["Which part of the agent decides what the calculator is able to run?"],
+        ),
+        Choice(
+            "24.kc8",
+            var="kc8",
+            choices="abcd",
+            title="Choosing and reporting on the same questions",
+            hints=["Which configuration wins depends partly on luck with these 20 questions."],
+        ),
+        Choice(
+            "24.kc9",
+            var="kc9",
+            choices="abcd",
+            title="When to abstain",
+            hints=["Two are right. Does a BM25 score of 8 mean the same for every question?"],
         ),
     ),
 )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 import re
+import zlib
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -20,7 +23,16 @@ from mlcourse.checks import (
     require_optional,
     require_str,
 )
-from mlcourse.exercises.m24 import _SCENARIOS, LABEL, MAX_EXPONENT, NO_ANSWER, STOPWORDS
+from mlcourse.exercises.m24 import (
+    _SCENARIOS,
+    LABEL,
+    MAX_EXPONENT,
+    MAX_MAGNITUDE,
+    NO_ANSWER,
+    SIZES,
+    STOPWORDS,
+    load_course_snapshot,
+)
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: chunking into overlapping word windows.
@@ -288,25 +300,51 @@ _BINARY = {
 _UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 
 
-def _evaluate_node(node: ast.AST) -> int | float:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_evaluate_node(node.operand))
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _evaluate_node(node.left), _evaluate_node(node.right)
-        if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
-            raise ValueError(f"exponent {right} is too large")
-        return _BINARY[type(node.op)](left, right)
-    raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
+def _evaluate_node(node: ast.AST, *, bounded: bool = True, real: bool = True) -> int | float:
+    def guard(value):
+        if real and type(value) not in (int, float):
+            raise ValueError(f"not a real number: {type(value).__name__}")
+        if bounded and not abs(value) <= MAX_MAGNITUDE:
+            raise ValueError("the result is too large")
+        return value
+
+    def walk(node):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return guard(node.value)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+            return guard(_UNARY[type(node.op)](walk(node.operand)))
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left, right = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
+                raise ValueError(f"exponent {right} is too large")
+            try:
+                return guard(_BINARY[type(node.op)](left, right))
+            except OverflowError:
+                raise ValueError("the result is too large") from None
+        raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
+
+    return walk(node)
+
+
+def _parse(expression: str) -> ast.AST:
+    try:
+        return ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError as error:
+        raise ValueError(f"not an arithmetic expression: {error.msg}") from None
 
 
 def _calculate(expression: str) -> int | float:
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as error:
-        raise ValueError(f"not an arithmetic expression: {error.msg}") from None
-    return _evaluate_node(tree.body)
+    return _evaluate_node(_parse(expression))
+
+
+def _calculate_unbounded(expression: str) -> int | float:
+    """A known mistake: the exponent limit only, no bound on the size of results."""
+    return _evaluate_node(_parse(expression), bounded=False)
+
+
+def _calculate_complex(expression: str) -> int | float:
+    """A known mistake: results are bounded, but complex results are let through."""
+    return _evaluate_node(_parse(expression), real=False)
 
 
 # --------------------------------------------------------------------------------------
@@ -332,6 +370,181 @@ def _run_agent(task: str, planner, tools: dict, max_steps: int = 5) -> dict[str,
 
 
 # --------------------------------------------------------------------------------------
+# Exercise 10: token F1 of an answer against the reference answer.
+# --------------------------------------------------------------------------------------
+
+
+def _answer_tokens(text: str, *, drop_citations: bool = True) -> list[str]:
+    text = text.replace(LABEL, " ")
+    if drop_citations:
+        text = re.sub(r"\[[^\]]*\]", " ", text)
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS]
+
+
+def _f1_of(predicted: list[str], expected: list[str], overlap: int) -> float:
+    if not predicted and not expected:
+        return 1.0
+    if not predicted or not expected or overlap == 0:
+        return 0.0
+    precision, recall = overlap / len(predicted), overlap / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _answer_f1(prediction: str, reference: str) -> float:
+    predicted, expected = _answer_tokens(prediction), _answer_tokens(reference)
+    overlap = sum((Counter(predicted) & Counter(expected)).values())
+    return _f1_of(predicted, expected, overlap)
+
+
+def _answer_f1_sets(prediction: str, reference: str) -> float:
+    """A known mistake: distinct words only (sets), so repetitions are not counted."""
+    predicted, expected = set(_answer_tokens(prediction)), set(_answer_tokens(reference))
+    return _f1_of(list(predicted), list(expected), len(predicted & expected))
+
+
+def _answer_f1_citations(prediction: str, reference: str) -> float:
+    """A known mistake: the citations' ids are counted as words of the answer."""
+    predicted = _answer_tokens(prediction, drop_citations=False)
+    expected = _answer_tokens(reference, drop_citations=False)
+    overlap = sum((Counter(predicted) & Counter(expected)).values())
+    return _f1_of(predicted, expected, overlap)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 11: a paired bootstrap interval.
+# --------------------------------------------------------------------------------------
+
+
+def _paired_bootstrap(
+    scores_a, scores_b, n_resamples: int = 2000, seed: int = 0, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    a = np.asarray(scores_a, dtype=float)
+    b = np.asarray(scores_b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError("one score per question for each system")
+    if a.size == 0:
+        raise ValueError("no questions")
+    diff = a - b
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(diff), size=(n_resamples, len(diff)))
+    means = diff[idx].mean(axis=1)
+    low, high = np.percentile(means, [50 * (1 - confidence), 50 * (1 + confidence)])
+    return (float(diff.mean()), float(low), float(high))
+
+
+def _unpaired_bootstrap(
+    scores_a, scores_b, n_resamples: int = 2000, seed: int = 0, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """A known mistake: the two systems resampled independently, as if unrelated."""
+    a = np.asarray(scores_a, dtype=float)
+    b = np.asarray(scores_b, dtype=float)
+    rng = np.random.default_rng(seed)
+    means_a = a[rng.integers(0, len(a), size=(n_resamples, len(a)))].mean(axis=1)
+    means_b = b[rng.integers(0, len(b), size=(n_resamples, len(b)))].mean(axis=1)
+    low, high = np.percentile(means_a - means_b, [50 * (1 - confidence), 50 * (1 + confidence)])
+    return (float(a.mean() - b.mean()), float(low), float(high))
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 12: the chunk size chosen on dev questions, reported once on test questions.
+# Computed from the frozen copy of the course's lessons and question set that the learner's
+# notebook reads too; with the key's own chunking, BM25 and MRR, not the learner's.
+# --------------------------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS]
+
+
+def _is_dev(question: dict) -> bool:
+    return zlib.crc32(question["id"].encode("utf-8")) % 2 == 0
+
+
+def _course_data() -> tuple[list[tuple[str, str]], list[dict]]:
+    course, questions = load_course_snapshot()
+    return list(zip(course["notebook"], course["text"], strict=True)), questions
+
+
+def _bm25_index(documents: list[list[str]], k1: float = 1.2, b: float = 0.75):
+    """``_bm25_scores`` for many queries over one corpus: the same floats, computed once."""
+    n = len(documents)
+    average = sum(len(doc) for doc in documents) / n
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for i, doc in enumerate(documents):
+        for term, tf in Counter(doc).items():
+            postings.setdefault(term, []).append((i, tf))
+    norms = [k1 * (1.0 - b + b * len(doc) / average) for doc in documents]
+
+    def scores(query: list[str]) -> list[float]:
+        result = [0.0] * n
+        for term in dict.fromkeys(query):
+            found = postings.get(term, [])
+            if not found:
+                continue
+            idf = math.log((n - len(found) + 0.5) / (len(found) + 0.5) + 1.0)
+            for i, tf in found:
+                result[i] += idf * tf * (k1 + 1.0) / (tf + norms[i])
+        return result
+
+    return scores
+
+
+def _reciprocal_ranks(cells, questions, size: int) -> list[float]:
+    chunks = [
+        (notebook, piece)
+        for notebook, text in cells
+        for piece in _chunk_text(text, size, size // 4)
+    ]
+    score = _bm25_index([_tokens(text) for _, text in chunks])
+    texts = [_normalise(text) for _, text in chunks]
+    result = []
+    for question in questions:
+        scores = np.array(score(_tokens(question["question"])))
+        order = np.argsort(-np.round(scores, 9), kind="stable")
+        relevant = {
+            i
+            for i, (notebook, _) in enumerate(chunks)
+            for passage in question["relevant"]
+            if notebook == passage["notebook"] and _normalise(passage["phrase"]) in texts[i]
+        }
+        result.append(_mrr([order.tolist()], [relevant]))
+    return result
+
+
+@functools.cache
+def _chunk_study() -> dict[str, Any]:
+    cells, questions = _course_data()
+    dev = [q for q in questions if _is_dev(q)]
+    test = [q for q in questions if not _is_dev(q)]
+    study: dict[str, Any] = {"dev": {}, "test": {}, "all": {}}
+    for size in SIZES:
+        rr_dev = _reciprocal_ranks(cells, dev, size)
+        rr_test = _reciprocal_ranks(cells, test, size)
+        study["dev"][size] = float(np.mean(rr_dev))
+        study["test"][size] = float(np.mean(rr_test))
+        study["all"][size] = float(np.mean(rr_dev + rr_test))
+    return study
+
+
+def _report(choose_on: str, dev_from: str = "dev", test_from: str = "test") -> dict[str, Any]:
+    study = _chunk_study()
+    chosen = max(SIZES, key=lambda size: (study[choose_on][size], -size))
+    return {
+        "dev_mrr": [study[dev_from][size] for size in SIZES],
+        "chosen": chosen,
+        "test_mrr": study[test_from][chosen],
+    }
+
+
+def _chunk_report() -> dict[str, Any]:
+    return _report("dev")
+
+
+# --------------------------------------------------------------------------------------
 # Knowledge check: numeric answers computed from the questions' own numbers.
 # --------------------------------------------------------------------------------------
 
@@ -354,8 +567,70 @@ KEY = {
     "24.5": {"reference": _mrr},
     "24.6": {"reference": _reciprocal_rank_fusion},
     "24.7": {"judge": _judge_grounded},
-    "24.8": {"reference": _calculate},
+    "24.8": {
+        "reference": _calculate,
+        "mistakes": [
+            Mistake(
+                _calculate_unbounded,
+                "The exponent limit alone does not bound the result: a power of a power, or a "
+                "long product, still grows without limit (and a deeper nesting would run for "
+                "hours). Check every value, literals and intermediate results included, "
+                "against MAX_MAGNITUDE.",
+            ),
+            Mistake(
+                _calculate_complex,
+                "A negative number to a fractional power gives a complex number in Python, "
+                "which a calculator of real numbers must refuse with ValueError.",
+            ),
+        ],
+    },
     "24.9": {"reference": _run_agent},
+    "24.10": {
+        "reference": _answer_f1,
+        "mistakes": [
+            Mistake(
+                _answer_f1_sets,
+                "A repeated word counts as often as it occurs in both texts (the smaller of the "
+                "two counts): compare counts, for example with collections.Counter, not sets.",
+            ),
+            Mistake(
+                _answer_f1_citations,
+                "The citations in square brackets are not words of the answer: remove them "
+                "(and LABEL) before you count.",
+            ),
+        ],
+    },
+    "24.11": {
+        "reference": _paired_bootstrap,
+        "mistakes": [
+            Mistake(
+                _unpaired_bootstrap,
+                "You resampled the two systems independently. Both answered the same questions: "
+                "resample the per-question differences, one set of question positions per "
+                "resample, so that easy and hard questions stay paired.",
+            ),
+        ],
+    },
+    "24.12": {
+        "expected": _chunk_report,
+        "mistakes": [
+            Mistake(
+                lambda: _report("test"),
+                "`chunk_report['chosen']` is the size with the best MRR on the test questions. "
+                "Choose on the dev questions; the test questions only report the chosen size.",
+            ),
+            Mistake(
+                lambda: _report("all", dev_from="all", test_from="all"),
+                "These MRRs are computed on all the questions. Use the dev questions to choose "
+                "and the test questions to report, never both together.",
+            ),
+            Mistake(
+                lambda: _report("dev", test_from="dev"),
+                "`chunk_report['test_mrr']` is the chosen size's MRR on the dev questions, the "
+                "ones that chose it: report its MRR on the test questions.",
+            ),
+        ],
+    },
     "24.kc1": {
         "answer": "b",
         "explanation": (
@@ -410,6 +685,23 @@ KEY = {
             "Retrieved text is untrusted input. The calculator parses the expression "
             "and evaluates only numbers and arithmetic operators, so a function call is "
             "rejected with ValueError whatever the planner was told to do."
+        ),
+    },
+    "24.kc8": {
+        "answer": "c",
+        "explanation": (
+            "The winner is partly the configuration that was luckiest on these questions, so "
+            "its score on them is biased upwards. Choose on dev questions and report the "
+            "chosen configuration once on test questions that played no part in the choice."
+        ),
+    },
+    "24.kc9": {
+        "answer": "bd",
+        "explanation": (
+            "A raw BM25 score grows with the number and rarity of the question's words, so one "
+            "threshold means different things for different questions. Map the retrieval "
+            "evidence to a probability of having retrieved an answer, fitted on held-out "
+            "questions that include unanswerable ones, and abstain below a chosen level."
         ),
     },
 }
