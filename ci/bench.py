@@ -1,12 +1,14 @@
 """Performance figures against the budgets of DESIGN §11, printed side by side.
 
-Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader)
+Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader lab)
 
 - check() latency beyond the learner's own computation (budget < 200 ms), per problem kind;
 - dataset generators at their default and large sizes;
 - the leaderboard over 10,000 runs on SQLite and PostgreSQL (budget < 2 s), and the per-run
   cost of the course's tracking helpers against plain MLflow;
-- each notebook's execution time in a fresh kernel (budget <= 60 s).
+- each notebook's execution time in a fresh kernel (budget <= 60 s);
+- the grader against bare nbclient and nbgrader;
+- `make lab` on a fresh clone to a JupyterLab that answers (budget 5 minutes).
 """
 
 from __future__ import annotations
@@ -134,12 +136,22 @@ def bench_grader() -> None:
     bench_grader.main(_row)
 
 
+def bench_lab() -> None:
+    """`make lab` on a fresh clone, install included."""
+    sys.path.insert(0, str(ROOT / "ci"))
+    import bench_lab
+
+    print("first start (make lab on a fresh clone):")
+    bench_lab.main(_row)
+
+
 SECTIONS = {
     "checks": bench_checks,
     "generators": bench_generators,
     "tracking": bench_tracking,
     "notebooks": bench_notebooks,
     "grader": bench_grader,
+    "lab": bench_lab,
 }
 
 
