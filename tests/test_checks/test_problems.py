@@ -312,10 +312,11 @@ def test_choice_questions():
     assert "letter" in single.check({"kc1": 3}).message
     multi = Choice("99.kc2", var="kc2", choices="abcd", answer="bd")
     assert multi.check({"kc2": "d, b"}).status == CORRECT
-    assert "More than one" in multi.check({"kc2": "b"}).message
-    assert "more choices than are right" in multi.check({"kc2": "abd"}).message
-    assert "more choices than are right" in single.check({"kc1": "cd"}).message
-    assert "not the right choice" in multi.check({"kc2": "ac"}).message
+    assert "More than one" not in multi.check({"kc2": "b"}).message
+    assert "not the right set of choices" in multi.check({"kc2": "abd"}).message
+    assert "not the right set of choices" in multi.check({"kc2": "a"}).message  # no count given
+    assert "has one right choice" in single.check({"kc1": "cd"}).message
+    assert "not the right set of choices" in multi.check({"kc2": "ac"}).message
     with pytest.raises(ValueError):
         Choice("99.kc3", var="x", choices="ab", answer="c")
 
@@ -447,3 +448,34 @@ def test_messages_about_missing_keys_read_well():
     )
     message = problem.check({"f": lambda: {"a": 1}}).message
     assert message.startswith("What `f()` returned is missing the key(s) ['b']"), message
+
+
+def test_choice_letters_in_common_formats_and_ints_where_ints_are_asked():
+    single = Choice("99.kc1", var="kc1", choices="abcd", answer="c", explanation="")
+    for written in ("(c)", "c)", "c.", "C", ["c"], ("c",), " c "):
+        assert single.check({"kc1": written}).correct, written
+    multi = Choice("99.kc2", var="kc2", choices="abcd", answer="ad", explanation="")
+    for written in ("a;d", "[a, d]", ["a", "d"], "d,a"):
+        assert multi.check({"kc2": written}).correct, written
+    counts = Value("99.16", var="n", expected=178, check_dtype=True)
+    assert "should be an int" in counts.check({"n": 178.0}).message
+    assert counts.check({"n": 178}).correct
+    from fractions import Fraction
+
+    assert (
+        "Convert it with float"
+        in Value("99.17", var="x", expected=0.5).check({"x": Fraction(1, 2)}).message
+    )
+
+
+def test_mutation_is_judged_per_argument_even_beside_one_that_cannot_be_compared():
+    class Client:
+        pass
+
+    def clears(client, values):
+        values.clear()
+        return 0
+
+    problem = Function("99.18", name="f", reference=lambda c, v: 0, cases=[Case(Client(), [1, 2])])
+    assert "changed its input" in problem.check({"f": clears}).message
+    assert problem.check({"f": lambda c, v: 0}).correct

@@ -121,6 +121,9 @@ def compare(
     if isinstance(expected, (bool, np.bool_)):
         return _compare_bool(bool(expected), got, name)
     if isinstance(expected, numbers.Real) or isinstance(expected, (np.integer, np.floating)):
+        whole = isinstance(expected, (int, np.integer))
+        if check_dtype and whole and isinstance(got, (float, np.floating)):
+            return f"`{name}` should be an int, but it is a float: {safe_repr(got)}. Use int(...)."
         return _compare_number(float(expected), got, name, rtol, atol)
     if isinstance(expected, str):
         return _compare_str(expected, got, name)
@@ -149,7 +152,8 @@ def _compare_bool(expected: bool, got: Any, name: str) -> str | None:
 
 def _compare_number(expected: float, got: Any, name: str, rtol: float, atol: float) -> str | None:
     if isinstance(got, (bool, np.bool_)) or not _is_real(got):
-        extra = " Convert it with float(...) or int(...)." if type(got) is str else ""
+        convertible = type(got) is str or type(got).__name__ in ("Fraction", "Decimal")
+        extra = " Convert it with float(...) or int(...)." if convertible else ""
         return f"`{name}` should be a number, but it is {describe(got)}: {safe_repr(got)}.{extra}"
     value = float(got)
     if math.isnan(expected):
@@ -387,12 +391,8 @@ def how_far(expected: Any, got: Any) -> str:
         return ""
     ratios = have[nonzero] / want[nonzero]
     ratio = float(np.median(ratios))
-    if (
-        ratio <= 0
-        or not np.allclose(ratios, ratio, rtol=1e-6)
-        or math.isclose(ratio, 1, rel_tol=1e-6)
-    ):
-        return ""
+    if ratio <= 0 or not np.allclose(ratios, ratio, rtol=1e-6) or 1 / 1.5 < ratio < 1.5:
+        return ""  # no constant factor, or one too close to 1 to be worth a word
     if ratio > 1:
         return f" It is about {ratio:.2g} times too large."
     return f" It is about {1 / ratio:.2g} times too small."

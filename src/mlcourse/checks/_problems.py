@@ -587,10 +587,12 @@ class Function(Problem):
             value = implementation(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - the mistake's own exception is compared
             return not result["ok"] and result["error_types"][:1] == [type(error).__name__]
-        if not result["ok"] or case.raises is not None:
-            return case.raises is not None and result["ok"]
+        if not result["ok"]:
+            return False
         try:
             same = compare(value, result["value"], "result", **self.options) is None
+            if case.raises is not None:  # both returned where the reference raises
+                return same
             right = compare(self._expected(case), value, "result", **self.options) is None
         except CompareError:
             return False
@@ -665,13 +667,20 @@ def _call(func: Callable[..., Any], case: Case) -> dict[str, Any]:
 
 
 def _changed(case: Case, args: tuple, kwargs: dict) -> bool:
-    """Whether a call left its arguments different from the case's."""
-    try:
-        return compare(list(case.args), list(args), "args", rtol=0, atol=0) is not None or (
-            compare(dict(case.kwargs), dict(kwargs), "kwargs", rtol=0, atol=0) is not None
-        )
-    except CompareError:  # arguments of a kind compare does not know: not judged
-        return False
+    """Whether a call left any argument different from the case's.
+
+    Each argument is compared on its own; one that these comparisons do not know (a stand-in
+    client object, say) is skipped, and the others are still judged.
+    """
+    pairs = list(zip(case.args, args, strict=True))
+    pairs += [(case.kwargs[k], kwargs[k]) for k in case.kwargs]
+    for before, after in pairs:
+        try:
+            if compare(before, after, "argument", rtol=0, atol=0) is not None:
+                return True
+        except CompareError:
+            continue
+    return False
 
 
 class Custom(Problem):
@@ -805,21 +814,23 @@ class Choice(Problem):
     def _judge(self, answer: Answer) -> Outcome:
         got = answer.values[self.var]
         options = ", ".join(repr(c) for c in self.choices)
+        if type(got) in (list, tuple) and all(type(g) is str for g in got) and len(got) <= 26:
+            got = "".join(got)  # ["a", "c"] says the same as "ac"
         if type(got) is not str:
             return self._wrong(
                 f"`{self.var}` should be a letter in quotes such as 'a', but it is {describe(got)}."
             )
-        letters = "".join(sorted(set(got.replace(",", "").replace(" ", "").lower())))
+        letters = "".join(sorted(set(re.sub(r"[\s,;:.()\[\]]", "", got.lower()))))
         if not letters or not set(letters) <= set(self.choices):
             return self._wrong(f"`{self.var}` is {safe_repr(got)}; answer with one of {options}.")
         if letters == "".join(sorted(self.answer)):
             return correct(self.id, self.points, self.explanation)
-        if len(self.answer) > 1 and len(letters) < len(self.answer):
+        if len(self.answer) == 1 and len(letters) > 1:
             return self._wrong(
-                f"`{self.var}` is {safe_repr(got)}. More than one choice is right here; choose all of them."
+                f"`{self.var}` is {safe_repr(got)}: this question has one right choice."
             )
-        if len(letters) > len(self.answer):
+        if len(self.answer) > 1:  # how many are right is part of the question
             return self._wrong(
-                f"`{self.var}` is {safe_repr(got)}: that is more choices than are right. Keep only the right ones."
+                f"`{self.var}` is {safe_repr(got)}, which is not the right set of choices."
             )
         return self._wrong(f"`{self.var}` is {safe_repr(got)}, which is not the right choice.")
