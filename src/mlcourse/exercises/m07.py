@@ -3,18 +3,23 @@
 The declaration of the module's problems (the key is in mlcourse.keys.m07). The data are
 loaded and split exactly as in the exercises notebook: the breast cancer data (positive
 class: malignant) split 75/25 with stratification and seed 42, a scaler and a logistic
-regression in a pipeline, and the Palmer penguins split the same way. The two model exercises
-collect the learner's predictions on the held-out test sets; exercise 7 is judged through the
-learner's logged MLflow runs.
+regression in a pipeline, and the Palmer penguins split the same way. Until exercise 8 the
+exercises work on validation data only: the out-of-fold probabilities of the training
+tumours. Exercise 7 is judged through the learner's logged MLflow runs, whose numbers the key
+recomputes. The two model exercises collect the learner's probabilities on the held-out test
+sets, which the key compares with the same model refitted on the training rows.
 """
 
 from __future__ import annotations
 
+import types
+import warnings
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from mlcourse.checks import Answer as _Answer
 from mlcourse.checks import (
     Case,
     Choice,
@@ -35,14 +40,30 @@ _CM_THRESHOLD = 0.3  # exercise 1: the confusion matrix at this threshold (state
 _SCREENING = {"tp": 40, "fp": 20, "fn": 10, "tn": 330}  # exercise 2 (stated in the prompt)
 _COST_FN, _COST_FP = 5.0, 1.0  # exercise 5: a missed malignant tumour costs 5 false alarms
 _NOISE_SEED, _N_NOISE, _K_SELECTED = 7, 1000, 10  # exercise 6 (stated in the notebook)
-_MIN_CV_AUC = 0.98  # exercise 7: the logged mean cross-validated ROC-AUC must reach this
+_C_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)  # exercise 7: the values of C compared
+_DEFAULT_C = 1.0  # exercise 7: kept unless another C is clearly better (the stated rule)
+_N_SE = 2.0  # exercise 7: "clearly": the paired gain exceeds this many standard errors
 _SPAM = {"n": 200, "positives": 20, "flagged": 30, "flagged_positives": 15}  # question 2
 _KC_COST_FN, _KC_COST_FP = 4.0, 1.0  # question 4
+_SCREEN = {"prevalence": 1 / 200, "recall": 0.9, "fpr": 0.05}  # question 9
 _SCALERS = ("StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler")
 _PENGUIN_NUMERIC = ("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")
+#: scikit-learn's metrics that exercise 3 asks not to use (it asks for the counting itself)
+_SKLEARN_METRICS = frozenset(
+    {
+        "precision_score",
+        "recall_score",
+        "f1_score",
+        "fbeta_score",
+        "precision_recall_fscore_support",
+        "confusion_matrix",
+        "multilabel_confusion_matrix",
+        "classification_report",
+    }
+)
 
 # --------------------------------------------------------------------------------------
-# Data, and the notebook's model whose scores are inputs of the test cases.
+# Data, and the notebook's model whose validation scores are inputs of the test cases.
 # --------------------------------------------------------------------------------------
 
 
@@ -60,7 +81,8 @@ def _cancer() -> dict[str, Any]:
     return {"X_train": X_train, "X_test": X_test, "y_train": y_train, "y_test": y_test}
 
 
-def _pipeline(C: float = 1.0):
+def _pipeline(C: float = _DEFAULT_C):
+    """The notebook's pipeline: a StandardScaler, then LogisticRegression(C, max_iter=1000)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
@@ -70,12 +92,35 @@ def _pipeline(C: float = 1.0):
     )
 
 
+def _cv():
+    """The notebook's splitter: stratified 5-fold, shuffled with seed 42."""
+    from sklearn.model_selection import StratifiedKFold
+
+    return StratifiedKFold(n_splits=_N_FOLDS, shuffle=True, random_state=_SPLIT_SEED)
+
+
+def _one_thread():
+    """A context in which NumPy's and scikit-learn's thread pools use one thread.
+
+    The course's models are small: on a busy machine, threads that wait for each other make
+    them many times slower than one thread.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 @lru_cache(maxsize=1)
-def _test_scores() -> np.ndarray:
-    """Probabilities of malignancy for the test tumours, from the model fitted on training."""
+def _oof_scores() -> np.ndarray:
+    """Out-of-fold probabilities of malignancy for the training tumours (the notebook's)."""
+    from sklearn.model_selection import cross_val_predict
+
     d = _cancer()
-    model = _pipeline().fit(d["X_train"], d["y_train"])
-    return model.predict_proba(d["X_test"])[:, 1]
+    with _one_thread():
+        proba = cross_val_predict(
+            _pipeline(), d["X_train"], d["y_train"], cv=_cv(), method="predict_proba"
+        )
+    return proba[:, 1]
 
 
 # --------------------------------------------------------------------------------------
@@ -85,34 +130,63 @@ def _test_scores() -> np.ndarray:
 
 def _pr_cases() -> list[Case]:
     return [
-        Case([1, 0, 1, 1, 0, 0, 1], [1, 0, 0, 1, 1, 0, 0]),
-        Case(np.array([0, 1, 1, 0, 1, 0]), np.array([1, 1, 1, 0, 0, 1])),
+        Case(
+            [1, 0, 1, 1, 0, 0, 1],
+            [1, 0, 0, 1, 1, 0, 0],
+            call="precision_recall([1, 0, 1, 1, 0, 0, 1], [1, 0, 0, 1, 1, 0, 0])",
+        ),
+        Case(
+            np.array([0, 1, 1, 0, 1, 0]),
+            np.array([1, 1, 1, 0, 0, 1]),
+            call="precision_recall(np.array([0, 1, 1, 0, 1, 0]), np.array([1, 1, 1, 0, 0, 1]))",
+        ),
     ]
 
 
 def _pr_hidden() -> list[Case]:
     rng = np.random.default_rng(_SPLIT_SEED + 3)
     y = rng.integers(0, 2, size=200)
-    y_test = _cancer()["y_test"]
+    y_train = _cancer()["y_train"]
     return [
-        Case([1, 1, 0, 0], [0, 0, 0, 0]),  # no positive predictions: precision 0.0
-        Case(np.array([0, 0, 0]), np.array([1, 0, 1])),  # no positive labels: recall 0.0
-        Case([0, 0, 0, 0], [0, 0, 0, 0]),  # neither
-        Case([1, 0, 1], [1, 0, 1]),  # perfect
-        Case(y, np.where(rng.random(200) < 0.8, y, 1 - y)),
-        Case(y_test, (_test_scores() >= 0.5).astype(int)),  # a pandas Series and an array
+        Case([1, 1, 0, 0], [0, 0, 0, 0], label="no positive predictions (precision undefined)"),
+        Case(
+            np.array([0, 0, 0]),
+            np.array([1, 0, 1]),
+            label="no positive labels (recall undefined)",
+        ),
+        Case([0, 0, 0, 0], [0, 0, 0, 0], label="neither positive labels nor predictions"),
+        Case([], [], label="empty inputs"),
+        Case([1, 0, 1], [1, 0, 1], label="perfect predictions"),
+        Case([1, 1, 1], [0, 0, 0], label="every positive missed"),
+        Case(y, np.where(rng.random(200) < 0.8, y, 1 - y), label="200 random labels"),
+        Case(
+            y_train,
+            (_oof_scores() >= 0.5).astype(int),
+            label="a pandas Series with a shuffled index, and a NumPy array",
+        ),
     ]
 
 
 def _cost_cases() -> list[Case]:
     return [
-        Case([1, 0, 1, 0, 1, 0], [0.9, 0.4, 0.2, 0.7, 0.6, 0.55], 0.5, 10, 1),
+        Case(
+            [1, 0, 1, 0, 1, 0],
+            [0.9, 0.4, 0.2, 0.7, 0.6, 0.55],
+            0.5,
+            10,
+            1,
+            call="expected_cost([1, 0, 1, 0, 1, 0], [0.9, 0.4, 0.2, 0.7, 0.6, 0.55], 0.5, 10, 1)",
+        ),
         Case(
             np.array([0, 0, 1, 1, 0]),
             np.array([0.1, 0.35, 0.3, 0.8, 0.2]),
             threshold=0.25,
             cost_fn=5,
             cost_fp=2,
+            call=(
+                "expected_cost(np.array([0, 0, 1, 1, 0]), np.array([0.1, 0.35, 0.3, 0.8, 0.2]), "
+                "threshold=0.25, cost_fn=5, cost_fp=2)"
+            ),
         ),
     ]
 
@@ -122,18 +196,148 @@ def _cost_hidden() -> list[Case]:
     y = rng.integers(0, 2, size=300)
     scores = np.clip(0.35 * y + rng.random(300) * 0.65, 0.0, 1.0)
     return [
-        Case([1, 0, 1, 0], [0.5, 0.5, 0.2, 0.3], 0.5, 10, 1),  # scores exactly at the threshold
-        Case([1, 0, 1, 0], [0.3, 0.2, 0.9, 0.95], 1.01, 3, 1),  # above every score: none flagged
-        Case([1, 0, 0, 0], [0.3, 0.2, 0.9, 0.95], 0.0, 3, 1),  # zero: all flagged
-        Case(y, scores, 0.4, 1, 1),
-        Case(y, scores, 0.62, 20, 1),
-        Case(_cancer()["y_test"], _test_scores(), 0.09, 10, 1),  # a pandas Series
+        Case(
+            [1, 0, 1, 0], [0.5, 0.5, 0.2, 0.3], 0.5, 10, 1, label="scores exactly at the threshold"
+        ),
+        Case(
+            [1, 0, 1, 0],
+            [0.3, 0.2, 0.9, 0.95],
+            1.01,
+            3,
+            1,
+            label="a threshold above every score (nothing flagged)",
+        ),
+        Case([1, 0, 0, 0], [0.3, 0.2, 0.9, 0.95], 0.0, 3, 1, label="threshold 0 (all flagged)"),
+        Case([0, 0, 0], [0.1, 0.2, 0.3], 0.5, 5, 1, label="negatives only, none flagged"),
+        Case([1, 1], [0.9, 0.8], 0.5, 5, 1, label="positives only, all flagged"),
+        Case(y, scores, 0.4, 1, 1, label="300 examples with equal costs"),
+        Case(y, scores, 0.62, 20, 1, label="300 examples with cost_fn 20"),
+        Case(
+            _cancer()["y_train"],
+            _oof_scores(),
+            0.09,
+            10,
+            1,
+            label="a pandas Series with a shuffled index, and a NumPy array",
+        ),
     ]
 
 
+def _sklearn_metric(obj: Any) -> str | None:
+    """The name of a scikit-learn metric (or of sklearn.metrics) that ``obj`` is, or None."""
+    target = getattr(obj, "func", obj)  # functools.partial
+    if isinstance(target, types.ModuleType):
+        name = target.__name__
+        return name if name.startswith("sklearn.metrics") else None
+    module = getattr(target, "__module__", None) or ""
+    if isinstance(module, str) and module.startswith("sklearn.metrics"):
+        return getattr(target, "__name__", "a function of sklearn.metrics")
+    return None
+
+
+_GLOBAL_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
+
+
+def _metrics_used(func: Any) -> list[str]:
+    """scikit-learn metrics that ``func`` (or a notebook function it calls) refers to.
+
+    Reads the compiled code, nested functions included: a global name is resolved in the
+    function's own namespace (an alias of a scikit-learn metric counts; the learner's own
+    function of the same name does not, but is read in turn, a few calls deep, as are
+    closures); an attribute or imported name counts when it is one of scikit-learn's metrics
+    (``metrics.precision_score``, ``from sklearn.metrics import ...`` inside the function).
+    """
+    import dis
+
+    found: set[str] = set()
+    seen: set[int] = set()
+    stack = [(func, 0)]
+
+    def follow(obj: Any, depth: int) -> None:
+        metric = _sklearn_metric(obj)
+        if metric:
+            found.add(metric)
+        elif isinstance(obj, types.FunctionType):
+            stack.append((obj, depth + 1))
+
+    while stack:
+        current, depth = stack.pop()
+        code = getattr(current, "__code__", None)
+        if not isinstance(code, types.CodeType) or id(code) in seen or depth > 4:
+            continue
+        seen.add(id(code))
+        namespace = getattr(current, "__globals__", None)
+        namespace = namespace if isinstance(namespace, dict) else {}
+        codes = [code]
+        while codes:
+            block = codes.pop()
+            codes += [c for c in block.co_consts if isinstance(c, types.CodeType)]
+            for instruction in dis.get_instructions(block):
+                name = instruction.argval
+                if not isinstance(name, str) or name not in block.co_names:
+                    continue
+                if instruction.opname in _GLOBAL_LOADS:
+                    if name in namespace:
+                        follow(namespace[name], depth)
+                    elif name in _SKLEARN_METRICS:
+                        found.add(name)
+                elif name in _SKLEARN_METRICS:
+                    found.add(name)
+        for cell in getattr(current, "__closure__", None) or ():
+            try:
+                obj = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            follow(obj, depth)
+    return sorted(found)
+
+
+class _FromScratch(Function):
+    """A function problem whose prompt forbids scikit-learn's metrics: the code is read too.
+
+    ``collect`` adds ``uses``, the names of scikit-learn metrics the learner's function (or a
+    notebook function it calls) refers to; the judge rejects the function when there are any.
+    """
+
+    def collect(self, namespace):
+        answer = super().collect(namespace)
+        if answer.missing is None and answer.error is None:
+            answer.values["uses"] = _metrics_used(namespace[self.name])
+        return answer
+
+    def _collected_names(self) -> tuple[str, ...]:
+        return ("results", "uses")
+
+    def _malformed(self, answer: _Answer) -> str | None:
+        problem = super()._malformed(answer)
+        if problem is not None:
+            return problem
+        uses = answer.values["uses"]
+        if type(uses) is not list or not all(type(name) is str for name in uses):
+            return "its list of the functions used has an unexpected form"
+        return None
+
+    def _judge(self, answer: _Answer):
+        uses = answer.values["uses"]
+        if uses:
+            names = ", ".join(f"`{name}`" for name in uses[:3])
+            return self._wrong(
+                f"`{self.name}` uses scikit-learn's {names}. The task is to count the true "
+                "positives, the flagged examples and the positive examples yourself, with "
+                "NumPy or plain Python; use scikit-learn afterwards to compare, outside the "
+                "function."
+            )
+        return super()._judge(answer)
+
+
 # --------------------------------------------------------------------------------------
-# Exercise 8: the final breast cancer pipeline, scored on the test tumours.
+# Exercises 8 and 9: the final pipelines, scored on the held-out test sets.
 # --------------------------------------------------------------------------------------
+
+
+def _class_path(obj: Any) -> str:
+    kind = type(obj)
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _find_scalers(estimator: Any) -> list[str]:
@@ -173,35 +377,38 @@ def _fitted_pipeline(values: dict[str, Any], name: str, what: str):
             f"`{name}` is a Pipeline that has not been fitted yet: call "
             f"`{name}.fit(...)` on the training data."
         ) from None
+    final = model.steps[-1][1]
+    if not hasattr(final, "predict_proba"):
+        raise Fail(
+            f"The last step of `{name}` is {describe(final)}, which has no `predict_proba`; it "
+            "should be the classifier, `LogisticRegression(max_iter=1000)`."
+        )
     return model
 
 
 def _extract_cancer_model(values: dict[str, Any]) -> dict[str, Any]:
-    """Score the breast cancer test tumours with the learner's pipeline (learner's process)."""
+    """The test tumours' probabilities from the learner's pipeline (learner's process).
+
+    Also its scalers, its last step's class and C: the key refits that model on the training
+    rows and compares the probabilities.
+    """
     model = _fitted_pipeline(values, "clf", "a scaler, then a logistic regression")
     scalers = [name for _, step in model.steps[:-1] for name in _find_scalers(step)]
-    if not scalers:  # rejected for that alone; no need to call the model
-        return {"scalers": [], "classes": [], "scores": []}
     final = model.steps[-1][1]
-    if not hasattr(final, "predict_proba"):
-        raise Fail(
-            f"The last step of `clf` is {describe(final)}, which has no `predict_proba`; it "
-            "should be the classifier, e.g. `LogisticRegression(max_iter=1000)`."
-        )
-    proba = np.asarray(model.predict_proba(_cancer()["X_test"].copy()), dtype=float)
+    C = getattr(final, "C", None)
+    with warnings.catch_warnings():  # e.g. a model fitted on an array, asked about a frame
+        warnings.simplefilter("ignore")
+        proba = np.asarray(model.predict_proba(_cancer()["X_test"].copy()), dtype=float)
     classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
     column = classes.index(1) if 1 in classes else -1
     scores = [float(s) for s in proba[:, column]] if proba.ndim == 2 and column >= 0 else []
     return {
         "scalers": scalers,
+        "estimator": _class_path(final),
+        "C": float(C) if isinstance(C, (int, float)) and not isinstance(C, bool) else None,
         "classes": [str(c) for c in classes],
         "scores": scores,
     }
-
-
-# --------------------------------------------------------------------------------------
-# Exercise 9: a penguin species pipeline, predicting the test penguins.
-# --------------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -227,10 +434,29 @@ def _penguins_with_gaps():
     return X
 
 
+def _flat_proba(model: Any, X: Any) -> list[float]:
+    return [float(p) for p in np.asarray(model.predict_proba(X), dtype=float).ravel()]
+
+
 def _extract_penguin_model(values: dict[str, Any]) -> dict[str, Any]:
-    """Predict the test penguins, and three with missing values (learner's process)."""
+    """Predict the test penguins, and three with missing values (learner's process).
+
+    A copy of the pipeline (``sklearn.base.clone``, unfitted) is also fitted here on the
+    course's training penguins: the key compares its probabilities with the learner's, which
+    shows whether the learner's pipeline was fitted on those rows.
+    """
+    from sklearn.base import clone
+
     model = _fitted_pipeline(values, "penguin_clf", "preprocessing, then a classifier")
-    predicted = model.predict(_penguins()["X_test"].copy())
+    with warnings.catch_warnings():  # the learner's model may warn; the check should not
+        warnings.simplefilter("ignore")
+        return _penguin_answers(model, clone)
+
+
+def _penguin_answers(model: Any, clone: Any) -> dict[str, Any]:
+    """The data ``_extract_penguin_model`` collects from a fitted pipeline."""
+    p = _penguins()
+    predicted = model.predict(p["X_test"].copy())
     try:
         with_gaps = model.predict(_penguins_with_gaps())
     except Exception as error:
@@ -240,9 +466,21 @@ def _extract_penguin_model(values: dict[str, Any]) -> dict[str, Any]:
             f"{str(error)[:120]}. Put a `SimpleImputer` in front of each group of columns, "
             "inside the pipeline."
         ) from None
+    try:
+        refit = clone(model).fit(p["X_train"].copy(), p["y_train"].copy())
+        refit_proba = _flat_proba(refit, p["X_test"].copy())
+    except Exception as error:
+        raise Fail(
+            "A fresh copy of `penguin_clf` (`sklearn.base.clone`) cannot be fitted on "
+            f"`Xp_train` and `yp_train`: it raised {type(error).__name__}: {str(error)[:120]}. "
+            "Build the pipeline from scikit-learn steps, and fit it on those two."
+        ) from None
     return {
-        "predicted": [str(p) for p in np.asarray(predicted).ravel()],
-        "with_gaps": [str(p) for p in np.asarray(with_gaps).ravel()],
+        "estimator": _class_path(model.steps[-1][1]),
+        "predicted": [str(v) for v in np.asarray(predicted).ravel()],
+        "with_gaps": [str(v) for v in np.asarray(with_gaps).ravel()],
+        "proba": _flat_proba(model, p["X_test"].copy()),
+        "refit_proba": refit_proba,
     }
 
 
@@ -257,11 +495,11 @@ MODULE = Module(
             title="A confusion matrix at threshold 0.3",
             points=1,
             hints=[
-                "Turn the probabilities into labels first: a tumour is flagged malignant when "
-                "its score is at least 0.3. Then count the four kinds of outcome.",
+                "Turn the validation probabilities into labels first: a tumour is flagged "
+                "malignant when its score is at least 0.3. Then count the four kinds of outcome.",
                 "`sklearn.metrics.confusion_matrix(y_true, y_pred)` takes the true labels "
                 "first; its rows are the true classes and its columns the predicted ones.",
-                "`confusion_matrix(y_test, (test_scores >= 0.3).astype(int))`",
+                "`confusion_matrix(y_train, (oof_scores >= 0.3).astype(int))`",
             ],
         ),
         Value(
@@ -278,7 +516,7 @@ MODULE = Module(
                 "F1 is the harmonic mean: 2 * precision * recall / (precision + recall).",
             ],
         ),
-        Function(
+        _FromScratch(
             "07.3",
             name="precision_recall",
             cases=_pr_cases,
@@ -289,7 +527,8 @@ MODULE = Module(
                 "Count three things: the true positives, all positive predictions, and all "
                 "positive labels. Comparing arrays element by element gives booleans you can sum.",
                 "With NumPy: `truth = np.asarray(y_true) == 1`, `flagged = np.asarray(y_pred) "
-                "== 1`, then `tp = np.sum(truth & flagged)`.",
+                "== 1`, then `tp = np.sum(truth & flagged)`. `np.asarray` also turns a pandas "
+                "Series into an array, so its index no longer matters.",
                 "Guard both divisions: when nothing is flagged, precision is 0.0; when nothing "
                 "is positive, recall is 0.0. Return `(float(precision), float(recall))`.",
             ],
@@ -343,19 +582,22 @@ MODULE = Module(
         LoggedRun(
             "07.7",
             params=("C",),
-            metrics={"roc_auc": _MIN_CV_AUC},
+            metrics={"roc_auc": 0.0, "roc_auc_std": 0.0},
             tagged=True,
-            title="Log a cross-validated comparison to MLflow",
-            points=2,
+            title="Log a cross-validated comparison, and the choice of C, to MLflow",
+            points=3,
             hints=[
                 "One run per value of C, each opened with "
-                '`with mlcourse.tracking.run("07.7", run_name=f"C={C}"):`, so that the check '
-                "can find it.",
-                'Inside the run: `mlflow.log_param("C", C)`, then '
-                '`mlflow.log_metric("roc_auc", scores.mean())` with the scores of '
-                "`cross_val_score(..., cv=cv, scoring='roc_auc')` on the training set.",
-                "ROC-AUC needs scores, not labels: `scoring='roc_auc'` uses the model's "
-                "probabilities. An AUC computed from 0/1 predictions comes out lower.",
+                '`with mlcourse.tracking.run("07.7", run_name=f"C={C}"):`, logging the '
+                "parameter `C` and the metrics `roc_auc` and `roc_auc_std` of its five fold "
+                "scores; keep the fold scores too, in a dict `fold_scores[C]`.",
+                "The rule: `C_star = max(fold_scores, key=lambda C: fold_scores[C].mean())`; "
+                "`d = fold_scores[C_star] - fold_scores[1.0]` (the same folds, so pair them); "
+                "`gain = d.mean()`, `gain_se = d.std(ddof=1) / np.sqrt(5)`.",
+                "`best_C = C_star if gain > 2 * gain_se else 1.0`; then one more run, "
+                '`with mlcourse.tracking.run("07.7", run_name="choice of C"):` with '
+                '`mlflow.log_param("best_C", best_C)` and `mlflow.log_metrics({"paired_gain": '
+                'gain, "paired_gain_se": gain_se})`.',
             ],
         ),
         Custom(
@@ -366,8 +608,9 @@ MODULE = Module(
             points=3,
             hints=[
                 "A `Pipeline` with two steps: a `StandardScaler`, then a `LogisticRegression` "
-                "with the C you chose from your runs.",
-                "Fit it on `X_train` and `y_train` (all the training rows), not on the test set.",
+                "with the C you chose in exercise 7.",
+                "Fit it on `X_train` and `y_train`, all 426 training tumours: not on the test "
+                "set, not on a subset.",
                 "`clf = Pipeline([('scale', StandardScaler()), ('logreg', "
                 "LogisticRegression(C=best_C, max_iter=1000))]).fit(X_train, y_train)`",
             ],
@@ -382,8 +625,8 @@ MODULE = Module(
                 "A `ColumnTransformer` with two groups: the four measurements, and island and "
                 "sex. Each group gets its own small pipeline; then a `LogisticRegression`.",
                 "Measurements: `SimpleImputer(strategy='median')` then `StandardScaler()`. "
-                "Island and sex: `SimpleImputer(strategy='most_frequent')` then "
-                "`OneHotEncoder(handle_unknown='ignore')`.",
+                "Island and sex: `SimpleImputer(strategy='most_frequent')` (or a constant "
+                "such as 'unknown') then `OneHotEncoder(handle_unknown='ignore')`.",
                 "Fit the whole pipeline on `Xp_train` and `yp_train` (species names) without "
                 "dropping any rows: the imputers fill the gaps.",
             ],
@@ -441,8 +684,43 @@ MODULE = Module(
             "07.kc7",
             var="kc7",
             choices="abcd",
-            title="Reading cross-validation results",
-            hints=["Compare the difference between the means with the spread across folds."],
+            title="Applying the rule for C",
+            hints=[
+                "The rule compares the paired gain with two standard errors of the paired "
+                "differences, not the means alone."
+            ],
+        ),
+        Choice(
+            "07.kc8",
+            var="kc8",
+            choices="abcd",
+            title="Paired folds",
+            hints=[
+                "Both models were scored on the same five folds. Look at the difference on "
+                "each fold, not at each model's spread."
+            ],
+        ),
+        Numeric(
+            "07.kc9",
+            var="kc9",
+            atol=0.005,
+            title="Precision at a low prevalence",
+            hints=[
+                "Count people: how many of the 10,000 are ill, how many of them are flagged, "
+                "and how many healthy people are flagged.",
+                "Precision = flagged ill / (flagged ill + flagged healthy).",
+            ],
+        ),
+        Choice(
+            "07.kc10",
+            var="kc10",
+            choices="abcd",
+            title="When random folds mislead",
+            hints=[
+                "Ask, for each case, whether a random split puts rows into validation whose "
+                "close relatives (the same patient, a later time) are in training. A column "
+                "that should not be there is a different problem."
+            ],
         ),
     ),
 )

@@ -1,14 +1,15 @@
 """Answer key of module 07 — Classification and evaluation.
 
 Every expected value is computed here from the data, split and modelled exactly as in the
-exercises notebook (see the declaration, mlcourse.exercises.m07). The two model exercises are
-judged on the held-out test sets against baselines computed here.
+exercises notebook (see the declaration, mlcourse.exercises.m07). Logged runs are recomputed
+(the cross-validated scores of every C, the paired comparison and the choice it implies), and
+the two final pipelines are compared with the same models refitted on the training rows.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,58 +22,54 @@ from mlcourse.checks import (
     require_dict,
     require_float,
     require_list,
+    require_optional,
     require_str,
 )
 from mlcourse.exercises.m07 import (
+    _C_GRID,
     _CM_THRESHOLD,
     _COST_FN,
     _COST_FP,
+    _DEFAULT_C,
     _K_SELECTED,
     _KC_COST_FN,
     _KC_COST_FP,
     _N_FOLDS,
     _N_NOISE,
+    _N_SE,
     _NOISE_SEED,
-    _PENGUIN_NUMERIC,
     _SCALERS,
+    _SCREEN,
     _SCREENING,
     _SPAM,
-    _SPLIT_SEED,
     _cancer,
+    _cv,
+    _one_thread,
+    _oof_scores,
     _penguins,
     _pipeline,
-    _test_scores,
 )
 
-# --------------------------------------------------------------------------------------
-# Validation scores and thresholds, as in the exercises notebook.
-# --------------------------------------------------------------------------------------
-
-
-def _cv():
-    from sklearn.model_selection import StratifiedKFold
-
-    return StratifiedKFold(n_splits=_N_FOLDS, shuffle=True, random_state=_SPLIT_SEED)
-
-
-@lru_cache(maxsize=1)
-def _oof_scores() -> np.ndarray:
-    """Out-of-fold probabilities for the training tumours (5-fold, the notebook's splitter)."""
-    from sklearn.model_selection import cross_val_predict
-
-    d = _cancer()
-    proba = cross_val_predict(
-        _pipeline(), d["X_train"], d["y_train"], cv=_cv(), method="predict_proba"
-    )
-    return proba[:, 1]
+_RUN_ATOL = 2e-4  # logged cross-validated numbers against the key's recomputation
+_PROBA_ATOL = 1e-3  # the final model's test probabilities against the key's refit
+_REFIT_ATOL = 1e-6  # the penguin pipeline's probabilities against its own clone's refit
 
 
 def _thresholds() -> np.ndarray:
     return np.round(np.arange(0.01, 1.0, 0.01), 2)
 
 
+@lru_cache(maxsize=1)
+def _test_scores() -> np.ndarray:
+    """The test tumours' probabilities from the notebook's model fitted on training."""
+    d = _cancer()
+    with _one_thread():
+        model = _pipeline().fit(d["X_train"], d["y_train"])
+    return model.predict_proba(d["X_test"])[:, 1]
+
+
 # --------------------------------------------------------------------------------------
-# Reference implementations.
+# Reference implementations, and known wrong ones.
 # --------------------------------------------------------------------------------------
 
 
@@ -86,6 +83,21 @@ def _precision_recall(y_true, y_pred) -> tuple[float, float]:
     return (float(precision), float(recall))
 
 
+def _recall_precision(y_true, y_pred) -> tuple[float, float]:
+    return _precision_recall(y_true, y_pred)[::-1]
+
+
+def _precision_recall_nan(y_true, y_pred) -> tuple[float, float]:
+    truth = np.asarray(y_true) == 1
+    flagged = np.asarray(y_pred) == 1
+    tp = float(np.sum(truth & flagged))
+    n_flagged, n_positive = float(np.sum(flagged)), float(np.sum(truth))
+    return (
+        tp / n_flagged if n_flagged else math.nan,
+        tp / n_positive if n_positive else math.nan,
+    )
+
+
 def _expected_cost(y_true, scores, threshold, cost_fn, cost_fp) -> float:
     truth = np.asarray(y_true) == 1
     flagged = np.asarray(scores) >= threshold
@@ -94,16 +106,34 @@ def _expected_cost(y_true, scores, threshold, cost_fn, cost_fp) -> float:
     return float((cost_fn * fn + cost_fp * fp) / len(truth))
 
 
+def _cost_swapped(y_true, scores, threshold, cost_fn, cost_fp) -> float:
+    return _expected_cost(y_true, scores, threshold, cost_fp, cost_fn)
+
+
+def _cost_total(y_true, scores, threshold, cost_fn, cost_fp) -> float:
+    return _expected_cost(y_true, scores, threshold, cost_fn, cost_fp) * len(np.asarray(y_true))
+
+
+def _cost_strict(y_true, scores, threshold, cost_fn, cost_fp) -> float:
+    truth = np.asarray(y_true) == 1
+    flagged = np.asarray(scores) > threshold
+    fn, fp = int(np.sum(truth & ~flagged)), int(np.sum(~truth & flagged))
+    return float((cost_fn * fn + cost_fp * fp) / len(truth))
+
+
 # --------------------------------------------------------------------------------------
-# Exercises 1 and 2: a confusion matrix, and metrics from counts.
+# Exercises 1 and 2: a confusion matrix on validation scores, and metrics from counts.
 # --------------------------------------------------------------------------------------
 
 
-def _confusion(threshold: float) -> np.ndarray:
+def _confusion(threshold: float, on_test: bool = False) -> np.ndarray:
     from sklearn.metrics import confusion_matrix
 
-    predicted = (_test_scores() >= threshold).astype(int)
-    return confusion_matrix(_cancer()["y_test"], predicted)
+    if on_test:
+        y, scores = _cancer()["y_test"], _test_scores()
+    else:
+        y, scores = _cancer()["y_train"], _oof_scores()
+    return confusion_matrix(y, (scores >= threshold).astype(int))
 
 
 def _expected_cm() -> np.ndarray:
@@ -139,7 +169,7 @@ def _costs(y, scores, cost_fn, cost_fp) -> np.ndarray:
     return np.array([_expected_cost(y, scores, t, cost_fn, cost_fp) for t in _thresholds()])
 
 
-def _best_threshold(y, scores, cost_fn=_COST_FN, cost_fp=_COST_FP, last: bool = False) -> float:
+def _best_threshold(y, scores, cost_fn=_COST_FN, cost_fp=_COST_FP, last=False) -> float:
     costs = _costs(y, scores, cost_fn, cost_fp)
     best = np.flatnonzero(costs == costs.min())
     return float(_thresholds()[best[-1] if last else best[0]])
@@ -186,7 +216,8 @@ def _honest_scores() -> np.ndarray:
     from sklearn.model_selection import cross_val_score
 
     y = _cancer()["y_train"]
-    return cross_val_score(_selection_pipeline(), _noise(), y, cv=_cv(), scoring="roc_auc")
+    with _one_thread():
+        return cross_val_score(_selection_pipeline(), _noise(), y, cv=_cv(), scoring="roc_auc")
 
 
 def _leaky_scores() -> np.ndarray:
@@ -196,42 +227,242 @@ def _leaky_scores() -> np.ndarray:
 
     y = _cancer()["y_train"]
     selected = SelectKBest(f_classif, k=_K_SELECTED).fit_transform(_noise(), y)
-    return cross_val_score(LogisticRegression(), selected, y, cv=_cv(), scoring="roc_auc")
+    with _one_thread():
+        return cross_val_score(LogisticRegression(), selected, y, cv=_cv(), scoring="roc_auc")
 
 
 def _honest_scores_unshuffled() -> np.ndarray:
     from sklearn.model_selection import cross_val_score
 
     y = _cancer()["y_train"]
-    return cross_val_score(_selection_pipeline(), _noise(), y, cv=_N_FOLDS, scoring="roc_auc")
+    with _one_thread():
+        return cross_val_score(_selection_pipeline(), _noise(), y, cv=_N_FOLDS, scoring="roc_auc")
 
 
 def _honest_accuracy() -> np.ndarray:
     from sklearn.model_selection import cross_val_score
 
     y = _cancer()["y_train"]
-    return cross_val_score(_selection_pipeline(), _noise(), y, cv=_cv(), scoring="accuracy")
+    with _one_thread():
+        return cross_val_score(_selection_pipeline(), _noise(), y, cv=_cv(), scoring="accuracy")
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 8: the final breast cancer pipeline, against a single-feature baseline.
+# Exercise 7: the logged runs, recomputed; the paired comparison and the choice of C.
 # --------------------------------------------------------------------------------------
+
+
+@cache
+def _fold_scores(C: float, variant: str = "right") -> np.ndarray:
+    """The five fold ROC-AUCs of the notebook's pipeline with this C, or of a known mistake.
+
+    ``variant``: ``"right"``, or ``"test"`` (the test set's AUC), ``"unshuffled"``
+    (``cv=5``), ``"accuracy"``, ``"labels"`` (an AUC of 0/1 predictions).
+    """
+    from sklearn.metrics import make_scorer, roc_auc_score
+    from sklearn.model_selection import cross_val_score
+
+    d = _cancer()
+    X, y = d["X_train"], d["y_train"]
+    with _one_thread():
+        if variant == "test":
+            model = _pipeline(C).fit(X, y)
+            proba = model.predict_proba(d["X_test"])[:, 1]
+            return np.array([roc_auc_score(d["y_test"], proba)])
+        scoring = {"accuracy": "accuracy", "labels": make_scorer(roc_auc_score)}.get(
+            variant, "roc_auc"
+        )
+        cv = _N_FOLDS if variant == "unshuffled" else _cv()
+        return cross_val_score(_pipeline(C), X, y, cv=cv, scoring=scoring)
+
+
+_RUN_MISTAKES = {  # cheapest first: the first that matches explains the logged number
+    "test": "It matches the ROC-AUC on the test set: cross-validate on the training set; the "
+    "test set is kept for the final report.",
+    "unshuffled": "It matches `cv=5`, which cuts the folds without shuffling: pass the "
+    "notebook's splitter, `cv=cv`.",
+    "accuracy": "It matches the mean accuracy: pass `scoring='roc_auc'`.",
+    "labels": "It matches a ROC-AUC computed from 0/1 predictions; ROC-AUC ranks the "
+    "probabilities, which `scoring='roc_auc'` uses.",
+}
 
 
 @lru_cache(maxsize=1)
-def _single_feature_baseline() -> tuple[str, float]:
-    """The held-out ROC-AUC of the one feature that ranks the training tumours best.
+def _rule() -> dict[str, float]:
+    """The stated rule: keep the default C unless the best mean beats it clearly, paired."""
+    means = {C: float(_fold_scores(C).mean()) for C in _C_GRID}
+    c_star = max(_C_GRID, key=lambda C: means[C])
+    d = _fold_scores(c_star) - _fold_scores(_DEFAULT_C)
+    gain = float(d.mean())
+    se = float(d.std(ddof=1) / math.sqrt(_N_FOLDS))
+    unpaired = [
+        math.sqrt(sum(_fold_scores(C).var(ddof=ddof) for C in (c_star, _DEFAULT_C)) / _N_FOLDS)
+        for ddof in (0, 1)
+    ]
+    return {
+        "c_star": c_star,
+        "gain": gain,
+        "se": se,
+        "se_ddof0": float(d.std() / math.sqrt(_N_FOLDS)),
+        "unpaired": unpaired,
+        "best": c_star if gain > _N_SE * se else _DEFAULT_C,
+    }
 
-    The feature and its direction are chosen on the training set; its raw value is then used
-    as the score of every test tumour.
+
+def _param_float(text: Any) -> float | None:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _close(value: Any, *targets: float) -> bool:
+    return type(value) is float and any(
+        math.isclose(value, t, rel_tol=0.0, abs_tol=_RUN_ATOL) for t in targets
+    )
+
+
+def _grid_value(value: float | None) -> float | None:
+    if value is None:
+        return None
+    return next((C for C in _C_GRID if math.isclose(value, C, rel_tol=1e-9)), None)
+
+
+def _judge_c_runs(runs: list[dict[str, Any]]) -> None:
+    """One run per C of the grid, its numbers recomputed; then the logged choice of C."""
+    grid = ", ".join(f"{C:g}" for C in _C_GRID)
+    latest: dict[float, dict[str, Any]] = {}
+    decision = None
+    for run in runs:  # the most recent first: a re-run replaces an older attempt
+        if "best_C" in run["params"]:
+            decision = decision or run
+            continue  # the decision run, even if it also logged C
+        C = _grid_value(_param_float(run["params"].get("C")))
+        if C is not None and C not in latest:
+            latest[C] = run
+    missing = [f"{C:g}" for C in _C_GRID if C not in latest]
+    if missing:
+        raise Fail(
+            f"There is no run for C = {', '.join(missing)}. Log one run per value of the grid "
+            f"({grid}), each with the parameter `C`."
+        )
+    for C in _C_GRID:
+        run = latest[C]
+        label = f"run '{run['name']}' (C = {C:g})" if run["name"] else f"the run with C = {C:g}"
+        auc, std = run["metrics"].get("roc_auc"), run["metrics"].get("roc_auc_std")
+        folds = _fold_scores(C)
+        if auc is None or std is None:
+            raise Fail(
+                f"In {label}, the metric `{'roc_auc' if auc is None else 'roc_auc_std'}` was "
+                "not logged: log the mean and the standard deviation of the five fold scores."
+            )
+        if not _close(auc, float(folds.mean())):
+            why = next(
+                (
+                    m
+                    for v, m in _RUN_MISTAKES.items()
+                    if _close(auc, float(_fold_scores(C, v).mean()))
+                ),
+                "Log `scores.mean()` of `cross_val_score(pipeline, X_train, y_train, cv=cv, "
+                "scoring='roc_auc')`, the pipeline being the scaler and "
+                "`LogisticRegression(C=C, max_iter=1000)`.",
+            )
+            raise Fail(
+                f"In {label}, `roc_auc` is {auc:.4f}, which is not the mean cross-validated "
+                f"ROC-AUC of that pipeline on the training set. {why}"
+            )
+        if not _close(std, float(folds.std()), float(folds.std(ddof=1))):
+            raise Fail(
+                f"In {label}, `roc_auc_std` is {std:.4f}, which is not the standard deviation "
+                "of the five fold scores: log `scores.std(ddof=1)` (or `scores.std()`)."
+            )
+    if decision is None:
+        raise Fail(
+            "The runs of the grid are right. Now log the decision: one more run, opened with "
+            '`mlcourse.tracking.run("07.7", run_name="choice of C")`, with the parameter '
+            "`best_C` and the metrics `paired_gain` and `paired_gain_se`."
+        )
+    _judge_choice(decision)
+
+
+def _judge_choice(run: dict[str, Any]) -> None:
+    rule = _rule()
+    best = _param_float(run["params"]["best_C"])
+    gain, se = run["metrics"].get("paired_gain"), run["metrics"].get("paired_gain_se")
+    if gain is None or se is None:
+        raise Fail(
+            "The decision run has no metric "
+            f"`{'paired_gain' if gain is None else 'paired_gain_se'}`: log the mean of the "
+            "per-fold differences between the C with the best mean and the default C = 1, "
+            "and its standard error."
+        )
+    if not _close(gain, rule["gain"]):
+        sign = (
+            " Its sign is reversed: subtract the default's fold scores from those of the C "
+            "with the best mean."
+            if _close(gain, -rule["gain"])
+            else ""
+        )
+        raise Fail(
+            f"`paired_gain` is {gain:.4f}, which is not the mean of the per-fold differences "
+            "between the C with the best mean ROC-AUC and the default C = 1 (the same five "
+            f"folds, so take the differences fold by fold).{sign}"
+        )
+    if _close(se, *rule["unpaired"]) and not _close(se, rule["se"], rule["se_ddof0"]):
+        raise Fail(
+            f"`paired_gain_se` is {se:.4f}: that combines the two models' spreads as if their "
+            "folds were independent. Both models were scored on the same folds: take the "
+            "standard deviation of the per-fold differences, divided by the square root of 5."
+        )
+    if not _close(se, rule["se"], rule["se_ddof0"]):
+        raise Fail(
+            f"`paired_gain_se` is {se:.4f}, which is not the standard error of the per-fold "
+            "differences: their standard deviation (`ddof=1`) divided by the square root of 5."
+        )
+    if best is None or not math.isclose(best, rule["best"], rel_tol=1e-9):
+        if best is not None and math.isclose(best, rule["c_star"], rel_tol=1e-9):
+            raise Fail(
+                f"`best_C` is {best:g}, the C with the best mean. The rule switches from the "
+                f"default only when the paired gain is larger than {_N_SE:g} standard errors "
+                "of the differences; compare your `paired_gain` with that."
+            )
+        raise Fail(
+            f"`best_C` is {run['params']['best_C']!s:.20}, which does not follow the rule: the C "
+            f"with the best mean if its paired gain over C = 1 exceeds {_N_SE:g} standard "
+            "errors, otherwise the default C = 1."
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 8: the final breast cancer pipeline, against the same model refitted in the key.
+# --------------------------------------------------------------------------------------
+
+
+@cache
+def _final_scores(C: float, rows: str = "train", exact: bool = False) -> np.ndarray:
+    """Test probabilities of the notebook's pipeline with this C fitted on ``rows``.
+
+    With ``exact``, the logistic regression is solved to a far tighter tolerance than
+    scikit-learn's default: another solver that converges (``newton-cg``, ...) lands there.
     """
-    from sklearn.metrics import roc_auc_score
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
 
     d = _cancer()
-    train_auc = {c: roc_auc_score(d["y_train"], d["X_train"][c]) for c in d["X_train"].columns}
-    best = max(train_auc, key=lambda c: abs(train_auc[c] - 0.5))
-    sign = 1.0 if train_auc[best] >= 0.5 else -1.0
-    return best, float(roc_auc_score(d["y_test"], sign * d["X_test"][best]))
+    X, y = {
+        "train": (d["X_train"], d["y_train"]),
+        "test": (d["X_test"], d["y_test"]),
+        "all": (pd.concat([d["X_train"], d["X_test"]]), pd.concat([d["y_train"], d["y_test"]])),
+    }[rows]
+    model = _pipeline(C)
+    if exact:
+        model.set_params(
+            logreg=LogisticRegression(C=C, solver="newton-cholesky", tol=1e-10, max_iter=1000)
+        )
+    with _one_thread():
+        model.fit(X, y)
+    return model.predict_proba(d["X_test"])[:, 1]
 
 
 def _require_scaler(value: Any, path: str) -> str:
@@ -240,12 +471,23 @@ def _require_scaler(value: Any, path: str) -> str:
     return value
 
 
-def _judge_cancer_model(data: dict[str, Any]) -> None:
-    """Judge the test tumours' scores; the key's own test labels decide how many are needed."""
-    from sklearn.metrics import roc_auc_score
+def _short(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
 
-    require_dict(data, "data", ("scalers", "classes", "scores"))
+
+def _logreg() -> str:
+    """Where scikit-learn's LogisticRegression lives, as the extracts name classes."""
+    from sklearn.linear_model import LogisticRegression
+
+    return f"{LogisticRegression.__module__}.{LogisticRegression.__qualname__}"
+
+
+def _judge_cancer_model(data: dict[str, Any]) -> None:
+    """Judge the test tumours' scores against the same pipeline refitted on the training rows."""
+    require_dict(data, "data", ("scalers", "estimator", "C", "classes", "scores"))
     require_list(data["scalers"], at("data", "scalers"), item=_require_scaler)
+    require_str(data["estimator"], at("data", "estimator"))
+    require_optional(require_float)(data["C"], at("data", "C"))
     require_list(data["classes"], at("data", "classes"), item=require_str)
     require_list(data["scores"], at("data", "scores"), item=require_float)
     if not data["scalers"]:
@@ -254,30 +496,56 @@ def _judge_cancer_model(data: dict[str, Any]) -> None:
             "`StandardScaler` inside the pipeline, so that every fit (in cross-validation "
             "and on the whole training set) learns the scaling from its own training rows only."
         )
+    if data["estimator"] != _logreg():
+        raise Fail(
+            f"The last step of `clf` is a `{_short(data['estimator'])}`; the task asks for "
+            "scikit-learn's `LogisticRegression`."
+        )
     y_test = _cancer()["y_test"]
     if data["classes"] != ["0", "1"] or len(data["scores"]) != len(y_test):
         raise Fail(
             f"`clf` should be fitted on `y_train` (0 = benign, 1 = malignant), so that "
-            f"`clf.classes_` is [0, 1], but its classes are {data['classes']}."
+            f"`clf.classes_` is [0, 1], but its classes are {data['classes'][:5]}."
         )
     if not all(math.isfinite(score) for score in data["scores"]):
         raise Fail(
             "`clf.predict_proba` gives NaN (not a number) or infinite probabilities for some "
             "held-out test tumours; a fitted classifier gives probabilities between 0 and 1."
         )
-    auc = float(roc_auc_score(y_test, data["scores"]))
-    feature, baseline = _single_feature_baseline()
-    if not auc > baseline:
+    C = _grid_value(data["C"])
+    if C is None:
         raise Fail(
-            f"`clf` ranks the {len(y_test)} held-out test tumours with a ROC-AUC of {auc:.4f}; "
-            f"a model of all 30 features should beat the {baseline:.4f} of the single feature "
-            f"'{feature}' used as a score. Did you fit on `X_train` and `y_train`, with the C "
-            "that your cross-validation chose?"
+            f"The LogisticRegression in `clf` has C = {data['C']}; use the value you chose in "
+            f"exercise 7, one of the grid ({', '.join(f'{g:g}' for g in _C_GRID)})."
         )
+    scores = np.asarray(data["scores"], dtype=float)
+
+    def matches(rows: str, exact: bool = False) -> bool:
+        return float(np.max(np.abs(scores - _final_scores(C, rows, exact)))) <= _PROBA_ATOL
+
+    if matches("train") or matches("train", exact=True):
+        return
+    if matches("test"):
+        raise Fail(
+            "`clf` was fitted on the test set: its probabilities are those of the pipeline "
+            "fitted on `X_test` and `y_test`. Fit it on `X_train` and `y_train`, and keep the "
+            "test set for the one final measurement."
+        )
+    if matches("all"):
+        raise Fail(
+            "`clf` was fitted on the training and the test tumours together. Fit it on "
+            "`X_train` and `y_train` only: a test set the model has seen measures nothing."
+        )
+    raise Fail(
+        f"`clf`'s probabilities for the test tumours differ from those of a `StandardScaler` "
+        f"followed by `LogisticRegression(C={C:g}, max_iter=1000)` fitted on all 426 training "
+        "tumours. Was it fitted on fewer rows, on other columns or labels, or with other "
+        "settings?"
+    )
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 9: a penguin species pipeline, against a nearest-centroid baseline.
+# Exercise 9: a penguin species pipeline, refitted, and against a nearest-centroid baseline.
 # --------------------------------------------------------------------------------------
 
 
@@ -289,6 +557,8 @@ def _penguin_baseline() -> float:
     standardised with the training mean and standard deviation.
     """
     from sklearn.metrics import f1_score
+
+    from mlcourse.exercises.m07 import _PENGUIN_NUMERIC
 
     p = _penguins()
     cols = list(_PENGUIN_NUMERIC)
@@ -309,9 +579,12 @@ def _judge_penguin_model(data: dict[str, Any]) -> None:
     """Judge the test penguins' species; the key's own test labels decide how many are needed."""
     from sklearn.metrics import f1_score
 
-    require_dict(data, "data", ("predicted", "with_gaps"))
+    require_dict(data, "data", ("estimator", "predicted", "with_gaps", "proba", "refit_proba"))
+    require_str(data["estimator"], at("data", "estimator"))
     require_list(data["predicted"], at("data", "predicted"), item=require_str)
     require_list(data["with_gaps"], at("data", "with_gaps"), item=require_str)
+    require_list(data["proba"], at("data", "proba"), item=require_float)
+    require_list(data["refit_proba"], at("data", "refit_proba"), item=require_float)
     y_test = _penguins()["y_test"].astype(str)
     species = sorted(set(y_test))
     if len(data["predicted"]) != len(y_test) or len(data["with_gaps"]) != 3:
@@ -324,6 +597,28 @@ def _judge_penguin_model(data: dict[str, Any]) -> None:
         raise Fail(
             f"`penguin_clf` predicts {unknown[:3]}, which are not species names; fit it on the "
             f"species names themselves ({', '.join(species)}), not on numeric codes."
+        )
+    if data["estimator"] != _logreg():
+        raise Fail(
+            f"The last step of `penguin_clf` is a `{_short(data['estimator'])}`; the task asks "
+            "for scikit-learn's `LogisticRegression(max_iter=1000)`."
+        )
+    n_proba = len(y_test) * len(species)
+    proba, refit = data["proba"], data["refit_proba"]
+    if len(proba) != n_proba or len(refit) != n_proba:
+        raise Fail(
+            f"`penguin_clf.predict_proba` should give one probability per species for each "
+            f"test penguin, {n_proba} in all, but it gave {len(proba)}: was it fitted on "
+            "every species of `yp_train`?"
+        )
+    if not all(math.isfinite(v) for v in proba + refit):
+        raise Fail("`penguin_clf.predict_proba` gives NaN or infinite probabilities.")
+    if float(np.max(np.abs(np.asarray(proba) - np.asarray(refit)))) > _REFIT_ATOL:
+        raise Fail(
+            "`penguin_clf` was not fitted on `Xp_train` and `yp_train` as they are: a fresh "
+            "copy of your pipeline fitted on all 258 training penguins gives other "
+            "probabilities for the test penguins. Fit on every training row (do not drop the "
+            "penguins with gaps; the imputers fill them), not on the test set or a sample."
         )
     macro_f1 = float(f1_score(y_test, data["predicted"], average="macro"))
     baseline = _penguin_baseline()
@@ -354,6 +649,12 @@ def _kc_threshold() -> float:
     return _KC_COST_FP / (_KC_COST_FP + _KC_COST_FN)
 
 
+def _screen_precision() -> float:
+    ill = _SCREEN["prevalence"] * _SCREEN["recall"]
+    healthy = (1 - _SCREEN["prevalence"]) * _SCREEN["fpr"]
+    return ill / (ill + healthy)
+
+
 KEY = {
     "07.1": {
         "expected": _expected_cm,
@@ -365,13 +666,18 @@ KEY = {
             ),
             Mistake(
                 lambda: _confusion(0.5),
-                "That is the confusion matrix at the default threshold 0.5 "
-                "(`model.predict`); the task asks for threshold 0.3.",
+                "That is the confusion matrix at the default threshold 0.5; the task asks for "
+                "threshold 0.3.",
             ),
             Mistake(
                 lambda: _expected_cm()[::-1, ::-1],
                 "The classes are in the wrong order: row and column 0 should be benign (0), "
                 "row and column 1 malignant (1).",
+            ),
+            Mistake(
+                lambda: _confusion(_CM_THRESHOLD, on_test=True),
+                "That is the confusion matrix of the test tumours. Use the validation scores "
+                "`oof_scores` with `y_train`: the test set waits for exercise 8.",
             ),
         ],
     },
@@ -395,8 +701,38 @@ KEY = {
             ),
         ],
     },
-    "07.3": {"reference": _precision_recall},
-    "07.4": {"reference": _expected_cost},
+    "07.3": {
+        "reference": _precision_recall,
+        "mistakes": [
+            Mistake(
+                _recall_precision,
+                "The two numbers are the wrong way round: return (precision, recall).",
+            ),
+            Mistake(
+                _precision_recall_nan,
+                "When nothing is flagged (or nothing is positive), return 0.0 for the "
+                "undefined ratio, not NaN.",
+            ),
+        ],
+    },
+    "07.4": {
+        "reference": _expected_cost,
+        "mistakes": [
+            Mistake(
+                _cost_swapped,
+                "The two costs are swapped: a missed positive (false negative) costs "
+                "`cost_fn`, a flagged negative (false positive) `cost_fp`.",
+            ),
+            Mistake(
+                _cost_total,
+                "That is the total cost; the task asks for the mean cost per example.",
+            ),
+            Mistake(
+                _cost_strict,
+                "A score equal to the threshold must be flagged: use `>=`, not `>`.",
+            ),
+        ],
+    },
     "07.5": {
         "expected": _expected_threshold,
         "mistakes": [
@@ -436,6 +772,7 @@ KEY = {
             ),
         ],
     },
+    "07.7": {"judge": _judge_c_runs},
     "07.8": {"judge": _judge_cancer_model},
     "07.9": {"judge": _judge_penguin_model},
     "07.kc1": {
@@ -493,17 +830,51 @@ KEY = {
         "answer": "c",
         "explanation": (
             "Chinstrap, the smallest class, has the lowest recall. Accuracy "
-            "weighs it by its 17 of 86 penguins; the macro average gives it a third of the "
+            "weighs it by its 51 of 258 penguins; the macro average gives it a third of the "
             "weight, so its poor recall pulls the macro average down."
         ),
     },
     "07.kc7": {
+        "answer": "d",
+        "explanation": (
+            "The per-fold differences average +0.0007 with a standard error of 0.0022: the "
+            "gain is not even one standard error, let alone two, so the rule keeps the "
+            "default. C = 0.1 wins on only one fold, and the test set is never the tie-breaker."
+        ),
+    },
+    "07.kc8": {
         "answer": "c",
         "explanation": (
-            "A difference of 0.001 between the means is far smaller than the "
-            "fold-to-fold standard deviations of 0.007 and 0.009: five folds cannot tell the "
-            "two values of C apart. Deciding on the test set instead would fit the choice to "
-            "the test set and leave no honest estimate."
+            "Both were scored on the same folds, so compare them fold by fold: B is ahead by "
+            "0.01 on every fold, and the differences hardly vary. The spread of each model's "
+            "scores comes from the folds being easier or harder, which affects both alike. "
+            "Whether 0.01 matters is a separate question, and the folds share training data, "
+            "so even a paired standard error is somewhat optimistic."
+        ),
+    },
+    "07.kc9": {
+        "expected": _screen_precision,
+        "mistakes": [
+            Mistake(
+                lambda: _SCREEN["recall"],
+                "That is the recall: the share of the ill who are flagged. Precision starts "
+                "from the flagged people.",
+            ),
+            Mistake(
+                lambda: 1 - _SCREEN["fpr"],
+                "That is the specificity. Precision is flagged ill / everyone flagged.",
+            ),
+        ],
+    },
+    "07.kc10": {
+        "answer": "ab",
+        "explanation": (
+            "(a) Scans of one patient resemble each other: random folds put some in training "
+            "and others in validation, so the model is rewarded for recognising patients; use "
+            "GroupKFold by patient. (b) Random folds let the model learn from months after "
+            "the ones it predicts; validate on later months than it trained on "
+            "(TimeSeriesSplit). (c) Independent rows need nothing special. (d) is target "
+            "leakage: the column must go, whatever the split."
         ),
     },
 }
