@@ -111,3 +111,43 @@ def test_a_hidden_failure_names_its_kind_and_exception_but_not_its_input(tmp_pat
     assert outcome["status"] == "incorrect"
     assert "an empty list (it raised ZeroDivisionError)" in outcome["message"]
     assert "[]" not in outcome["message"]
+
+
+def _slug_from_the_map(number, slug):
+    """Ignores ``slug``: the course's own map gives every number its module's slug."""
+    from mlcourse._curriculum import experiment_name
+
+    return experiment_name(f"{number:02d}")
+
+
+def test_a_function_that_ignores_the_slug_fails_when_graded(tmp_path):
+    """The visible calls use the modules' own slugs; hidden calls with other slugs catch it."""
+    module = get_module("00")
+    answers = {"00.2": module.problem("00.2").collect({"experiment_name": _slug_from_the_map})}
+    encode_answers(answers, tmp_path)
+    outcome = next(
+        o
+        for o in evaluate_isolated("00", tmp_path, memory_mb=1024, timeout=60)
+        if o["problem"] == "00.2"
+    )
+    assert outcome["status"] == "incorrect"
+    assert "ignores its `slug` argument" in outcome["message"]
+
+
+def test_the_hidden_names_are_too_many_to_tabulate_and_mostly_off_the_map():
+    """Many labelled hidden calls, most of them with a slug that is not their module's."""
+    from mlcourse._curriculum import MODULES
+
+    hidden = [case for is_hidden, case in get_module("00").problem("00.2").cases() if is_hidden]
+    assert all(case.label for case in hidden)
+    off_map = [c for c in hidden if MODULES[f"{c.args[0]:02d}"][0] != c.args[1]]
+    assert len(hidden) >= 30 and len(off_map) >= 25
+    assert {c.args[0] for c in off_map} == set(range(27)), "every number with a foreign slug"
+
+
+def test_the_options_of_question_8_differ_by_the_number_computed():
+    """Not answerable by elimination: every option names a distance in standard errors."""
+    options = _questions()["kc8"]
+    numbers = [re.match(r"About ([\d.]+) standard errors: ", text) for text in options.values()]
+    assert all(numbers), options
+    assert len({m.group(1) for m in numbers}) == 4

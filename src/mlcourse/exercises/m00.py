@@ -18,14 +18,40 @@ def _name_cases() -> list[Case]:
     ]
 
 
+# Made-up slugs, one for every module number (in a scrambled order): a function that ignores
+# its `slug` and looks it up from the course map, or looks the number up from the slug, fails
+# them. There are many so that answering from a table of the hidden calls is more work than
+# the f-string the exercise asks for.
+_MADE_UP_SLUGS = (
+    "my_project", "house_prices", "spam_filter", "churn", "a", "week2_notes", "titanic",
+    "iris_baseline", "draft", "sales_forecast", "cats_vs_dogs", "x", "energy_use",
+    "credit_scoring", "playground", "ab_test", "movie_reviews", "bike_sharing", "v2",
+    "fraud_retry", "sensor_drift", "my_rag_bot", "exam_prep", "tiny_lm", "demo_api",
+    "capstone_idea", "scratch",
+)  # fmt: skip
+
+
 def _name_hidden() -> list[Case]:
     # Labels name the kind of input, never the input itself: a hard-coded answer for the
-    # visible calls fails the first, a "0" glued in front of every number the second.
-    return [
+    # visible calls fails the first, a "0" glued in front of every number the second, a slug
+    # looked up from the number (or the number from the slug) the ones after the third.
+    own = [
         Case(3, "pandas", label="another one-digit module number"),
         Case(19, "experiment_tracking_mlflow", label="a two-digit module number"),
         Case(26, "interview_prep", label="the last module of the course"),
+        Case(12, "my_project", label="a slug that is not a module's"),
+        Case(3, "classification_evaluation", label="a one-digit number with another module's slug"),
+        Case(19, "pandas", label="a two-digit number with another module's slug"),
     ]
+    made_up = [
+        Case(
+            (7 * i + 5) % len(_MADE_UP_SLUGS),
+            slug,
+            label="a number from 0 to 26 with a made-up slug",
+        )
+        for i, slug in enumerate(_MADE_UP_SLUGS)
+    ]
+    return own + made_up
 
 
 def _share_cases() -> list[Case]:
@@ -45,8 +71,17 @@ def _share_hidden() -> list[Case]:
         ),
         Case(["correct"], label="a list of one status"),
         Case(
+            ["incorrect", "correct", "not_attempted", "correct", "checker_error"]
+            + ["incorrect"] * 2,
+            label="a list of seven statuses",
+        ),
+        Case(
             ["correct"] * 37 + ["incorrect"] * 41 + ["checker_error"] * 3 + ["not_attempted"] * 19,
             label="a list of 100 statuses",
+        ),
+        Case(
+            (["correct"] * 5 + ["not_attempted"] * 4) * 7 + ["correct", "incorrect"],
+            label="a list of 65 statuses",
         ),
     ]
 
@@ -67,6 +102,9 @@ MODULE = Module(
             "00.1",
             var="average_minutes",
             title="Average study time",
+            # Rounding to 7 decimals or fewer is a mistake the key recognises; an answer that
+            # agrees to about 9 significant digits (np.mean, statistics.mean) is right.
+            rtol=1e-9,
             points=1,
             hints=[
                 "The average (mean) is the total divided by how many values there are.",
@@ -96,6 +134,7 @@ MODULE = Module(
             cases=_share_cases,
             hidden=_share_hidden,
             title="Share of exercises solved",
+            rtol=1e-9,
             points=2,
             hints=[
                 'Count the statuses that are exactly `"correct"`, then divide by how many '
@@ -113,7 +152,8 @@ MODULE = Module(
             title="Where you work",
             hints=[
                 "Lessons are read, answers are written; see the section *How the course works*.",
-                "The folder you work in is the one whose notebooks have `...` to replace.",
+                "Your answers must survive a course update: you work in your own copies of the "
+                "exercises notebooks, which nothing overwrites.",
             ],
         ),
         Choice(
@@ -163,7 +203,8 @@ MODULE = Module(
             choices="abcd",
             title="What Incorrect feedback tells you",
             hints=[
-                'More than one letter is right: answer with all of them, e.g. `"ab"`.',
+                "*Select all that apply*: give every letter you think is right in one string, "
+                'e.g. `"ab"`; how many are right is part of the question.',
                 "Feedback helps you fix the answer without giving it away.",
             ],
         ),

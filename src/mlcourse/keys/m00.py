@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from mlcourse._curriculum import MODULES
 from mlcourse.checks import Mistake
 from mlcourse.exercises.m00 import STUDY_MINUTES
 
@@ -31,13 +32,14 @@ def _median_minutes() -> float:
 
 
 def _shortened_averages() -> list[float]:
-    """The mean rounded, or cut, to 1-4 decimals: what rounding it or typing it in gives.
+    """The mean rounded, or cut, to 1-7 decimals: what rounding it or typing it in gives.
 
-    Five decimals and more are within the check's tolerance (1e-6 relative) and accepted.
+    The check's tolerance (1e-9 relative) rejects each of them; eight decimals and more agree
+    with the mean to within it.
     """
     mean = _average_minutes()
     values = []
-    for decimals in range(1, 5):
+    for decimals in range(1, 8):
         scale = 10**decimals
         for value in (round(mean, decimals), math.floor(mean * scale) / scale):
             if value not in values:
@@ -60,6 +62,19 @@ _NOTHING_RETURNED = (
 def experiment_name(number: int, slug: str) -> str:
     """Reference: the MLflow experiment of module ``number``, e.g. ``mlcourse/07_slug``."""
     return f"mlcourse/{number:02d}_{slug}"
+
+
+def _slug_from_the_map(number: int, slug: str) -> str:
+    """A mistake: the slug looked up from the course map, the ``slug`` argument ignored."""
+    return f"mlcourse/{number:02d}_{MODULES[f'{number:02d}'][0]}"
+
+
+_NUMBER_OF_SLUG = {slug: number for number, (slug, _title) in MODULES.items()}
+
+
+def _number_from_the_map(number: int, slug: str) -> str:
+    """A mistake: the number looked up from the slug, the ``number`` argument ignored."""
+    return f"mlcourse/{_NUMBER_OF_SLUG[slug]}_{slug}"
 
 
 def share_correct(statuses: list[str]) -> float:
@@ -146,6 +161,18 @@ KEY = {
                 "underscore `_`.",
             ),
             Mistake(
+                _slug_from_the_map,
+                "`experiment_name` ignores its `slug` argument: it gives every number the slug "
+                "of that module on the course map. Build the name from the arguments as they "
+                "are given, whatever the slug is.",
+            ),
+            Mistake(
+                _number_from_the_map,
+                "`experiment_name` takes the number from the slug (the module the slug belongs "
+                "to on the course map) instead of its `number` argument. Build the name from "
+                "the arguments as they are given, whatever they are.",
+            ),
+            Mistake(
                 lambda number, slug: "mlcourse/07_classification_evaluation",
                 "`experiment_name` returns the same text whatever it is called with. Build the "
                 "name from the arguments `number` and `slug`.",
@@ -182,16 +209,17 @@ KEY = {
                     "`share_correct` rounds its result. Return the fraction as Python "
                     "computes it, without `round`.",
                 )
-                for decimals in (1, 2, 3)
+                for decimals in range(1, 8)
             ),
         ],
     },
     "00.kc1": {
         "answer": "c",
         "explanation": (
-            "You work in exercises/: its notebooks start with `...` where your answers go. "
-            "curriculum/ holds the lessons (read and run them, experiment freely) and "
-            "solutions/ the worked answers, which your class may not ship."
+            "You work in work/: your own copy of each exercises notebook, made the first time "
+            "the course starts, which no course update overwrites. exercises/ is the course's "
+            "and is regenerated (overwriting it), curriculum/ holds the lessons and solutions/ "
+            "the worked answers, which your class may not ship."
         ),
     },
     "00.kc2": {
@@ -221,9 +249,9 @@ KEY = {
     "00.kc5": {
         "answer": "c",
         "explanation": (
-            "Nothing changes. The grader restores the original check cells, runs your "
-            "notebook in a sandbox, collects your answers and judges them in its own "
-            "process. Text your notebook prints is never taken as a verdict."
+            "Nothing changes. The grader puts the course's own check cells and setup cell in "
+            "place, runs your notebook in a sandbox, collects your answers and judges them in "
+            "its own process. Text your notebook prints is never taken as a verdict."
         ),
     },
     "00.kc6": {
@@ -245,7 +273,7 @@ KEY = {
         ),
     },
     "00.kc8": {
-        "answer": "b",
+        "answer": "a",
         "explanation": (
             "3.62 is 0.12 above 3.5, and 0.12 / 0.054 is about 2.2 standard errors. Only about "
             "3 in 100 batches of 1,000 fair rolls land that far from 3.5, in either direction: "
