@@ -41,8 +41,10 @@ def test_check_cells_edited_or_added_are_left_out_of_the_graded_run(release):
     learner.cells.append(nbformat.v4.new_code_cell("# again\nex.q3.check( )\n"))
     nb, learner_cells = prepare(learner, release, "01", "/out")
     sources = _sources(nb)
-    assert not any("Correct" in s or ".check()" in s for s in sources)
-    assert learner_cells == prepare(release, release, "01", "/out")[1]
+    assert not any(".check()" in s for s in sources)
+    # what was typed into a check cell runs as the learner's own code (printing counts nothing)
+    assert "print('Correct')" in sources
+    assert learner_cells == prepare(release, release, "01", "/out")[1] + 1
 
 
 def test_missing_setup_is_put_back_first(release):
@@ -96,3 +98,18 @@ def test_sandbox_mounts_come_before_binds(tmp_path):
     assert "--bind" not in command, "nothing of the host is bound writable"
     assert "--unshare-net" in command and "--unshare-pid" in command
     assert command[command.index("setpriv") + 1] == "--reuid=61000"
+
+
+def test_an_answer_typed_into_a_check_or_setup_cell_is_kept_and_the_course_lines_are_not(release):
+    learner = nbformat.from_dict(release)
+    check = next(c for c in learner.cells if _role(c) == "check")
+    check.source = "header = {'n_samples': 178}\n" + check.source
+    setup = next(c for c in learner.cells if _role(c) == "setup")
+    setup.source += "\nmlcourse.setup_notebook(seed=7)\nkc1 = 'b'  # answered here"
+    nb, _ = prepare(learner, release, "01", "/out")
+    sources = _sources(nb)
+    assert "header = {'n_samples': 178}" in sources
+    assert "kc1 = 'b'  # answered here" in sources
+    assert sum("setup_notebook" in s for s in sources) == 1  # only the released setup
+    assert "seed=7" not in "".join(sources)
+    assert not any(".check()" in s for s in sources)

@@ -3,9 +3,10 @@
 Only the code matters for grading. The learner's code cells are kept in their order; every
 cell that is (or claims to be, or looks like) a setup cell is replaced by the released one,
 once, whatever was edited, duplicated, split or deleted; a missing setup is put back at the
-top. Check cells (or cells claiming to be one) are left out: the verdicts are computed outside
-the sandbox, so in a graded run a check would only print that it is judged later. The
-released notebook's roles, recorded by ``mlcourse build``, say which cells are which.
+top. Check calls are left out: the verdicts are computed outside the sandbox, so in a graded
+run a check would only print that it is judged later. Whatever else a learner typed into a
+setup or check cell (an answer, say) is kept as their own code, in place. The released
+notebook's roles, recorded by ``mlcourse build``, say which cells are which.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ def prepare(
         The notebook, and how many of the learner's own code cells it holds.
     """
     release_setup = [c for c in release.cells if _role(c)[0] == SETUP]
+    setup_lines = {line.strip() for c in release_setup for line in c.source.splitlines()}
     cells = []
     placed_setup, learner_cells = False, 0
     for cell in submission.cells:
@@ -154,9 +156,10 @@ def prepare(
             if not placed_setup:
                 cells += [_fresh(c.source) for c in release_setup]
                 placed_setup = True
-            continue
-        if role == CHECK or check_target(source) is not None:
-            continue  # judged outside; in the sandbox it would only print so
+            source = _without(source, lambda line: line in setup_lines or is_setup_source(line))
+        elif role == CHECK or check_target(source) is not None or ".check(" in source:
+            # judged outside; what else the learner typed in the cell is theirs and runs
+            source = _without(source, lambda line: check_target(line) is not None)
         if source.strip():
             cells.append(_fresh(source))
             learner_cells += 1
@@ -171,6 +174,17 @@ def prepare(
         "language": "python",
     }
     return nb, learner_cells
+
+
+def _without(source: str, protected) -> str:
+    """``source`` without the lines that are the course's (a setup or a check call).
+
+    What is left is the learner's own code: an answer typed into a check or setup cell still
+    counts, and only comments and blank lines left behind make it empty.
+    """
+    kept = [line for line in source.splitlines() if not protected(line.strip())]
+    code = [line for line in kept if line.strip() and not line.strip().startswith("#")]
+    return "\n".join(kept) if code else ""
 
 
 def _fresh(source: str) -> nbformat.NotebookNode:
