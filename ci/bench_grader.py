@@ -329,7 +329,7 @@ def main(row) -> None:
         return
     row("nbgrader autograde (1 process), per submission", f"{nbg / n:.2f} s", "-", True)
     row("  mlcourse grade (1 worker) / nbgrader time", f"{one / nbg:.2f}x", "-", True)
-    print("  points awarded to the hostile submissions (max 24):")
+    print(f"  points awarded to the hostile submissions (max {make_corpus.FULL}):")
     for learner in sorted(s for s in subs if s.startswith("hostile")):
         print(
             f"    {learner:<44} mlcourse {points_one.get(learner, 0):>4g}   nbgrader {points_nbg.get(learner, float('nan')):>4g}"

@@ -58,7 +58,14 @@ def answered(*attributes: str) -> nbformat.NotebookNode:
     return nb
 
 
-ALL = [f"q{i}" for i in range(1, 11)] + [f"kc{i}" for i in range(1, 8)]
+def _all() -> tuple[list[str], int]:
+    from mlcourse.exercises import get_module
+
+    module = get_module("01")
+    return [p.attribute for p in module.problems], int(module.max_points)
+
+
+ALL, FULL = _all()  # every problem of module 01, and its full marks
 
 
 def add(nb, source: str, at: int | None = None) -> nbformat.NotebookNode:
@@ -304,7 +311,7 @@ def hostile_cases() -> dict[str, tuple[object, dict]]:
 def cases() -> dict[str, tuple[object, dict]]:
     """name -> (notebook or raw text, expected)."""
     c: dict[str, tuple[object, dict]] = {}
-    c["correct"] = (answered(*ALL), {"status": ["ok"], "points": 24})
+    c["correct"] = (answered(*ALL), {"status": ["ok"], "points": FULL})
     c["untouched"] = (exercises(), {"status": ["ok"], "points": 0, "all": "not_attempted"})
     partial = answered("q1", "q2", "kc1")
     for cell in partial.cells:
@@ -383,7 +390,7 @@ def cases() -> dict[str, tuple[object, dict]]:
     for cell in tampered.cells:
         cell["id"] = "same-id"  # duplicate cell ids
     tampered.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "python"}
-    c["tampered_checks_and_ids"] = (tampered, {"status": ["ok"], "points": 24})
+    c["tampered_checks_and_ids"] = (tampered, {"status": ["ok"], "points": FULL})
 
     forged = exercises()
     for cell in forged.cells:

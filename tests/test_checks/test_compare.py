@@ -160,3 +160,9 @@ def test_safe_repr_survives_hostile_repr():
     assert "Bad" in safe_repr(Bad())
     assert len(safe_repr("x" * 10_000)) <= 120
     assert len(safe_repr(np.zeros((100, 100)))) <= 120
+
+
+def test_ints_beyond_any_float_compare_exactly():
+    assert compare(2**2000, 2**2000, "x") is None
+    assert "very large" in compare(2**2000, 2**2000 + 1, "x")
+    assert "very large" in compare(2**2000, 1.0, "x")

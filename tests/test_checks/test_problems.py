@@ -479,3 +479,14 @@ def test_mutation_is_judged_per_argument_even_beside_one_that_cannot_be_compared
     problem = Function("99.18", name="f", reference=lambda c, v: 0, cases=[Case(Client(), [1, 2])])
     assert "changed its input" in problem.check({"f": clears}).message
     assert problem.check({"f": lambda c, v: 0}).correct
+
+
+def test_stand_in_objects_among_the_arguments_are_not_judged_for_mutation():
+    class Tools(dict):
+        pass
+
+    problem = Function(
+        "99.19", name="f", reference=lambda t, v: 0, cases=[Case(Tools(a=1), [1, 2])]
+    )
+    assert problem.check({"f": lambda t, v: 0}).correct
+    assert "changed its input" in problem.check({"f": lambda t, v: v.pop() and 0}).message

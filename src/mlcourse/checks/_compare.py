@@ -124,7 +124,13 @@ def compare(
         whole = isinstance(expected, (int, np.integer))
         if check_dtype and whole and isinstance(got, (float, np.floating)):
             return f"`{name}` should be an int, but it is a float: {safe_repr(got)}. Use int(...)."
-        return _compare_number(float(expected), got, name, rtol, atol)
+        try:
+            as_float = float(expected)
+        except OverflowError:  # an int beyond any float: only the same int matches
+            if type(got) is int and got == expected:
+                return None
+            return f"`{name}` is not the expected (very large) whole number."
+        return _compare_number(as_float, got, name, rtol, atol)
     if isinstance(expected, str):
         return _compare_str(expected, got, name)
     if isinstance(expected, (list, tuple)):

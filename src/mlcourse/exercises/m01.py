@@ -5,9 +5,13 @@ The exercises work on scikit-learn's bundled wine data; the key is in mlcourse.k
 
 from __future__ import annotations
 
+import atexit
 import csv
+import shutil
+import tempfile
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from mlcourse.checks import Case, Choice, Custom, Fail, Function, Numeric, Value
@@ -21,7 +25,7 @@ from mlcourse.exercises import Module
 
 _ALCOHOL = 0  # column index of alcohol (% vol)
 _MALIC_ACID = 1  # column index of malic acid (g/l)
-_STRONG = 14.0  # the alcohol threshold of exercise 4 (stated in the prompt)
+_STRONG = 14.1  # the alcohol threshold of exercise 4 (stated in the prompt); two wines have it
 
 
 @lru_cache(maxsize=1)
@@ -71,12 +75,12 @@ def _mean_cases() -> list[Case]:
     return [
         Case([1, 2, 3, 4]),
         Case(_alcohol()[:10], call="mean([row[0] for row in measurements[:10]])"),
+        Case([], raises=ValueError),
     ]
 
 
 def _mean_hidden() -> list[Case]:
     return [
-        Case([], raises=ValueError, label="an empty list"),
         Case([7.5], label="a single value"),
         Case([-3, 3], label="values that cancel out"),
         Case([1, 2], label="two ints whose mean is not a whole number"),
@@ -102,10 +106,59 @@ def _scale_hidden() -> list[Case]:
     ]
 
 
+class BrokenText(str):
+    """Text whose conversion fails with an error that is not ValueError (exercise 8).
+
+    ``float(BrokenText("1.5"))`` raises RuntimeError, as text handed over by a broken source
+    might. That is not text that ``float`` cannot read, so ``to_float`` must let the error
+    reach the caller: an ``except Exception:`` behind an ``isinstance(text, str)`` guard does
+    not. ``strip`` and its cousins return the text itself, so an answer that strips before
+    converting still meets the error. Built in the learner's kernel from this declaration.
+    """
+
+    def __float__(self) -> float:
+        raise RuntimeError("the text could not be read from its source")
+
+    def strip(self, chars: str | None = None) -> BrokenText:
+        return self
+
+    def lstrip(self, chars: str | None = None) -> BrokenText:
+        return self
+
+    def rstrip(self, chars: str | None = None) -> BrokenText:
+        return self
+
+
+class _MeanFunction(Function):
+    """Exercise 5's Function: the ValueError raised for an empty list must carry a message.
+
+    The prompt asks for a message that tells the caller what was wrong with their input; the
+    collected error reads ``"ValueError: '<message>'"``, so an empty message is visible here.
+    """
+
+    def _case_problem(self, case: Case, result: dict[str, Any]) -> str | None:
+        problem = super()._case_problem(case, result)
+        if problem is None and case.raises is not None and _without_message(result):
+            return (
+                f"`{case.call_text(self.name)}` raised ValueError, but without a message: "
+                "write in the parentheses of ValueError(...) a sentence saying what was wrong."
+            )
+        return problem
+
+
+def _without_message(result: dict[str, Any]) -> bool:
+    """Whether a collected exception (``"Type: 'message'"``) has an empty message."""
+    _, _, message = str(result.get("error", "")).partition(": ")
+    return not message.strip("'\" ")
+
+
 def _to_float_hidden() -> list[Case]:
     return [
         Case("-2", label="a negative whole number"),
+        Case("+1.5", label="a number with a plus sign"),
         Case("1e3", label="a number in scientific notation"),
+        Case("1E-3", label="scientific notation with a capital E and a negative exponent"),
+        Case("inf", label="infinity written as a word, which float accepts"),
         Case("7", label="a whole number"),
         Case("-.5", label="a number with no digit before the point"),
         Case("1_000", label="digits grouped with an underscore, which float accepts"),
@@ -115,6 +168,12 @@ def _to_float_hidden() -> list[Case]:
         Case(None, raises=Exception, label="None instead of text (its error must not be caught)"),
         Case(
             ["2.5"], raises=Exception, label="a list instead of text (its error must not be caught)"
+        ),
+        Case(
+            BrokenText("1.5"),
+            raises=RuntimeError,
+            label="text whose conversion fails with an error other than ValueError "
+            "(that error must not be caught)",
         ),
     ]
 
@@ -157,6 +216,7 @@ def _export_hidden() -> list[Case]:
         Case(["Pinot Noir ; 13.1", "pinot noir;12.9"], label="a name with a space inside it"),
         Case(["x;-2", "x;1e3", "y;.5"], label="negative and scientific-notation numbers"),
         Case(["b;1", "a;2", "b;3"], label="classes that alternate"),
+        Case(["no#1;3"], label="a # inside a name, which is not a comment"),
         Case(_export_lines(), label="a long export of every wine"),
         Case(["a;1", "a 2"], raises=ValueError, label="a line with no separator"),
         Case(["a;1;2"], raises=ValueError, label="a line with one separator too many"),
@@ -166,14 +226,110 @@ def _export_hidden() -> list[Case]:
 
 
 # --------------------------------------------------------------------------------------
+# Exercise 12 (appending to a CSV file): every call gets a file of its own, in a fresh folder.
+# --------------------------------------------------------------------------------------
+
+RESULTS_HEADER = ("run", "accuracy")  # the header row of exercise 12's file (in the prompt)
+_FIRST_RUNS = [("baseline", 0.62), ("tree, depth 3", 0.91)]  # the notebook's `first_runs`
+_MORE_RUNS = [("forest", 0.93)]  # the notebook's `more_runs`
+_SCRATCH: list[Path] = []
+
+
+def _scratch_root() -> Path:
+    """One temporary folder per process for exercise 12's files, removed when it exits."""
+    if not _SCRATCH:
+        root = Path(tempfile.mkdtemp(prefix="mlcourse-01-results-"))
+        atexit.register(shutil.rmtree, root, True)
+        _SCRATCH.append(root)
+    return _SCRATCH[0]
+
+
+class FreshCsv:
+    """The CSV file of one case of exercise 12, made anew, in its starting state, per call.
+
+    A case cannot give one file to the learner's function and then to the reference: each
+    appends to it. A Function check calls with a deep copy of the case's arguments, so copying
+    this object is what makes the file: a new folder (holding ``folders`` that do not exist
+    yet, if any), ``results.csv`` in it holding ``rows`` when they are given, and an ordinary
+    ``pathlib.Path`` to that file handed to the call.
+    """
+
+    def __init__(
+        self, rows: list[tuple[Any, ...]] | None = None, folders: tuple[str, ...] = ()
+    ) -> None:
+        if rows is not None and folders:
+            raise ValueError("a file in folders that do not exist cannot hold rows")
+        self.rows = rows
+        self.folders = folders
+
+    def __deepcopy__(self, memo: dict) -> Path:
+        folder = Path(tempfile.mkdtemp(dir=_scratch_root()))
+        path = folder.joinpath(*self.folders, "results.csv")
+        if self.rows is not None:
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerows(self.rows)
+        return path
+
+    def __repr__(self) -> str:
+        state = "absent" if self.rows is None else f"{len(self.rows)} rows"
+        return f"FreshCsv({state})"
+
+
+def _results_cases() -> list[Case]:
+    return [
+        Case(
+            _FIRST_RUNS,
+            FreshCsv(),
+            call='append_results(first_runs, RESULTS_DIR / "results.csv")  # a new file',
+        ),
+        Case(
+            _MORE_RUNS,
+            FreshCsv([RESULTS_HEADER, *_FIRST_RUNS]),
+            call='append_results(more_runs, RESULTS_DIR / "results.csv")  # the file exists',
+        ),
+    ]
+
+
+def _results_hidden() -> list[Case]:
+    earlier = [RESULTS_HEADER, ("logistic", 0.87), ("knn, k=5", 0.84)]
+    many = [(f"seed {seed}", round(0.8 + seed / 1000, 3)) for seed in range(30)]
+    return [
+        Case(
+            [("svm", 0.9)],
+            FreshCsv(folders=("runs", "wine")),
+            label="a file in folders that do not exist yet",
+        ),
+        Case([], FreshCsv(), label="no results, and no file yet"),
+        Case([], FreshCsv(earlier), label="no results, for a file that exists"),
+        Case(
+            [("svm", 0.9), ("svm", 0.9)],
+            FreshCsv(earlier),
+            label="the same run twice, added to a file that exists",
+        ),
+        Case(
+            [('the "best" model', 0.99), ("a, b", 0.5)],
+            FreshCsv(earlier),
+            label="run names holding quotes and commas, added to a file that exists",
+        ),
+        Case(many, FreshCsv(), label="many results for a new file"),
+    ]
+
+
+# --------------------------------------------------------------------------------------
 # Exercise 10 (a class): what the learner's class does, collected as plain data.
 # --------------------------------------------------------------------------------------
 
 
 _CHECKPOINTS = (1, 2, 10, None)  # None: every value of the sample
-#: A second sample, fed to a fresh object: a class that computes its statistics from the
-#: alcohol column it was expected to see, rather than from what was added, fails on it.
+#: Two more samples, fed to two fresh objects in turns, one value to each alternately. A class
+#: that computes its statistics from the alcohol column it was expected to see, rather than
+#: from what was added, fails on the first; a class whose objects share one list (written in
+#: the class body, even if ``__init__`` empties it) fails on both.
 _OTHER_SAMPLE = (3, -1, 4, -1, 5, -9, 2.5)
+#: Ten equal values: their standard deviation is 0. Computed as the square root of (the mean
+#: of the squares minus the squared mean), it is not: the two terms are nearly equal, and the
+#: rounding left over is about 1e-13 for this value, so the "std" comes out near 3e-7.
+_CONSTANT_SAMPLE = (13.82,) * 10
 
 
 def _plain(value: Any) -> dict[str, Any]:
@@ -195,6 +351,15 @@ def _attempt(func: Any) -> dict[str, Any]:
         names = [cls.__name__ for cls in type(error).__mro__]
         return {"error": type(error).__name__, "error_types": names}
     return _plain(value)
+
+
+def _summary(stats: Any) -> dict[str, Any]:
+    """The count, mean and std of one RunningStats object, as plain data."""
+    return {
+        "count": _attempt(lambda: stats.count),
+        "mean": _attempt(stats.mean),
+        "std": _attempt(stats.std),
+    }
 
 
 def _extract_running_stats(values: dict[str, Any]) -> dict[str, Any]:
@@ -228,14 +393,14 @@ def _extract_running_stats(values: dict[str, Any]) -> dict[str, Any]:
         )
     data["other_count"] = _attempt(lambda: other.count)
     data["fresh_count"] = _attempt(lambda: cls().count)
-    second = cls()
-    for value in _OTHER_SAMPLE:
-        second.add(value)
-    data["other_sample"] = {
-        "count": _attempt(lambda: second.count),
-        "mean": _attempt(second.mean),
-        "std": _attempt(second.std),
-    }
+    second, third = cls(), cls()
+    for index in range(max(len(_OTHER_SAMPLE), len(_CONSTANT_SAMPLE))):
+        if index < len(_OTHER_SAMPLE):
+            second.add(_OTHER_SAMPLE[index])
+        if index < len(_CONSTANT_SAMPLE):
+            third.add(_CONSTANT_SAMPLE[index])
+    data["other_sample"] = _summary(second)
+    data["constant_sample"] = _summary(third)
     return data
 
 
@@ -249,11 +414,15 @@ MODULE = Module(
             var="header",
             title="Read the header row",
             points=1,
+            check_dtype=True,
             hints=[
-                "Open the file with `with open(WINE_PATH, newline='') as f:` and take one row "
-                "with `next(csv.reader(f))`. Look at it before you build the dict.",
-                "Everything read from a CSV is a string: the two counts need `int(...)`.",
-                "The class names are everything after the first two fields: a slice `row[2:]`.",
+                "Section 3 of the lesson reads the first row of `iris.csv`, which has the same "
+                "layout: do the same with `WINE_PATH`, and look at the row before you build "
+                "the dict.",
+                "Everything read from a CSV is a string: the two counts need `int(...)`, and "
+                "the class names are everything after the first two fields, a slice.",
+                "`with open(WINE_PATH, newline='') as f: first_row = next(csv.reader(f))`, "
+                "then `int(first_row[0])`, `int(first_row[1])` and `first_row[2:]`.",
             ],
         ),
         Custom(
@@ -275,6 +444,7 @@ MODULE = Module(
             var="class_counts",
             title="Count the wines of each class",
             points=1,
+            check_dtype=True,
             hints=[
                 "Start from a dict with every class name mapped to 0, then loop over `labels`.",
                 "A label is a position in `header['target_names']`: "
@@ -287,19 +457,22 @@ MODULE = Module(
             var="strong_wines",
             title="Find the strong wines",
             points=1,
+            check_dtype=True,
             hints=[
                 "`enumerate(measurements)` gives `(position, row)` pairs.",
-                "Alcohol is the first column, `row[0]`; keep the position when it is above 14.0.",
-                "`[i for i, row in enumerate(measurements) if ...]`",
+                "Alcohol is the first column, `row[0]`; keep the position when it is at least "
+                "14.1. 'At least' includes 14.1 itself: which comparison operator says that?",
+                "`[i for i, row in enumerate(measurements) if row[0] >= 14.1]`",
             ],
         ),
-        Function(
+        _MeanFunction(
             "01.5",
             name="mean",
             cases=_mean_cases,
             hidden=_mean_hidden,
             title="A mean function that refuses empty input",
             points=2,
+            rtol=1e-9,
             hints=[
                 "The mean is the sum divided by how many values there are: `sum` and `len`.",
                 "Use `/`, not `//`: floor division throws away the fractional part.",
@@ -312,6 +485,7 @@ MODULE = Module(
             var="alcohol_means",
             title="Mean alcohol per class",
             points=1,
+            rtol=1e-9,
             hints=[
                 "A dict comprehension over `enumerate(header['target_names'])` gives you each "
                 "label `k` with its name.",
@@ -364,6 +538,7 @@ MODULE = Module(
                 Case([1, 2, 3], 1, label="a size of 1"),
                 Case(list(range(12)), 4, label="a length that the size divides exactly"),
                 Case([1, 2, 3], 0, raises=ValueError, label="a size of 0"),
+                Case([], 0, raises=ValueError, label="an empty list with a size of 0"),
                 Case([1, 2, 3], -2, raises=ValueError, label="a negative size"),
             ],
             title="Split a list into mini-batches",
@@ -407,6 +582,26 @@ MODULE = Module(
                 "Start with `result = {}`; for each line, "
                 "`result.setdefault(name, []).append(float(value))`. Don't catch the "
                 "ValueError: a malformed line should stop the parse.",
+            ],
+        ),
+        Function(
+            "01.12",
+            name="append_results",
+            cases=_results_cases,
+            hidden=_results_hidden,
+            title="Append results to a CSV file",
+            points=2,
+            hints=[
+                "Section 6 of the lesson writes a CSV file with `csv.writer` and appends to a "
+                'log with mode `"a"`: this function does both at once.',
+                'Opening a file in mode `"a"` creates it when it is missing, so ask '
+                "`path.exists()` before you open it. Create the folder first with "
+                "`path.parent.mkdir(parents=True, exist_ok=True)`.",
+                "`new = not path.exists()`, then "
+                '`with open(path, "a", newline="", encoding="utf-8") as f:`, '
+                '`writer = csv.writer(f)`, `if new: writer.writerow(["run", "accuracy"])`, '
+                "`writer.writerows(results)`; after the block, "
+                '`return path.read_text(encoding="utf-8").splitlines()`.',
             ],
         ),
         Choice(
@@ -464,7 +659,8 @@ MODULE = Module(
             choices="abcd",
             title="What can be a dict key",
             hints=[
-                "Two are right. A dict key must be hashable, which in practice means immutable."
+                "Two are right. A dict key must be hashable, which in practice means immutable "
+                "all the way down: a tuple that holds a list is not hashable either."
             ],
         ),
         Choice(

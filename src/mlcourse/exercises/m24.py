@@ -4,23 +4,29 @@ Exercises 1-11 are checked on small, fixed inputs written here (not on the cours
 changes whenever a lesson does): visible cases name the failing input, hidden cases cover the
 edges (empty inputs, k beyond the list, ties, hostile or explosive expressions for the
 calculator, a planner that never stops for the agent loop), each with a label that says what
-kind of input failed. Exercise 12 is the real-corpus exercise: it runs on a frozen copy of the course's lessons and
-question set stored beside this file (``m24_course_snapshot.json``), which the learner's notebook
-and the key both read, so that the grading sandbox (which sees no curriculum/) and later edits
-of the lessons change nothing.
+kind of input failed. Exercises 7 and 8 also draw inputs at random every time an answer is
+collected (a fresh seed, kept with the results so that the judge rebuilds the same inputs), so
+that a table of answers to the fixed cases cannot pass; exercise 8 also reads the learner's code
+for eval, exec and compile, which its prompt forbids. Exercise 12 is the real-corpus exercise:
+it runs on a frozen copy of the course's lessons and question set stored beside this file
+(``m24_course_snapshot.json``), which the learner's notebook and the key both read, so that the
+grading sandbox (which sees no curriculum/) and later edits of the lessons change nothing.
 """
 
 from __future__ import annotations
 
 import ast
+import dis
 import json
+import random
+import types
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mlcourse.checks import Case, Choice, Custom, Function, Numeric, Value
+from mlcourse.checks import Answer, Case, Choice, Custom, Function, Numeric, Value, compare
 from mlcourse.exercises import Module
 
 _SEED = 24  # seeds the random arrays of the cosine test cases
@@ -58,9 +64,12 @@ def _chunk_hidden() -> list[Case]:
         Case("alpha  beta\n\ngamma\tdelta", 2, 1, label="words separated by tabs and newlines"),
         Case(_FLOATS, 1, 0, label="windows of one word"),
         # Invalid arguments. Only values with which a loop that forgets to check them still
-        # ends: with overlap >= max_words such a loop would never move forward.
+        # ends: with overlap >= max_words such a loop would never move forward, so those cases
+        # have a text of at most one window (a clamped overlap returns it instead of raising).
         Case(_TEN, 3, -1, raises=ValueError, label="a negative overlap"),
         Case(_TEN, 0, -1, raises=ValueError, label="max_words of 0"),
+        Case("a b", 3, 3, raises=ValueError, label="an overlap equal to max_words"),
+        Case("", 2, 5, raises=ValueError, label="an overlap larger than max_words, empty text"),
     ]
 
 
@@ -136,7 +145,7 @@ def _cosine_hidden() -> list[Case]:
         Case(np.array([1.0, 2.0]), ties, 10, label="k larger than the number of rows"),
         Case(
             np.array([1.0, 1.0]),
-            np.array([[0.0, 0.0], [1.0, -1.0], [2.0, 1.0]]),
+            np.array([[0.0, 0.0], [1.0, -2.0], [2.0, 1.0]]),  # no tie, even with float noise
             3,
             label="a row of zeros",
         ),
@@ -264,6 +273,13 @@ _SAME_CHUNK = [
     },
 ]
 
+_REPEATS = [
+    {
+        "id": "01_python_essentials:9:0",
+        "text": "Floats, floats and more floats. Compare two floats with math.isclose.",
+    }
+]
+
 _SCENARIOS: list[dict[str, Any]] = [
     {"question": "How should I compare two floats?", "chunks": _CHUNKS, "max_sentences": 2},
     {"question": "How should I compare two floats?", "chunks": _CHUNKS, "max_sentences": 1},
@@ -279,32 +295,92 @@ _SCENARIOS: list[dict[str, Any]] = [
     },
     {"question": "Who painted the Mona Lisa?", "chunks": _CHUNKS, "max_sentences": 2},
     {"question": "How should I compare two floats?", "chunks": [], "max_sentences": 2},
+    # A word repeated in a sentence counts once: the first sentence says "floats" three times
+    # but shares one word with the question; the second shares two.
+    {"question": "How should I compare floats?", "chunks": _REPEATS, "max_sentences": 1},
 ]
+
+# Scenarios drawn at random every time the answer is collected (a fresh seed each time, kept
+# with the results so that the judge rebuilds the same scenarios): texts and questions from
+# these pools, chunks in random order under random ids. A table of answers to the fixed
+# scenarios above cannot answer them.
+N_FRESH_SCENARIOS = 3
+_POOL_TEXTS = [
+    *(chunk["text"] for chunk in _CHUNKS + _SAME_CHUNK + _REPEATS),
+    "A validation set chooses the model. The test set is used once, at the end, to report it.",
+    "Overfitting shows as a gap: the training loss keeps falling while the validation loss "
+    "rises. Stop training when the validation loss stops improving.",
+]
+# Each question with the pool text that answers it (the other texts are drawn as distractors).
+_POOL_QUESTIONS = [
+    ("How should I compare two floats?", 1),
+    ("Why does softmax overflow on large scores?", 2),
+    ("What does floor division do?", 0),
+    ("What if I am stuck on a hint?", 3),
+    ("Are hints specific from the start?", 4),
+    ("Should I compare floats with isclose?", 5),
+    ("When should I use the test set?", 6),
+    ("How do I notice overfitting from the validation loss?", 7),
+]
+_ID_PREFIXES = ("notes", "lesson", "page", "doc", "section")
+
+
+def fresh_grounded_scenario(seed: int) -> dict[str, Any]:
+    """The random scenario of exercise 7 drawn from ``seed`` (the same in every process): a
+    question, the text that answers it among 1 to 3 others, in random order, under random ids,
+    and a random max_sentences."""
+    rng = random.Random(seed)
+    question, answering = rng.choice(_POOL_QUESTIONS)
+    others = [i for i in range(len(_POOL_TEXTS)) if i != answering]
+    chosen = [answering, *rng.sample(others, rng.randint(1, 3))]
+    rng.shuffle(chosen)
+    prefix = rng.choice(_ID_PREFIXES)
+    numbers = rng.sample(range(100, 1000), len(chosen))
+    chunks = [
+        {
+            "id": f"{prefix}_{number}:{rng.randint(0, 40)}:{rng.randint(0, 3)}",
+            "text": _POOL_TEXTS[i],
+        }
+        for number, i in zip(numbers, chosen, strict=True)
+    ]
+    return {"question": question, "chunks": chunks, "max_sentences": rng.randint(1, 3)}
+
+
+def _answer_of(func: Any, scenario: dict[str, Any]) -> dict[str, Any]:
+    """What one call of the learner's grounded_answer gave: an error, a wrong shape, or the
+    answer, its citations and whether the caller's chunks were left as they were."""
+    chunks = [dict(chunk) for chunk in scenario["chunks"]]
+    try:
+        got = func(scenario["question"], chunks, max_sentences=scenario["max_sentences"])
+    except Exception as error:
+        return {"error": f"{type(error).__name__}: {str(error)[:80]}"}
+    if type(got) is not dict or set(got) != {"answer", "citations"}:
+        return {"shape": type(got).__name__}
+    answer, citations = got["answer"], got["citations"]
+    ok_citations = type(citations) is list and all(type(c) is str for c in citations)
+    unchanged = len(chunks) == len(scenario["chunks"]) and all(
+        type(chunk) is dict
+        and list(chunk) == list(original)
+        and all(type(chunk[k]) is str and str.__eq__(chunk[k], v) for k, v in original.items())
+        for chunk, original in zip(chunks, scenario["chunks"], strict=False)
+    )
+    return {
+        "answer": answer if type(answer) is str else None,
+        "answer_type": type(answer).__name__,
+        "citations": list(citations) if ok_citations else None,
+        "mutated": not unchanged,
+    }
 
 
 def _extract_grounded(values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Call the learner's grounded_answer on the fixed scenarios (learner's process)."""
+    """Call the learner's grounded_answer on the fixed scenarios, then on fresh random ones
+    (learner's process). One entry per scenario; a random one also holds its seed."""
     func = values["grounded_answer"]
-    results = []
-    for scenario in _SCENARIOS:
-        chunks = [dict(chunk) for chunk in scenario["chunks"]]
-        try:
-            got = func(scenario["question"], chunks, max_sentences=scenario["max_sentences"])
-        except Exception as error:
-            results.append({"error": f"{type(error).__name__}: {str(error)[:80]}"})
-            continue
-        if type(got) is not dict or set(got) != {"answer", "citations"}:
-            results.append({"shape": type(got).__name__})
-            continue
-        answer, citations = got["answer"], got["citations"]
-        ok_citations = type(citations) is list and all(type(c) is str for c in citations)
-        results.append(
-            {
-                "answer": answer if type(answer) is str else None,
-                "answer_type": type(answer).__name__,
-                "citations": list(citations) if ok_citations else None,
-            }
-        )
+    results = [_answer_of(func, scenario) for scenario in _SCENARIOS]
+    draw = random.SystemRandom()  # not the notebook's seeded generators
+    for _ in range(N_FRESH_SCENARIOS):
+        seed = draw.randrange(2**62)
+        results.append({"seed": seed, **_answer_of(func, fresh_grounded_scenario(seed))})
     return results
 
 
@@ -314,11 +390,16 @@ def _extract_grounded(values: dict[str, Any]) -> list[dict[str, Any]]:
 
 MAX_EXPONENT = 100
 MAX_MAGNITUDE = 1e100
+MAX_LENGTH = 200
+
+_LONG_SUM = "+".join(["1"] * 100)  # 199 characters
 
 # Hostile or explosive expressions of the hidden cases, each with what it is. None of them
 # takes long for a calculator that lacks a limit: they are chosen so that a missing limit shows
-# as a wrong result, not as a hang (and every such result has fewer than 4,300 digits, Python's
-# limit for turning an int into text).
+# as a wrong result or the wrong exception, not as a hang (and every such result has fewer than
+# 4,300 digits, Python's limit for turning an int into text). A calculator that computes a
+# power before checking its exponent shows on "0 ** -101" (ZeroDivisionError), one that checks
+# only exponents written as a number on "2 ** (50 + 51)".
 _REFUSED = {
     "().__class__": "an attribute lookup",
     "abs(-3)": "a function call",
@@ -344,9 +425,20 @@ _REFUSED = {
     "1e10 ** 50": "a float power that overflows (OverflowError)",
     "(-8) ** 0.5": "a negative number to a fractional power (a complex result)",
     "(-1) ** (1 / 3)": "a cube root of a negative number (a complex result)",
+    "0 ** -101": "zero to an exponent below -MAX_EXPONENT (checked before computing)",
+    "2 ** (50 + 51)": "an exponent above MAX_EXPONENT that is itself computed",
     "1 +": "an incomplete expression",
     "": "an empty text",
     "import os": "a statement",
+    "1+" * 2000 + "1": "a valid but very long expression (beyond MAX_LENGTH)",
+    _LONG_SUM + "00": "an expression one character longer than MAX_LENGTH",
+}
+
+# Arithmetic errors that are not refusals: they leave the calculator as Python raises them.
+_ARITHMETIC_ERRORS = {
+    "1 / 0": "a division by zero",
+    "5 % 0": "a remainder by zero",
+    "0 ** -1": "zero to a negative power within MAX_EXPONENT",
 }
 
 
@@ -376,11 +468,231 @@ def _calculate_hidden() -> list[Case]:
         "(-2) ** -2": "a negative base with an integer exponent",
         "2 ** 0.5": "a fractional exponent of a positive number",
         "(2 ** 10) ** 10": "nested powers with a result within MAX_MAGNITUDE",
+        "2 ** (50 + 50)": "a computed exponent of exactly MAX_EXPONENT",
+        _LONG_SUM + "0": "an expression of exactly MAX_LENGTH characters",
     }
     return [
         *(Case(text, label=label) for text, label in allowed.items()),
         *(Case(text, raises=ValueError, label=label) for text, label in _REFUSED.items()),
+        *(
+            Case(text, raises=ZeroDivisionError, label=label)
+            for text, label in _ARITHMETIC_ERRORS.items()
+        ),
     ]
+
+
+# Expressions drawn at random every time the answer is collected, from a fresh seed kept with
+# the results (the judge rebuilds them from it): a calculator that looks the hidden cases up,
+# for example eval with a list of the inputs to refuse, cannot know them in advance.
+N_FRESH_CALCULATIONS = 8
+_CALLED = ("abs", "round", "int", "float", "hex", "oct", "bin", "chr", "str", "bool")  # harmless
+
+
+def fresh_calculations(seed: int) -> list[tuple[str, str]]:
+    """Exercise 8's random expressions for ``seed``, each with the kind of input it is."""
+    rng = random.Random(seed)
+
+    def n(low: int, high: int) -> int:
+        return rng.randint(low, high)
+
+    return [
+        (f"({n(2, 9)} ** {n(90, 100)}) ** {n(90, 100)}", "a power of a power (drawn at random)"),
+        (
+            f"{n(2, 9)} ** ({n(51, 60)} + {n(51, 60)})",
+            "a computed exponent above MAX_EXPONENT (drawn at random)",
+        ),
+        (f"{n(2, 9)}e{n(51, 99)} * {n(2, 9)}e{n(51, 99)}", "a product beyond MAX_MAGNITUDE"),
+        (f"{rng.choice(_CALLED)}({n(1, 99)})", "a function call (drawn at random)"),
+        (f"{n(2, 99)} * {n(2, 99)} - {n(2, 99)} / {n(2, 9)}", "arithmetic (drawn at random)"),
+        (
+            f"({n(2, 9)} ** {n(2, 5)}) ** {n(2, 5)} // {n(2, 99)}",
+            "a power of a power within MAX_MAGNITUDE (drawn at random)",
+        ),
+        (
+            f"-{n(2, 99)} % {n(2, 9)} + {n(1, 9)}.{n(0, 99):02d} ** {n(2, 3)}",
+            "a remainder and a float power (drawn at random)",
+        ),
+        (f"{n(2, 9)} ** -{n(1, 10)}", "a negative exponent (drawn at random)"),
+    ]
+
+
+_FORBIDDEN = frozenset({"eval", "exec", "compile"})
+_GLOBAL_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
+_ATTRIBUTE_LOADS = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
+
+
+def _forbidden_names(func: Any) -> list[str]:
+    """Which of eval, exec and compile ``func`` (or a notebook function it calls) refers to.
+
+    Reads the compiled code, nested functions included (``co_consts``): a global name, an
+    alias of one of the three in the function's namespace or closure, or an attribute named
+    eval or exec (``builtins.eval``). An attribute named compile is allowed: ``re.compile``
+    compiles a regular expression, not Python code.
+    """
+    import builtins
+
+    banned = {id(getattr(builtins, name)): name for name in _FORBIDDEN}
+    found: set[str] = set()
+    seen: set[int] = set()
+    stack = [(func, 0)]
+
+    def follow(obj: Any, depth: int) -> None:
+        if id(obj) in banned:
+            found.add(banned[id(obj)])
+        elif isinstance(obj, types.FunctionType):
+            stack.append((obj, depth + 1))
+
+    while stack:
+        current, depth = stack.pop()
+        code = getattr(current, "__code__", None)
+        if not isinstance(code, types.CodeType) or id(code) in seen or depth > 4:
+            continue
+        seen.add(id(code))
+        namespace = getattr(current, "__globals__", None)
+        namespace = namespace if isinstance(namespace, dict) else {}
+        codes = [code]
+        while codes:
+            block = codes.pop()
+            codes += [c for c in block.co_consts if isinstance(c, types.CodeType)]
+            for instruction in dis.get_instructions(block):
+                name = instruction.argval
+                if not isinstance(name, str) or name not in block.co_names:
+                    continue
+                if instruction.opname in _GLOBAL_LOADS:
+                    if name in _FORBIDDEN:
+                        found.add(name)
+                    elif name in namespace:
+                        follow(namespace[name], depth)
+                elif instruction.opname in _ATTRIBUTE_LOADS and name in ("eval", "exec"):
+                    found.add(name)
+        for cell in getattr(current, "__closure__", None) or ():
+            try:
+                follow(cell.cell_contents, depth)
+            except ValueError:  # an empty cell
+                continue
+    return sorted(found)
+
+
+def plain_number(value: Any) -> Any:
+    """An int too large for a float, replaced by text that says how large it is.
+
+    Such an int cannot be compared as a number (float() overflows) and, beyond 4,300 digits,
+    cannot even be written out; a calculator without limits returns them. Anything else is
+    returned unchanged.
+    """
+    if type(value) is int and value.bit_length() > 1024:
+        return f"<an int of about {int(value.bit_length() * 0.30103) + 1} digits>"
+    return value
+
+
+def _call_summary(func: Any, expression: str) -> dict[str, Any]:
+    """One call of the learner's calculator, as plain data small enough to encode."""
+    try:
+        value = func(expression)
+    except Exception as error:
+        return {"ok": False, "error_types": [kind.__name__ for kind in type(error).__mro__]}
+    small = type(value) is float or (type(value) is int and value.bit_length() <= 1024)
+    return {"ok": True, "value": value if small else None, "value_type": type(value).__name__}
+
+
+class _Calculator(Function):
+    """Exercise 8: the fixed cases, expressions drawn at random, and the names the code uses.
+
+    ``collect`` adds ``fresh_seed`` and ``fresh`` (the results on the expressions of
+    ``fresh_calculations(fresh_seed)``, a seed drawn anew at every collection) and ``uses``
+    (eval, exec or compile in the code, which the prompt forbids); the judge rejects either.
+    """
+
+    def collect(self, namespace):
+        answer = super().collect(namespace)
+        if answer.missing is None and answer.error is None:
+            for result in answer.values["results"]:
+                if result.get("ok"):
+                    result["value"] = plain_number(result["value"])
+            func = namespace[self.name]
+            seed = random.SystemRandom().randrange(2**62)  # not the notebook's seeded generators
+            answer.values["fresh_seed"] = seed
+            answer.values["fresh"] = [
+                _call_summary(func, text) for text, _ in fresh_calculations(seed)
+            ]
+            answer.values["uses"] = _forbidden_names(func)
+        return answer
+
+    def _collected_names(self) -> tuple[str, ...]:
+        return ("results", "fresh_seed", "fresh", "uses")
+
+    def _malformed(self, answer: Answer) -> str | None:
+        problem = super()._malformed(answer)
+        if problem is not None:
+            return problem
+        values = answer.values
+        seed, fresh, uses = values["fresh_seed"], values["fresh"], values["uses"]
+        if type(seed) is not int or not 0 <= seed < 2**62:
+            return "its seed of the random expressions is not one the check draws"
+        if type(fresh) is not list or len(fresh) != N_FRESH_CALCULATIONS:
+            return "it does not hold one result per random expression"
+        for result in fresh:
+            if type(result) is not dict or type(result.get("ok")) is not bool:
+                return "a random expression's result has an unexpected form"
+            if result["ok"]:
+                if set(result) != {"ok", "value", "value_type"}:
+                    return "a random expression's result has an unexpected form"
+                if type(result["value"]) not in (int, float, type(None)):
+                    return "a random expression's value is not a number"
+                if type(result["value_type"]) is not str:
+                    return "a random expression's result has an unexpected form"
+            elif set(result) != {"ok", "error_types"} or type(result["error_types"]) is not list:
+                return "a random expression's error has an unexpected form"
+            elif not all(type(name) is str for name in result["error_types"]):
+                return "a random expression's error has an unexpected form"
+        if type(uses) is not list or not all(name in _FORBIDDEN for name in uses):
+            return "its list of the names used has an unexpected form"
+        return None
+
+    def _judge(self, answer: Answer):
+        uses = answer.values["uses"]
+        if uses:
+            names = " and ".join(f"`{name}`" for name in uses)
+            return self._wrong(
+                f"`{self.name}` uses {names}, which the exercise forbids: eval, exec and compile "
+                "run any Python code, and no list of inputs to refuse can make that safe. Parse "
+                "the text with `ast.parse` and evaluate the tree yourself, node by node."
+            )
+        outcome = super()._judge(answer)
+        if outcome.status != "correct":
+            return outcome
+        failed = []
+        drawn = fresh_calculations(answer.values["fresh_seed"])
+        for (text, label), result in zip(drawn, answer.values["fresh"], strict=True):
+            why = self._fresh_problem(text, result)
+            if why:
+                failed.append(f"{label} ({why})")
+        if failed:
+            return self._wrong(
+                f"`{self.name}` passes the fixed cases but fails {len(failed)} of "
+                f"{len(drawn)} expressions drawn at random for this check: "
+                f"{'; '.join(failed[:4])}. Refuse by kind of input and by size, never by "
+                "looking an input up."
+            )
+        return outcome
+
+    def _fresh_problem(self, text: str, result: dict[str, Any]) -> str | None:
+        """Why the learner's result on one random expression is wrong, or None."""
+        try:
+            expected = self.reference(text)
+        except Exception as error:
+            if result["ok"]:
+                return f"it should raise {type(error).__name__} but returned"
+            if type(error).__name__ not in result["error_types"]:
+                return f"it raised {result['error_types'][0]}"
+            return None
+        if not result["ok"]:
+            return f"it raised {result['error_types'][0] if result['error_types'] else 'an error'}"
+        if result["value"] is None or result["value_type"] not in ("int", "float"):
+            return f"it returned a {result['value_type']}"
+        if compare(expected, result["value"], "result", **self.options) is not None:
+            return "wrong result"
+        return None
 
 
 # --------------------------------------------------------------------------------------
@@ -390,13 +702,6 @@ def _calculate_hidden() -> list[Case]:
 
 def _search(query: str) -> str:
     return f"3 chunks about {query}"
-
-
-class _Tools(dict):
-    """The tools of the agent cases (a dict that prints without memory addresses)."""
-
-    def __repr__(self) -> str:
-        return "{" + ", ".join(f"{name!r}: {name}" for name in self) + "}"
 
 
 # What the planners of the agent cases ask the calculator, spaces removed.
@@ -426,7 +731,9 @@ def _calculator(expression: str) -> int | float:
     raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
 
 
-_TOOLS = _Tools(calculator=_calculator, search=_search)
+# A plain dict, so that the check can tell whether a learner's loop changed it in place (every
+# visible case names it in its `call`, so its repr is never shown).
+_TOOLS = {"calculator": _calculator, "search": _search}
 
 
 class _Planner:
@@ -765,7 +1072,7 @@ MODULE = Module(
                 "with `list(dict.fromkeys(ids in order of use))`.",
             ],
         ),
-        Function(
+        _Calculator(
             "24.8",
             name="calculate",
             cases=_calculate_cases,
@@ -773,17 +1080,19 @@ MODULE = Module(
             title="A safe calculator",
             points=3,
             hints=[
-                "Never `eval` the text: parse it with `ast.parse(expression.strip(), "
-                "mode='eval')` (turning SyntaxError into ValueError) and evaluate the tree "
-                "yourself, node by node.",
+                "Never `eval` the text (the check reads your code for eval, exec and compile): "
+                "strip it, refuse it with ValueError if it is longer than MAX_LENGTH, parse it "
+                "with `ast.parse(text, mode='eval')` (turning SyntaxError into ValueError) and "
+                "evaluate the tree yourself, node by node.",
                 "Allow only three kinds of node: `ast.Constant` whose value's type is exactly "
                 "int or float (`isinstance` would let `True` through), `ast.UnaryOp` with "
                 "UAdd/USub, and `ast.BinOp` with the seven operators listed. Anything else "
                 "raises ValueError.",
                 "Map operator classes to functions with the `operator` module, e.g. "
                 "`{ast.Add: operator.add, ...}`, and evaluate both sides recursively. Check "
-                "`abs(exponent) > MAX_EXPONENT` before computing a power, and compute it inside "
-                "`try:` ... `except OverflowError:` (a float power can overflow).",
+                "`abs(right) > MAX_EXPONENT` on the evaluated exponent before computing a "
+                "power, and compute inside `try:` ... `except OverflowError:` (a float power can "
+                "overflow). Let ZeroDivisionError through: it is not a refusal.",
                 "Pass every value through one guard before returning it, number literals "
                 "included: raise ValueError unless `type(value) in (int, float)` (a negative "
                 "number to a fractional power gives a complex) and `abs(value) <= "
@@ -849,6 +1158,8 @@ MODULE = Module(
         Value(
             "24.12",
             var="chunk_report",
+            rtol=1e-12,
+            atol=1e-12,
             title="Choose the chunk size on dev questions, report it on test questions",
             points=3,
             hints=[
@@ -860,7 +1171,8 @@ MODULE = Module(
                 "relevant_sets)` takes one full ranking and one set per question.",
                 "`chosen = max(SIZES, key=lambda size: (dev_mrr[size], -size))` picks the best "
                 "dev MRR, the smaller size on a tie. Only then compute the MRR of the chosen "
-                "size on the **test** questions, once.",
+                "size on the **test** questions, and, to compare with it, that of every size "
+                "(`test_mrr_all`, in the order of SIZES); the comparison changes nothing.",
             ],
         ),
         Choice(

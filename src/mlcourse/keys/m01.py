@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import csv
 import math
 import statistics
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from mlcourse.checks import (
@@ -23,9 +25,11 @@ from mlcourse.checks import (
 from mlcourse.exercises.m01 import (
     _ALCOHOL,
     _CHECKPOINTS,
+    _CONSTANT_SAMPLE,
     _MALIC_ACID,
     _OTHER_SAMPLE,
     _STRONG,
+    RESULTS_HEADER,
     _alcohol,
     _column,
     _header_row,
@@ -64,6 +68,10 @@ def _expected_class_counts() -> dict[str, int]:
 
 
 def _expected_strong_wines() -> list[int]:
+    return [i for i, value in enumerate(_alcohol()) if value >= _STRONG]
+
+
+def _strong_wines_strictly_above() -> list[int]:
     return [i for i, value in enumerate(_alcohol()) if value > _STRONG]
 
 
@@ -72,7 +80,7 @@ def _strong_wines_one_based() -> list[int]:
 
 
 def _strong_wines_values() -> list[float]:
-    return [value for value in _alcohol() if value > _STRONG]
+    return [value for value in _alcohol() if value >= _STRONG]
 
 
 def _class_means(index: int) -> dict[str, float]:
@@ -120,6 +128,17 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _append_results(results: list[tuple[str, float]], path: Path) -> list[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        if new:
+            writer.writerow(RESULTS_HEADER)
+        writer.writerows(results)
+    return path.read_text(encoding="utf-8").splitlines()
+
+
 def _parse_export(lines: list[str]) -> dict[str, list[float]]:
     result: dict[str, list[float]] = {}
     for line in lines:
@@ -151,10 +170,17 @@ def _only_where_wrong(wrong: Callable[..., Any], reference: Callable[..., Any]) 
     """
 
     def mistake(*args: Any, **kwargs: Any) -> Any:
-        value = wrong(*args, **kwargs)
         try:
-            right = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        except Exception:  # noqa: BLE001 - the reference raises where the mistake returns
+            right, right_error = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs)), None
+        except Exception as error:  # noqa: BLE001 - the reference raises where it should
+            right, right_error = None, type(error)
+        try:
+            value = wrong(*args, **kwargs)
+        except Exception as error:
+            if type(error) is right_error:  # the mistake raises as the reference does
+                raise _AgreesWithReference from None
+            raise
+        if right_error is not None:  # the mistake returns where the reference raises
             return value
         if compare(right, value, "result") is None:
             raise _AgreesWithReference
@@ -222,6 +248,41 @@ def _parse_export_case_kept(lines: list[str]) -> dict[str, list[float]]:
         name, value = line.split(";")
         result.setdefault(name.strip(), []).append(float(value))
     return result
+
+
+def _results_overwritten(results: list[tuple[str, float]], path: Path) -> list[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(RESULTS_HEADER)
+        writer.writerows(results)
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _results_header_every_time(results: list[tuple[str, float]], path: Path) -> list[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(RESULTS_HEADER)
+        writer.writerows(results)
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _results_joined_by_hand(results: list[tuple[str, float]], path: Path) -> list[str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8") as f:
+        if new:
+            f.write(",".join(RESULTS_HEADER) + "\n")
+        for run, accuracy in results:
+            f.write(f"{run},{accuracy}\n")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _results_no_folder(results: list[tuple[str, float]], path: Path) -> list[str]:
+    if not path.parent.exists():
+        raise FileNotFoundError(path)
+    return _append_results(results, path)
 
 
 # --------------------------------------------------------------------------------------
@@ -297,14 +358,18 @@ def _checkpoints() -> list[int]:
     return [n_values if stop is None else stop for stop in _CHECKPOINTS]
 
 
+_SAMPLES = ("other_sample", "constant_sample")
+
+
 def _require_running_stats(data: Any) -> list[dict[str, Any]]:
     """Check the structure of exercise 10's data; return its steps, one per checkpoint."""
-    require_dict(data, "data", (*_NEW_COUNTS, *_EMPTY_CALLS, "steps", "other_sample"))
+    require_dict(data, "data", (*_NEW_COUNTS, *_EMPTY_CALLS, "steps", *_SAMPLES))
     for key in (*_NEW_COUNTS, *_EMPTY_CALLS):
         _require_result(data[key], at("data", key))
-    other = require_dict(data["other_sample"], at("data", "other_sample"), _STEP_RESULTS)
-    for key in _STEP_RESULTS:
-        _require_result(other[key], at(at("data", "other_sample"), key))
+    for sample in _SAMPLES:
+        summary = require_dict(data[sample], at("data", sample), _STEP_RESULTS)
+        for key in _STEP_RESULTS:
+            _require_result(summary[key], at(at("data", sample), key))
     checkpoints = _checkpoints()
     path = at("data", "steps")
     steps = require_list(data["steps"], path, length=len(checkpoints), per="checkpoint")
@@ -318,14 +383,39 @@ def _require_running_stats(data: Any) -> list[dict[str, Any]]:
     return steps
 
 
-def _judge_other_sample(data: dict[str, Any]) -> None:
-    """The statistics of the second sample must be those of the values added to it."""
+def _judge_other_samples(data: dict[str, Any]) -> None:
+    """The statistics of the two other samples must be those of the values added to each."""
+    means = [data[key]["mean"] for key in _SAMPLES]
+    wants = [statistics.fmean(_OTHER_SAMPLE), statistics.fmean(_CONSTANT_SAMPLE)]
+    if all(
+        "value" in got and not math.isclose(got["value"], want, rel_tol=1e-6)
+        for got, want in zip(means, wants, strict=True)
+    ):
+        raise Fail(
+            "Two RunningStats objects fed values in turns both give a wrong `mean()`: do they "
+            "share their values? Create the storage in `__init__` with `self.`; a list "
+            "written in the class body is one list for every instance."
+        )
     sample = list(_OTHER_SAMPLE)
     n = len(sample)
     result = data["other_sample"]
     _expect_number(result["count"], n, f"`count` after adding {n} other values")
     _expect_number(result["mean"], statistics.fmean(sample), f"`mean()` of {n} other values")
     _expect_number(result["std"], statistics.pstdev(sample), f"`std()` of {n} other values")
+    constant = list(_CONSTANT_SAMPLE)
+    n = len(constant)
+    result = data["constant_sample"]
+    _expect_number(result["count"], n, f"`count` after adding {n} equal values")
+    _expect_number(result["mean"], statistics.fmean(constant), f"`mean()` of {n} equal values")
+    std = result["std"]
+    if "value" not in std or not math.isclose(std["value"], 0.0, abs_tol=1e-9):
+        raise Fail(
+            f"`std()` of {n} equal values should be 0, but it {_describe_result(std)}. "
+            "Computed as the mean of the squares minus the square of the mean, the two terms "
+            "are nearly equal and rounding leaves a small remainder, sometimes negative (and "
+            "a negative number ** 0.5 is complex). Average the squared distances from the "
+            "mean instead, as the task describes."
+        )
 
 
 def _judge_running_stats(data: dict[str, Any]) -> None:
@@ -369,7 +459,7 @@ def _judge_running_stats(data: dict[str, Any]) -> None:
                 "asks for the population standard deviation, dividing by n."
             )
         _expect_number(result, statistics.pstdev(seen), f"`std()` after {n} {plural}")
-    _judge_other_sample(data)
+    _judge_other_samples(data)
 
 
 # --------------------------------------------------------------------------------------
@@ -441,6 +531,11 @@ KEY = {
                 "You collected the alcohol values; the task asks for the positions of the "
                 "wines in `measurements`.",
             ),
+            Mistake(
+                _strong_wines_strictly_above,
+                "Wines whose alcohol is exactly the threshold are missing: 'at least' includes "
+                "the threshold itself, and `>` leaves it out.",
+            ),
         ],
     },
     "01.5": {
@@ -487,10 +582,11 @@ KEY = {
         "mistakes": [
             Mistake(
                 _only_where_wrong(_to_float_catch_all, _to_float),
-                "`to_float` returned None for an input that is not text at all. Only text that "
-                "`float` cannot read should give None; any other input is a bug in the caller "
-                "and must fail as `float` itself does. Catch only ValueError, and don't "
-                "convert the input before trying.",
+                "`to_float` returned None where `float` failed with an error other than "
+                "ValueError. Only the ValueError of text that `float` cannot read means 'not a "
+                "number'; any other error (None or a list passed in, text that cannot even be "
+                "read) is a bug elsewhere and must reach the caller as it is. Catch only "
+                "ValueError, and don't test or convert the input's type first.",
             ),
             Mistake(
                 _only_where_wrong(_to_float_nan, _to_float),
@@ -523,6 +619,33 @@ KEY = {
                 _only_where_wrong(_parse_export_case_kept, _parse_export),
                 "The same class appears under several names: lower-case each name (after "
                 "stripping it), so that `Class_1` and `class_1` are one key.",
+            ),
+        ],
+    },
+    "01.12": {
+        "reference": _append_results,
+        "mistakes": [
+            Mistake(
+                _results_overwritten,
+                'The rows that were already in the file are gone: mode "w" empties a file '
+                'before writing. Open it in mode "a", which adds at the end.',
+            ),
+            Mistake(
+                _results_header_every_time,
+                "The header row is written again into a file that already has one: write it "
+                'only when the file does not exist yet, and ask before opening it (mode "a" '
+                "creates the file).",
+            ),
+            Mistake(
+                _results_joined_by_hand,
+                "A run name that holds a comma or a quote was written as it is, so its row no "
+                "longer reads back as two fields: let `csv.writer` write the rows; it quotes "
+                "such names for you.",
+            ),
+            Mistake(
+                _results_no_folder,
+                "The folder that should hold the file does not exist yet, and `open` does not "
+                "create folders: create it, with any missing parents, before opening the file.",
             ),
         ],
     },

@@ -18,7 +18,9 @@ from mlcourse.checks import (
     Mistake,
     at,
     malformed,
+    require_bool,
     require_dict,
+    require_int,
     require_list,
     require_optional,
     require_str,
@@ -27,11 +29,15 @@ from mlcourse.exercises.m24 import (
     _SCENARIOS,
     LABEL,
     MAX_EXPONENT,
+    MAX_LENGTH,
     MAX_MAGNITUDE,
+    N_FRESH_SCENARIOS,
     NO_ANSWER,
     SIZES,
     STOPWORDS,
+    fresh_grounded_scenario,
     load_course_snapshot,
+    plain_number,
 )
 
 # --------------------------------------------------------------------------------------
@@ -53,6 +59,13 @@ def _chunk_text(text: str, max_words: int, overlap: int) -> list[str]:
             break
         start += max_words - overlap
     return chunks
+
+
+def _chunk_text_clamped(text: str, max_words: int, overlap: int) -> list[str]:
+    """A known mistake: an overlap that is too large is made smaller instead of refused."""
+    if max_words < 1 or overlap < 0:
+        raise ValueError("max_words must be at least 1 and overlap at least 0")
+    return _chunk_text(text, max_words, min(overlap, max_words - 1))
 
 
 # --------------------------------------------------------------------------------------
@@ -157,12 +170,19 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower())) - STOPWORDS
 
 
-def _grounded_answer(question: str, chunks: list[dict], max_sentences: int = 2) -> dict:
+def _grounded_answer(
+    question: str, chunks: list[dict], max_sentences: int = 2, *, repeats: bool = False
+) -> dict:
+    """The reference; with ``repeats``, the known mistake of counting a repeated word again."""
     wanted = _words(question)
     candidates = []
     for chunk in chunks:
         for sentence in _split_sentences(chunk["text"]):
-            score = len(wanted & _words(sentence))
+            if repeats:
+                found = re.findall(r"[a-z0-9]+", sentence.lower())
+                score = sum(word in wanted for word in found)
+            else:
+                score = len(wanted & _words(sentence))
             if score > 0:
                 candidates.append((score, sentence, chunk["id"]))
     best = sorted(candidates, key=lambda c: -c[0])[:max_sentences]  # stable: reading order
@@ -172,49 +192,76 @@ def _grounded_answer(question: str, chunks: list[dict], max_sentences: int = 2) 
     return {"answer": answer, "citations": list(dict.fromkeys(cid for _, _, cid in best))}
 
 
-def _call_text(scenario: dict[str, Any]) -> str:
+def _call_text(scenario: dict[str, Any], fresh: bool = False) -> str:
+    """How a scenario's call reads in a message, in backticks."""
     n = len(scenario["chunks"])
-    return (
-        f"grounded_answer({scenario['question']!r}, <{n} chunk{'s' * (n != 1)}>, "
-        f"max_sentences={scenario['max_sentences']})"
+    call = (
+        f"`grounded_answer({scenario['question']!r}, <{n} chunk{'s' * (n != 1)}>, "
+        f"max_sentences={scenario['max_sentences']})`"
     )
+    return f"{call} (on a scenario drawn at random for this check)" if fresh else call
 
 
 def _require_grounded_result(value: Any, path: str) -> dict[str, Any]:
-    """What exercise 7 collects for one scenario: an error, a wrong shape, or the answer."""
+    """What exercise 7 collects for one scenario: an error, a wrong shape, or the answer; a
+    scenario drawn at random also holds its seed."""
     require_dict(value, path)
+    extra = ("seed",) if "seed" in value else ()
+    if extra:
+        require_int(value["seed"], at(path, "seed"))
+        if not 0 <= value["seed"] < 2**62:
+            raise malformed(at(path, "seed"), "is not a seed the check draws")
     if "error" in value or "shape" in value:
         key = "error" if "error" in value else "shape"
-        require_dict(value, path, (key,))
+        require_dict(value, path, (*extra, key))
         require_str(value[key], at(path, key))
         return value
-    require_dict(value, path, ("answer", "answer_type", "citations"))
+    require_dict(value, path, (*extra, "answer", "answer_type", "citations", "mutated"))
     answer = require_optional(require_str)(value["answer"], at(path, "answer"))
     if require_str(value["answer_type"], at(path, "answer_type")) != "str" and answer is not None:
         raise malformed(at(path, "answer_type"), "does not match the type of 'answer'")
     if value["citations"] is not None:
         require_list(value["citations"], at(path, "citations"), item=require_str)
+    require_bool(value["mutated"], at(path, "mutated"))
     return value
 
 
 def _judge_grounded(results: list[dict[str, Any]]) -> None:
-    """Judge the answers to the key's own scenarios: one result for each, in order."""
+    """Judge the answers to the key's own scenarios, then to the random ones, in order."""
+    n_fixed = len(_SCENARIOS)
     require_list(
-        results, "data", length=len(_SCENARIOS), per="scenario", item=_require_grounded_result
+        results,
+        "data",
+        length=n_fixed + N_FRESH_SCENARIOS,
+        per="scenario",
+        item=_require_grounded_result,
     )
-    for scenario, got in zip(_SCENARIOS, results, strict=True):
-        call = _call_text(scenario)
+    if any("seed" in got for got in results[:n_fixed]) or not all(
+        "seed" in got for got in results[n_fixed:]
+    ):
+        raise Fail("The collected answers are not in the order of the check's scenarios.")
+    scenarios = [
+        *((scenario, False) for scenario in _SCENARIOS),
+        *((fresh_grounded_scenario(got["seed"]), True) for got in results[n_fixed:]),
+    ]
+    for (scenario, fresh), got in zip(scenarios, results, strict=True):
+        call = _call_text(scenario, fresh)
         if "error" in got:
-            raise Fail(f"`{call}` raised {got['error']}.")
+            raise Fail(f"{call} raised {got['error']}.")
         if "shape" in got:
             raise Fail(
-                f"`{call}` should return a dict with exactly the keys 'answer' and 'citations', "
+                f"{call} should return a dict with exactly the keys 'answer' and 'citations', "
                 f"but it returned a {got['shape']} (or a dict with other keys)."
             )
         if got["answer"] is None:
-            raise Fail(f"In `{call}`, 'answer' should be a str, not a {got['answer_type']}.")
+            raise Fail(f"In {call}, 'answer' should be a str, not a {got['answer_type']}.")
         if got["citations"] is None:
-            raise Fail(f"In `{call}`, 'citations' should be a list of chunk ids (str).")
+            raise Fail(f"In {call}, 'citations' should be a list of chunk ids (str).")
+        if got["mutated"]:
+            raise Fail(
+                f"{call} changed the list of chunks it was given (or a chunk in it). Leave "
+                "the caller's chunks as they were: read them, build a new result."
+            )
         _judge_one(scenario, got["answer"], got["citations"], call)
 
 
@@ -226,23 +273,21 @@ def _judge_one(scenario: dict[str, Any], answer: str, citations: list[str], call
     if expected["answer"] == NO_ANSWER:
         if citations or answer != NO_ANSWER:
             raise Fail(
-                f"`{call}`: no sentence of the chunks shares a word with the question (or there "
+                f"{call}: no sentence of the chunks shares a word with the question (or there "
                 "are no chunks), so the answer should be exactly NO_ANSWER with no citations. "
                 "An answer that is not supported by the retrieved text is not grounded."
             )
         return
     if answer == NO_ANSWER:
         raise Fail(
-            f"`{call}` returned NO_ANSWER, but some sentences do share words with the question."
+            f"{call} returned NO_ANSWER, but some sentences do share words with the question."
         )
     invented = [c for c in citations if c not in texts]
     if invented:
-        raise Fail(
-            f"`{call}` cites {invented[0]!r}, which is not the id of any chunk it was given."
-        )
+        raise Fail(f"{call} cites {invented[0]!r}, which is not the id of any chunk it was given.")
     if not answer.endswith(" " + LABEL):
         raise Fail(
-            f"The answer of `{call}` should end with a space and LABEL, so that readers know "
+            f"The answer of {call} should end with a space and LABEL, so that readers know "
             "no language model wrote it."
         )
     body = answer[: -len(LABEL) - 1]
@@ -252,15 +297,15 @@ def _judge_one(scenario: dict[str, Any], answer: str, citations: list[str], call
         match = re.fullmatch(r"(.+?) \[([^\[\]]+)\]", piece, flags=re.S)
         if match is None:
             raise Fail(
-                f"In the answer of `{call}`, {piece[:60]!r} is not a sentence followed by a "
+                f"In the answer of {call}, {piece[:60]!r} is not a sentence followed by a "
                 "space and its citation in brackets, such as 'Some sentence. [chunk-id]'."
             )
         sentence, cid = match.groups()
         if cid not in texts:
-            raise Fail(f"The answer of `{call}` cites [{cid}], which is not one of its chunks.")
+            raise Fail(f"The answer of {call} cites [{cid}], which is not one of its chunks.")
         if sentence not in _split_sentences(texts[cid]):
             raise Fail(
-                f"In the answer of `{call}`, the sentence {sentence[:50]!r}... is not a sentence "
+                f"In the answer of {call}, the sentence {sentence[:50]!r}... is not a sentence "
                 f"of the chunk it cites, [{cid}]. Each sentence must be copied from the chunk "
                 "whose id follows it."
             )
@@ -268,17 +313,29 @@ def _judge_one(scenario: dict[str, Any], answer: str, citations: list[str], call
     unused = [c for c in citations if c not in used]
     if unused:
         raise Fail(
-            f"`{call}` lists {unused[0]!r} in 'citations', but the answer uses no sentence of "
+            f"{call} lists {unused[0]!r} in 'citations', but the answer uses no sentence of "
             "it: cite only the chunks the answer quotes."
         )
     if citations != list(dict.fromkeys(used)):
         raise Fail(
-            f"In `{call}`, 'citations' should list each chunk the answer quotes once, in the "
+            f"In {call}, 'citations' should list each chunk the answer quotes once, in the "
             "order of first use."
         )
     if answer != expected["answer"]:
+        counting = _grounded_answer(
+            scenario["question"],
+            scenario["chunks"],
+            max_sentences=scenario["max_sentences"],
+            repeats=True,
+        )
+        if answer == counting["answer"]:
+            raise Fail(
+                f"The answer of {call} scores a sentence by every occurrence of a question "
+                "word, so a sentence that repeats one word wins. Score it by the number of "
+                "distinct question words it contains: the size of the intersection of two sets."
+            )
         raise Fail(
-            f"The answer of `{call}` is grounded, but it does not quote the right sentences: "
+            f"The answer of {call} is grounded, but it does not quote the right sentences: "
             "take the max_sentences sentences that share the most question words (at least "
             "one), best first, ties in reading order."
         )
@@ -300,7 +357,13 @@ _BINARY = {
 _UNARY = {ast.UAdd: operator.pos, ast.USub: operator.neg}
 
 
-def _evaluate_node(node: ast.AST, *, bounded: bool = True, real: bool = True) -> int | float:
+def _evaluate_node(
+    node: ast.AST, *, bounded: bool = True, real: bool = True, exponent: str = "before"
+) -> int | float:
+    """Evaluate an arithmetic tree. The flags give the known mistakes: no bound on values,
+    complex results let through, the exponent checked only after computing the power
+    (``exponent="after"``) or only when it is written as a number (``"literal"``)."""
+
     def guard(value):
         if real and type(value) not in (int, float):
             raise ValueError(f"not a real number: {type(value).__name__}")
@@ -315,20 +378,30 @@ def _evaluate_node(node: ast.AST, *, bounded: bool = True, real: bool = True) ->
             return guard(_UNARY[type(node.op)](walk(node.operand)))
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left, right = walk(node.left), walk(node.right)
-            if isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT:
+            too_large = isinstance(node.op, ast.Pow) and abs(right) > MAX_EXPONENT
+            if too_large and (
+                exponent == "before"
+                or (exponent == "literal" and isinstance(node.right, ast.Constant))
+            ):
                 raise ValueError(f"exponent {right} is too large")
             try:
-                return guard(_BINARY[type(node.op)](left, right))
+                value = _BINARY[type(node.op)](left, right)
             except OverflowError:
                 raise ValueError("the result is too large") from None
+            if too_large and exponent == "after":
+                raise ValueError(f"exponent {right} is too large")
+            return guard(value)
         raise ValueError(f"not allowed in a calculation: {type(node).__name__}")
 
     return walk(node)
 
 
-def _parse(expression: str) -> ast.AST:
+def _parse(expression: str, *, limit_length: bool = True) -> ast.AST:
+    text = expression.strip()
+    if limit_length and len(text) > MAX_LENGTH:
+        raise ValueError(f"the expression is longer than {MAX_LENGTH} characters")
     try:
-        return ast.parse(expression.strip(), mode="eval").body
+        return ast.parse(text, mode="eval").body
     except SyntaxError as error:
         raise ValueError(f"not an arithmetic expression: {error.msg}") from None
 
@@ -337,14 +410,30 @@ def _calculate(expression: str) -> int | float:
     return _evaluate_node(_parse(expression))
 
 
-def _calculate_unbounded(expression: str) -> int | float:
-    """A known mistake: the exponent limit only, no bound on the size of results."""
-    return _evaluate_node(_parse(expression), bounded=False)
+def _calculate_unbounded(expression: str) -> int | float | str:
+    """A known mistake: the exponent limit only, no bound on the size of results (a huge int
+    as the check collects it, text saying how large it is)."""
+    return plain_number(_evaluate_node(_parse(expression), bounded=False))
 
 
 def _calculate_complex(expression: str) -> int | float:
     """A known mistake: results are bounded, but complex results are let through."""
     return _evaluate_node(_parse(expression), real=False)
+
+
+def _calculate_power_first(expression: str) -> int | float:
+    """A known mistake: the power is computed first, its exponent checked afterwards."""
+    return _evaluate_node(_parse(expression), exponent="after")
+
+
+def _calculate_literal_exponent(expression: str) -> int | float:
+    """A known mistake: only an exponent written as a number is checked."""
+    return _evaluate_node(_parse(expression), exponent="literal")
+
+
+def _calculate_any_length(expression: str) -> int | float:
+    """A known mistake: no limit on the length, so a long sum recurses too deeply."""
+    return _evaluate_node(_parse(expression, limit_length=False))
 
 
 # --------------------------------------------------------------------------------------
@@ -537,11 +626,17 @@ def _report(choose_on: str, dev_from: str = "dev", test_from: str = "test") -> d
         "dev_mrr": [study[dev_from][size] for size in SIZES],
         "chosen": chosen,
         "test_mrr": study[test_from][chosen],
+        "test_mrr_all": [study[test_from][size] for size in SIZES],
     }
 
 
 def _chunk_report() -> dict[str, Any]:
     return _report("dev")
+
+
+def _report_without_comparison() -> dict[str, Any]:
+    """A known omission: the report without the test MRRs of the sizes not chosen."""
+    return {k: v for k, v in _report("dev").items() if k != "test_mrr_all"}
 
 
 # --------------------------------------------------------------------------------------
@@ -560,7 +655,17 @@ def _kc_rrf() -> float:
 
 
 KEY = {
-    "24.1": {"reference": _chunk_text},
+    "24.1": {
+        "reference": _chunk_text,
+        "mistakes": [
+            Mistake(
+                _chunk_text_clamped,
+                "An overlap of max_words or more is an error of the caller, so raise "
+                "ValueError: making it smaller hides the mistake and returns windows the caller "
+                "did not ask for.",
+            ),
+        ],
+    },
     "24.2": {"reference": _bm25_scores},
     "24.3": {"reference": _cosine_top_k},
     "24.4": {"reference": _recall_at_k},
@@ -581,6 +686,24 @@ KEY = {
                 _calculate_complex,
                 "A negative number to a fractional power gives a complex number in Python, "
                 "which a calculator of real numbers must refuse with ValueError.",
+            ),
+            Mistake(
+                _calculate_power_first,
+                "Check the exponent before computing the power, not afterwards: by then the "
+                "harm is done (`9 ** 9 ** 9` would run for minutes, and some powers fail with "
+                "another exception before your check is reached).",
+            ),
+            Mistake(
+                _calculate_literal_exponent,
+                "The exponent limit applies to the exponent's value, however it was computed, "
+                "not only to a number written right after `**`: evaluate the right-hand side "
+                "first, then compare it with MAX_EXPONENT.",
+            ),
+            Mistake(
+                _calculate_any_length,
+                "A long expression makes a recursive evaluator call itself once per operator, "
+                "and Python stops it with RecursionError: refuse a text longer than MAX_LENGTH "
+                "characters (after removing the spaces around it) before parsing it.",
             ),
         ],
     },
@@ -625,9 +748,14 @@ KEY = {
                 "and the test questions to report, never both together.",
             ),
             Mistake(
-                lambda: _report("dev", test_from="dev"),
+                lambda: {**_report("dev"), "test_mrr": _report("dev", test_from="dev")["test_mrr"]},
                 "`chunk_report['test_mrr']` is the chosen size's MRR on the dev questions, the "
                 "ones that chose it: report its MRR on the test questions.",
+            ),
+            Mistake(
+                _report_without_comparison,
+                "`chunk_report` also needs 'test_mrr_all': the test MRR of every size, in the "
+                "order of SIZES, computed after the choice, to compare with the chosen one.",
             ),
         ],
     },
