@@ -97,7 +97,10 @@ def _answer(course: Path) -> tuple[str, str]:
 
 
 def _saved(course: Path, answer: str) -> bool:
-    nb = nbformat.read(str(course / "work" / MODULE), as_version=4)
+    try:  # JupyterLab may be writing the file at this very moment
+        nb = nbformat.read(str(course / "work" / MODULE), as_version=4)
+    except Exception:  # noqa: BLE001 - a half-written file is read again
+        return False
     return any(cell.source.strip() == answer for cell in nb.cells)
 
 

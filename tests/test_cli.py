@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = (
     "lab",
     "build",
+    "update",
     "check",
     "data",
     "grade",
