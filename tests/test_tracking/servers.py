@@ -21,16 +21,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _pg_bin(name: str) -> str:
+def _pg_bin(name: str, user: str | None = None) -> str:
     """A PostgreSQL program: from the ``pgserver`` wheel that ``make test`` installs from PyPI,
-    else from the system's packages."""
+    else from the system's packages.
+
+    When the wheel's folder cannot be entered by ``user`` (a clone inside a private folder),
+    its programs are copied once to a folder under the system temporary folder they can read.
+    """
     import importlib.util
 
     spec = importlib.util.find_spec("pgserver")
     if spec is not None and spec.submodule_search_locations:
-        bundled = Path(spec.submodule_search_locations[0]) / "pginstall" / "bin" / name
-        if bundled.is_file():
-            return str(bundled)
+        home = Path(spec.submodule_search_locations[0]) / "pginstall"
+        if (home / "bin" / name).is_file():
+            if user and not _can_run(user, home / "bin" / name):
+                home = _shared_copy(home)
+            return str(home / "bin" / name)
     found = shutil.which(name) or next(
         iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
     )
@@ -40,6 +46,33 @@ def _pg_bin(name: str) -> str:
             "wheel), or apt-get install postgresql"
         )
     return found
+
+
+def _can_run(user: str, program: Path) -> bool:
+    return subprocess.run(["runuser", "-u", user, "--", "test", "-x", str(program)]).returncode == 0
+
+
+def _shared_copy(home: Path) -> Path:
+    """A world-readable copy of the wheel's PostgreSQL, made once per install folder.
+
+    The programs find their shared libraries at ``$ORIGIN/../../../pgserver.libs``, so the
+    copy keeps the wheel's layout: ``pgserver/pginstall`` beside ``pgserver.libs``.
+    """
+    import hashlib
+
+    site = home.parent.parent
+    digest = hashlib.sha256(str(home).encode()).hexdigest()[:12]
+    copy = Path(tempfile.gettempdir()) / f"mlcourse-pginstall-{digest}"
+    if not (copy / "pgserver" / "pginstall" / "bin" / "postgres").is_file():
+        staging = Path(tempfile.mkdtemp(prefix="mlcourse-pginstall-"))
+        shutil.copytree(home, staging / "pgserver" / "pginstall", symlinks=True)
+        if (site / "pgserver.libs").is_dir():
+            shutil.copytree(site / "pgserver.libs", staging / "pgserver.libs", symlinks=True)
+        for folder in (staging, staging / "pgserver"):
+            os.chmod(folder, 0o755)
+        shutil.rmtree(copy, ignore_errors=True)
+        os.rename(staging, copy)
+    return copy / "pgserver" / "pginstall"
 
 
 def _unprivileged_user() -> str:
@@ -67,6 +100,7 @@ def postgres():
     data = tmp / "pgdata"
     data.mkdir()
     as_user: list[str] = []
+    user = None
     if os.geteuid() == 0:
         user = _unprivileged_user()
         shutil.chown(tmp, user)
@@ -76,7 +110,7 @@ def postgres():
     subprocess.run(
         [
             *as_user,
-            _pg_bin("initdb"),
+            _pg_bin("initdb", user),
             "-D",
             str(data),
             "-U",
@@ -92,7 +126,7 @@ def postgres():
     subprocess.run(
         [
             *as_user,
-            _pg_bin("pg_ctl"),
+            _pg_bin("pg_ctl", user),
             "-D",
             str(data),
             "-l",
@@ -111,7 +145,7 @@ def postgres():
         yield f"postgresql://mlcourse@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            [*as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            [*as_user, _pg_bin("pg_ctl", user), "-D", str(data), "-m", "fast", "-w", "stop"],
             capture_output=True,
         )
         shutil.rmtree(tmp, ignore_errors=True)

@@ -43,11 +43,20 @@ def _class_logs(uri, tmp):
 def _assert_class_is_complete(uri):
     client = MlflowClient(uri)
     experiment = client.get_experiment_by_name("mlcourse/07_classification_evaluation")
-    runs = client.search_runs([experiment.experiment_id], max_results=1000)
+    every = client.search_runs([experiment.experiment_id], max_results=1000)
     where = {
         e.name: len(client.search_runs([e.experiment_id], max_results=1000))
         for e in client.search_experiments()
     }
+    # Under load the MLflow client may retry a runs/create whose answer was lost; the server
+    # then holds a ghost: RUNNING, nothing logged. Ghosts are tolerated (and not counted by
+    # the leaderboard); every run a learner made must be there once, finished.
+    runs = [run for run in every if run.info.status == "FINISHED"]
+    ghosts = [run for run in every if run.info.status != "FINISHED"]
+    assert all(
+        run.info.status == "RUNNING" and not run.data.metrics and not run.data.params
+        for run in ghosts
+    ), f"unfinished runs with data: {ghosts}"
     assert len(runs) == LEARNERS * RUNS, f"runs per experiment: {where}"
     per_learner = {}
     for run in runs:

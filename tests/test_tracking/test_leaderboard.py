@@ -19,7 +19,7 @@ def store(tmp_path_factory):
     return uri
 
 
-def _log(client, experiment, learner, metrics, name="", params=None, exercise=None):
+def _log(client, experiment, learner, metrics, name="", params=None, exercise=None, end=True):
     tags = {"mlcourse.learner": learner} if learner else {}
     if exercise:
         tags["mlcourse.exercise"] = exercise
@@ -28,7 +28,8 @@ def _log(client, experiment, learner, metrics, name="", params=None, exercise=No
         client.log_metric(run.info.run_id, key, value)
     for key, value in (params or {}).items():
         client.log_param(run.info.run_id, key, value)
-    client.set_terminated(run.info.run_id)
+    if end:
+        client.set_terminated(run.info.run_id)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,8 @@ def board(store):
     _log(client, experiment, "cy", {"rmse": 60.0, "r2": 0.4}, "c1")
     _log(client, experiment, "dee", {"mae": 3.0}, "d1")  # never logged rmse
     _log(client, experiment, None, {"rmse": 1.0}, "untagged")  # no learner: does not count
+    _log(client, experiment, "bob", {}, "ghost", end=False)  # a retried create's ghost
+    _log(client, experiment, "cy", {"rmse": 70.0}, "c2", end=False)  # running, has logged
     return client
 
 
@@ -54,7 +57,7 @@ def test_best_run_per_learner_ties_and_missing(board):
     assert frame["learner"].tolist() == ["ada", "bob", "cy", "dee"]
     assert frame["rank"].tolist()[:3] == [1, 1, 3] and frame["rank"].isna().tolist()[3]
     assert frame["value"].tolist()[:3] == [45.0, 45.0, 60.0]
-    assert frame["runs"].tolist() == [2, 1, 1, 1]
+    assert frame["runs"].tolist() == [2, 1, 2, 1]
     assert frame["best_run"].tolist()[:2] == ["a2", "b1"]
 
 

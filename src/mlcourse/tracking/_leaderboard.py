@@ -35,6 +35,17 @@ class _Run:
     value: float | None
     name: str
     start: int
+    running: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """Whether the run counts toward the learner's runs.
+
+        A run still RUNNING that logged nothing is left out: it is either just starting or a
+        ghost the MLflow client left behind when it retried a ``runs/create`` whose answer
+        was lost (the server had made the run, the client made another).
+        """
+        return not (self.running and self.value is None)
 
 
 _DATABASE_SCHEMES = ("sqlite", "postgresql", "mysql", "mssql")
@@ -67,6 +78,7 @@ def _fetch_runs_sql(uri: str, module: str, metric: str) -> list[_Run]:
             sa.select(
                 SqlRun.name,
                 SqlRun.start_time,
+                SqlRun.status,
                 learner.value,
                 SqlLatestMetric.value,
                 SqlLatestMetric.is_nan,
@@ -79,12 +91,12 @@ def _fetch_runs_sql(uri: str, module: str, metric: str) -> list[_Run]:
             .where(SqlRun.experiment_id == experiment, SqlRun.lifecycle_stage == "active")
         ).all()
     runs = []
-    for name, start, who, value, is_nan in rows:
+    for name, start, status, who, value, is_nan in rows:
         if not who:
             continue
         if value is not None and (is_nan or math.isinf(value)):
             value = None
-        runs.append(_Run(who, value, name or "", start or 0))
+        runs.append(_Run(who, value, name or "", start or 0, status == "RUNNING"))
     return runs
 
 
@@ -118,7 +130,15 @@ def _fetch_runs(module: str, metric: str, client=None) -> list[_Run]:
             value = run.data.metrics.get(metric)
             if value is not None and (math.isnan(value) or math.isinf(value)):
                 value = None
-            runs.append(_Run(learner, value, run.info.run_name or "", run.info.start_time or 0))
+            runs.append(
+                _Run(
+                    learner,
+                    value,
+                    run.info.run_name or "",
+                    run.info.start_time or 0,
+                    run.info.status == "RUNNING",
+                )
+            )
         token = page.token
         if not token:
             return runs
@@ -153,7 +173,8 @@ def leaderboard(
     -------
     pandas.DataFrame
         Columns ``rank`` (ties share a rank), ``learner``, ``value`` (the best value of the
-        metric), ``runs`` (the learner's runs in the experiment) and ``best_run``. Learners none
+        metric), ``runs`` (the learner's runs in the experiment, leaving out runs still
+        RUNNING that logged nothing) and ``best_run``. Learners none
         of whose runs logged the metric come last, with no rank and no value. Only runs tagged
         with a learner count.
     """
@@ -161,7 +182,7 @@ def leaderboard(
     best: dict[str, _Run] = {}
     counts: dict[str, int] = {}
     for run in _fetch_runs(module, metric, client):
-        counts[run.learner] = counts.get(run.learner, 0) + 1
+        counts[run.learner] = counts.get(run.learner, 0) + run.counts
         current = best.get(run.learner)
         if current is None or _better(run, current, lower):
             best[run.learner] = run
