@@ -166,3 +166,36 @@ def test_ints_beyond_any_float_compare_exactly():
     assert compare(2**2000, 2**2000, "x") is None
     assert "very large" in compare(2**2000, 2**2000 + 1, "x")
     assert "very large" in compare(2**2000, 1.0, "x")
+
+
+def test_int_enums_count_as_their_plain_number():
+    from http import HTTPStatus
+
+    assert compare(404, HTTPStatus.NOT_FOUND, "code") is None
+    assert compare({"missing": 404}, {"missing": HTTPStatus.NOT_FOUND}, "codes") is None
+    assert "not the expected value" in compare(200, HTTPStatus.NOT_FOUND, "code")
+
+
+def test_a_number_subclass_cannot_lie_about_its_value():
+    class Liar(int):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = int.__hash__
+
+        def __float__(self):
+            return 200.0
+
+        def __index__(self):
+            return 200
+
+        def __int__(self):
+            return 200
+
+    class Drifting(float):
+        def __float__(self):
+            return 0.5
+
+    assert compare(200, Liar(5), "code") is not None
+    assert compare(0.5, Drifting(0.25), "p") is not None
+    assert compare(0.25, Drifting(0.25), "p") is None

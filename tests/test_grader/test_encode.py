@@ -53,6 +53,20 @@ def test_round_trip_keeps_value_and_exact_type(tmp_path, value):
         assert compare(value, back, "x") is None
 
 
+def test_number_subclasses_travel_as_the_plain_number_they_hold(tmp_path):
+    from http import HTTPStatus
+
+    class Liar(int):
+        def __int__(self):
+            return 200
+
+        __index__ = __int__
+
+    back = _roundtrip(tmp_path, {"ok": HTTPStatus.OK, "liar": Liar(5), "flag": True})
+    assert back == {"ok": 200, "liar": 5, "flag": True}
+    assert [type(v) for v in back.values()] == [int, int, bool]
+
+
 def test_foreign_objects_become_unsupported_and_are_rejected(tmp_path):
     class Liar:
         def __eq__(self, other):

@@ -75,6 +75,20 @@ def _is_real(value: Any) -> bool:
     return isinstance(value, (np.integer, np.floating)) and type(value).__module__ == "numpy"
 
 
+def plain_number(value: Any) -> Any:
+    """An int or float subclass (``http.HTTPStatus.OK``, an ``IntEnum``) as the plain number it
+    holds, read through ``int``'s and ``float``'s own methods so no override can change it;
+    anything else unchanged."""
+    kind = type(value)
+    if kind in (int, float, bool) or kind.__module__ == "numpy":
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int.__index__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    return value
+
+
 def compare(
     expected: Any,
     got: Any,
@@ -121,6 +135,7 @@ def compare(
     if isinstance(expected, (bool, np.bool_)):
         return _compare_bool(bool(expected), got, name)
     if isinstance(expected, numbers.Real) or isinstance(expected, (np.integer, np.floating)):
+        got = plain_number(got)
         whole = isinstance(expected, (int, np.integer))
         if check_dtype and whole and isinstance(got, (float, np.floating)):
             return f"`{name}` should be an int, but it is a float: {safe_repr(got)}. Use int(...)."

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks._compare import plain_number
 from ._files import NotRegular, open_regular, read_regular
 
 MAX_JSON_BYTES = 20 * 1024 * 1024
@@ -89,6 +90,8 @@ class _Encoder:
             and value.dtype.kind in "biuf"
         ):
             return {"__t": "npscalar", "dtype": value.dtype.str, "v": repr(value.item())}
+        if isinstance(value, (int, float)) and not isinstance(value, (bool, np.generic)):
+            return self.encode(plain_number(value), depth)  # an IntEnum such as HTTPStatus.OK
         if kind is np.ndarray:
             if value.dtype.kind not in "biufUSMm" or value.nbytes > MAX_ARRAY_BYTES:
                 return {
