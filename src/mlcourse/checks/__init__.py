@@ -4,6 +4,7 @@ Importing this package does not import Jupyter; it needs only NumPy (and pandas 
 DataFrame or Series is compared).
 """
 
+from ._code import ATTRIBUTE_LOADS, GLOBAL_LOADS, UNRESOLVED, names_used
 from ._collected import (
     at,
     malformed,
@@ -47,11 +48,14 @@ from ._problems import (
 from ._tracked import LoggedRun
 
 __all__ = [
+    "ATTRIBUTE_LOADS",
     "CHECKER_ERROR",
     "CORRECT",
+    "GLOBAL_LOADS",
     "INCORRECT",
     "NOT_ATTEMPTED",
     "STATUSES",
+    "UNRESOLVED",
     "Answer",
     "Case",
     "Choice",
@@ -74,6 +78,7 @@ __all__ = [
     "is_placeholder",
     "is_stub_function",
     "malformed",
+    "names_used",
     "not_attempted",
     "require_array",
     "require_bool",

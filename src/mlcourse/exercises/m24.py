@@ -16,17 +16,27 @@ grading sandbox (which sees no curriculum/) and later edits of the lessons chang
 from __future__ import annotations
 
 import ast
-import dis
 import json
 import random
-import types
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mlcourse.checks import Answer, Case, Choice, Custom, Function, Numeric, Value, compare
+from mlcourse.checks import (
+    ATTRIBUTE_LOADS,
+    GLOBAL_LOADS,
+    Answer,
+    Case,
+    Choice,
+    Custom,
+    Function,
+    Numeric,
+    Value,
+    compare,
+    names_used,
+)
 from mlcourse.exercises import Module
 
 _SEED = 24  # seeds the random arrays of the cosine test cases
@@ -517,8 +527,6 @@ def fresh_calculations(seed: int) -> list[tuple[str, str]]:
 
 
 _FORBIDDEN = frozenset({"eval", "exec", "compile"})
-_GLOBAL_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
-_ATTRIBUTE_LOADS = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
 
 
 def _forbidden_names(func: Any) -> list[str]:
@@ -532,45 +540,15 @@ def _forbidden_names(func: Any) -> list[str]:
     import builtins
 
     banned = {id(getattr(builtins, name)): name for name in _FORBIDDEN}
-    found: set[str] = set()
-    seen: set[int] = set()
-    stack = [(func, 0)]
 
-    def follow(obj: Any, depth: int) -> None:
-        if id(obj) in banned:
-            found.add(banned[id(obj)])
-        elif isinstance(obj, types.FunctionType):
-            stack.append((obj, depth + 1))
+    def judge(name: str, value: Any, opname: str) -> str | None:
+        if opname in GLOBAL_LOADS and name in _FORBIDDEN:
+            return name
+        if opname in ATTRIBUTE_LOADS and name in ("eval", "exec"):
+            return name
+        return banned.get(id(value))
 
-    while stack:
-        current, depth = stack.pop()
-        code = getattr(current, "__code__", None)
-        if not isinstance(code, types.CodeType) or id(code) in seen or depth > 4:
-            continue
-        seen.add(id(code))
-        namespace = getattr(current, "__globals__", None)
-        namespace = namespace if isinstance(namespace, dict) else {}
-        codes = [code]
-        while codes:
-            block = codes.pop()
-            codes += [c for c in block.co_consts if isinstance(c, types.CodeType)]
-            for instruction in dis.get_instructions(block):
-                name = instruction.argval
-                if not isinstance(name, str) or name not in block.co_names:
-                    continue
-                if instruction.opname in _GLOBAL_LOADS:
-                    if name in _FORBIDDEN:
-                        found.add(name)
-                    elif name in namespace:
-                        follow(namespace[name], depth)
-                elif instruction.opname in _ATTRIBUTE_LOADS and name in ("eval", "exec"):
-                    found.add(name)
-        for cell in getattr(current, "__closure__", None) or ():
-            try:
-                follow(cell.cell_contents, depth)
-            except ValueError:  # an empty cell
-                continue
-    return sorted(found)
+    return names_used(func, judge)
 
 
 def plain_number(value: Any) -> Any:
