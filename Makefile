@@ -1,5 +1,6 @@
 # mlcourse: `make lab` to learn, `make test` to prove the course works.
-# Both create .venv on first use with the exact versions in constraints.txt.
+# Both create .venv on first use with the exact versions in constraints.txt (installed
+# with uv, which fetches and unpacks in parallel: about a minute instead of several).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -19,8 +20,9 @@ help:
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" setuptools wheel
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt uv
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode \
+		-c constraints.txt -e ".[dev]"
 	$(BIN)/python -m mlcourse.kernel install
 	@touch $(STAMP)
 
