@@ -115,7 +115,7 @@ def _cmd_update(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     import nbformat
 
-    from .exercises._run import run_notebook
+    from .grader import Limits, Submission, bubblewrap, grade_submission
 
     path = Path(args.notebook)
     if not path.is_file() or path.suffix != ".ipynb":
@@ -125,26 +125,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
             f"{path.name}: not a course module notebook (its name starts with the module "
             "number, e.g. 01_python_essentials.ipynb)"
         )
-    _module(path.name[:2], written=True)
+    module = _module(path.name[:2], written=True)
     if args.timeout <= 0:
         raise UsageError(f"--timeout must be positive, not {args.timeout}")
     try:
         nbformat.read(str(path), as_version=4)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds on a bad file
         raise UsageError(f"{path}: not a readable notebook ({type(error).__name__})") from None
-    print(f"Running {path} ...", flush=True)
-    run = run_notebook(path.resolve(), timeout=args.timeout)
-    if run.module is None:
-        raise UsageError(f"{path.name}: not a course module notebook (name should start with NN_)")
-    total = 0.0
-    for problem in run.module.problems:
-        status = run.statuses.get(problem.id, "not checked")
-        points = run.points.get(problem.id, 0.0)
-        total += points
-        print(f"  {problem.id:<8} {status.replace('_', ' '):<16} {points:g}/{problem.points:g}")
-    print(f"Total {total:g}/{run.module.max_points:g} in {run.seconds:.1f} s")
-    if run.error:
-        print(f"The notebook stopped with an error: {run.error}")
+    sandbox = bubblewrap() is not None
+    print(
+        f"Grading {path} as the course's grader does: a fresh kernel"
+        f"{', sandboxed' if sandbox else ''}, every cell from the top, then the values your "
+        "cells left at the end are judged ...",
+        flush=True,
+    )
+    limits = Limits(cell_timeout=args.timeout, timeout=max(600.0, 3.0 * args.timeout))
+    submission = Submission(learner="you", name=path.name, content=path.read_bytes())
+    result = grade_submission(submission, module, limits, sandbox=sandbox)
+    for outcome in result["problems"]:
+        status = outcome["status"].replace("_", " ")
+        score = f"{outcome['points']:g}/{outcome['max_points']:g}"
+        print(f"  {outcome['problem']:<8} {status:<16} {score}")
+        if outcome["status"] != "correct" and outcome["message"]:
+            print(f"           {outcome['message'].splitlines()[0]}")
+    seconds = result["execution"]["seconds"]
+    print(f"Total {result['points']:g}/{result['max_points']:g} in {seconds:.1f} s")
+    if result["execution"]["cell_errors"]:
+        print(result["reason"])
+    if result["status"] not in ("ok", "empty"):
+        print(f"The notebook did not run to the end: {result['reason']}")
         return 1
     return 0
 
@@ -368,8 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
-        help="run a notebook and report every exercise's outcome",
-        description="Execute an exercises notebook in a fresh kernel (the file is not modified) and report the outcome of every problem.",
+        help="grade a notebook as the grader does and report every exercise's outcome",
+        description="Grade a notebook as `mlcourse grade` does (the file is not modified): run every cell in a fresh kernel, sandboxed when bubblewrap is installed, then judge the values the cells left at the end. A check that passed while you worked but whose answer a later cell changed shows here as the grader will see it.",
     )
     check.add_argument("notebook", help="path to NN_slug.ipynb")
     check.add_argument(

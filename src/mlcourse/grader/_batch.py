@@ -210,8 +210,9 @@ def _status(run, report: dict, learner_cells: int, answered: bool) -> tuple[str,
     if learner_cells == 0:
         return "empty", "The notebook holds no code of its own."
     notes = []
-    if report.get("errors"):
-        notes.append(f"{len(report['errors'])} cell(s) raised an error")
+    if report.get("errors"):  # an interrupted cell is reported twice: interrupt and timeout
+        cells = {e["cell"] for e in report["errors"]}
+        notes.append(f"{len(cells)} cell(s) raised an error")
     if report.get("truncated"):
         notes.append("its output was cut at the size limit")
     return "ok", ("The notebook ran to its end" + (f"; {', '.join(notes)}." if notes else "."))
