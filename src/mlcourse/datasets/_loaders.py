@@ -357,8 +357,9 @@ def load_digits() -> Bunch:
         target_names=raw.target_names,
         name="digits",
         description="""Optical recognition of handwritten digits (Alpaydin and Kaynak; UCI; via
-scikit-learn). 1,797 digits written by 43 people, scanned and reduced to 8x8 images whose
-pixels count dark dots (0-16). About 180 images per digit. No missing values.""",
+scikit-learn). 1,797 digits written by 13 people (scikit-learn's copy is the test set of
+UCI's optdigits; 30 other writers made its training set), scanned and reduced to 8x8 images
+whose pixels count dark dots (0-16). About 180 images per digit. No missing values.""",
     )
 
 
