@@ -46,3 +46,14 @@ def test_a_cell_that_runs_too_long_is_interrupted_and_the_rest_still_counts(tmp_
     out = capsys.readouterr().out
     assert "Total 12/12 in " in out
     assert "1 cell(s) raised an error" in out
+
+
+def test_code_that_reaches_the_course_internals_is_named_before_hand_in(tmp_path, capsys):
+    notebook = _answered_exercises()
+    notebook.cells.append(nbformat.v4.new_code_cell("import mlcourse.keys.m00 as key"))
+    path = tmp_path / "00_start_here.ipynb"
+    nbformat.write(notebook, path)
+
+    assert main(["check", str(path)]) == 1
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("Tampered: Not run: ") and "mlcourse.keys.m00" in last, last

@@ -153,7 +153,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if result["execution"]["cell_errors"]:
         print(result["reason"])
     if result["status"] not in ("ok", "empty"):
-        print(f"The notebook did not run to the end: {result['reason']}")
+        print(f"{result['status'].replace('_', ' ').capitalize()}: {result['reason']}")
         return 1
     return 0
 

@@ -84,6 +84,7 @@ def graded(tmp_path_factory, leak_server, scratch_root):
         workers=2,
         progress=lines.append,
         limits=LIMITS,
+        refuse_tampering=False,  # the defences behind the tampering scan are what is tested
     )
     results = {}
     for name in EXPECTED:
@@ -200,3 +201,38 @@ def test_the_run_report_cannot_be_forged(graded):
         assert (
             "ended without reporting back" in result["reason"] or "kernel died" in result["reason"]
         ), result["reason"]
+
+
+#: The corpus cases whose code reaches into the course's internals: by default the grader
+#: refuses them unrun (`tampered`); the batch above grades them anyway to test what lies behind.
+TAMPERING = {
+    "answer_key_hunt",
+    "deep_json_forged",
+    "fifo_answer_files",
+    "forged_function_results",
+    "forged_result_files",
+    "monkeypatch_numpy_and_mlcourse",
+    "npy_headers_hostile",
+    "parquet_hostile",
+    "pickle_planted",
+    "quadratic_containers",
+    "read_solutions",
+    "tampered_checks_and_ids",
+    "review/forged_extract_steps",
+    "review/malformed_results",
+    "review/scalar_overflow",
+    "review/text_injection",
+    "review/zero_column_series",
+}
+
+
+def test_the_tampering_scan_refuses_exactly_the_cases_that_reach_the_course(tmp_path):
+    from mlcourse.grader._prepare import prepare_file
+
+    flagged = set()
+    for name in EXPECTED:
+        source = CORPUS / f"{name}.ipynb"
+        read = prepare_file(str(source), "01", "/out", str(tmp_path / "prepared.ipynb"))
+        if read.get("tampering"):
+            flagged.add(name)
+    assert flagged == TAMPERING

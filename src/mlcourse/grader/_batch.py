@@ -67,11 +67,15 @@ def grade_submission(
     worker: int = 0,
     *,
     sandbox: bool = True,
+    refuse_tampering: bool = True,
 ) -> dict[str, Any]:
     """Grade one submission; never raises for anything the submission contains.
 
     Whatever goes wrong on the grader's side while this submission is prepared, run, decoded,
-    judged or cleaned up becomes the status ``grader_error`` with a one-line reason.
+    judged or cleaned up becomes the status ``grader_error`` with a one-line reason. Code
+    that reaches into the course's internals is refused unrun (``tampered``) unless
+    ``refuse_tampering`` is False (the grader's own tests use that to reach the defences
+    behind that first one).
     """
     declaration = get_module(module)
     base = {
@@ -86,7 +90,9 @@ def grade_submission(
     execution = {"seconds": 0.0, "sandboxed": False, "cell_errors": [], "output_truncated": False}
     try:
         base["submission"]["sha256"] = submission.sha256
-        status, reason, problems = _grade(submission, module, limits, worker, sandbox, execution)
+        status, reason, problems = _grade(
+            submission, module, limits, worker, sandbox, execution, refuse_tampering
+        )
     except Exception as error:  # noqa: BLE001 - one submission never stops a batch
         status, reason, problems = "grader_error", _grader_failure(error), []
     return _finish(base, declaration, status, reason, problems, execution)
@@ -99,7 +105,7 @@ def _grader_failure(error: BaseException) -> str:
     )
 
 
-def _grade(submission, module, limits, worker, sandbox, execution):
+def _grade(submission, module, limits, worker, sandbox, execution, refuse_tampering=True):
     try:
         data = submission.data
     except Exception as error:  # noqa: BLE001 - a corrupt, encrypted or odd zip member
@@ -133,6 +139,8 @@ def _grade(submission, module, limits, worker, sandbox, execution):
         if "unreadable" in read:
             return "unreadable", str(read["unreadable"]), []
         learner_cells = int(read["learner_cells"])
+        if refuse_tampering and read.get("tampering"):
+            return "tampered", _tampering_reason(read["tampering"]), []
         answers = scratch / "answers"
         answers.mkdir()
         run = execute(notebook, scratch, answers, limits, worker, sandbox=sandbox)
@@ -163,6 +171,14 @@ def _grade(submission, module, limits, worker, sandbox, execution):
         left = remove_tree(scratch)
         if left:
             warnings.warn(f"could not remove all of {scratch}: {left[:3]}", stacklevel=2)
+
+
+def _tampering_reason(reasons: list[str]) -> str:
+    return (
+        "Not run: the notebook's own code reaches into the course's internals, which no "
+        f"exercise needs ({'; '.join(str(r) for r in reasons[:3])}). Remove that code and "
+        "hand it in again."
+    )
 
 
 def _runner_report(data: dict | None) -> dict[str, Any]:
@@ -269,6 +285,7 @@ def grade_batch(
     mlflow: bool = False,
     sandbox: bool = True,
     progress=print,
+    refuse_tampering: bool = True,
 ) -> BatchSummary:
     """Grade every submission under ``paths`` into ``out``.
 
@@ -311,7 +328,14 @@ def grade_batch(
         with lock:
             worker = slots.pop()
         try:
-            result = grade_submission(submission, module, limits, worker, sandbox=sandbox)
+            result = grade_submission(
+                submission,
+                module,
+                limits,
+                worker,
+                sandbox=sandbox,
+                refuse_tampering=refuse_tampering,
+            )
         finally:
             with lock:
                 slots.append(worker)

@@ -34,9 +34,12 @@ def prepare_file(submitted: str, module: str, out: str, notebook: str) -> dict:
     Returns
     -------
     dict
-        ``{"learner_cells": n}``, or ``{"unreadable": reason}``.
+        ``{"learner_cells": n, "tampering": [reasons]}``, or ``{"unreadable": reason}``.
+        ``tampering`` lists what in the learner's cells reaches the course's own modules
+        (read from the source, never run).
     """
     from ._batch import release_notebook
+    from ._tamper import reaches_into_the_course
 
     with open(submitted, "rb") as handle:
         data = handle.read()
@@ -46,7 +49,11 @@ def prepare_file(submitted: str, module: str, out: str, notebook: str) -> dict:
         return {"unreadable": str(error)}
     prepared, learner_cells = prepare(nb, release_notebook(module), module, out)
     nbformat.write(prepared, notebook)
-    return {"learner_cells": learner_cells}
+    learner_sources = [cell.source for cell in prepared.cells[:-1] if not _is_released(cell)]
+    return {
+        "learner_cells": learner_cells,
+        "tampering": reaches_into_the_course(learner_sources),
+    }
 
 
 MAX_CODE_CELLS = 5000
@@ -154,7 +161,7 @@ def prepare(
         role, _ = _role(cell)
         if role == SETUP or is_setup_source(source):
             if not placed_setup:
-                cells += [_fresh(c.source) for c in release_setup]
+                cells += [_fresh(c.source, released=True) for c in release_setup]
                 placed_setup = True
             source = _without(source, lambda line: line in setup_lines or is_setup_source(line))
         elif role == CHECK or check_target(source) is not None or ".check(" in source:
@@ -164,7 +171,7 @@ def prepare(
             cells.append(_fresh(source))
             learner_cells += 1
     if not placed_setup:
-        cells = [_fresh(c.source) for c in release_setup] + cells
+        cells = [_fresh(c.source, released=True) for c in release_setup] + cells
     cells.append(_fresh(EXTRACTION.format(module=module, out=out)))
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
@@ -187,6 +194,13 @@ def _without(source: str, protected) -> str:
     return "\n".join(kept) if code else ""
 
 
-def _fresh(source: str) -> nbformat.NotebookNode:
+def _is_released(cell) -> bool:
+    return cell.metadata.get("mlcourse", {}).get("released") is True
+
+
+def _fresh(source: str, released: bool = False) -> nbformat.NotebookNode:
     # a lone surrogate (valid as a JSON escape) cannot be written back as UTF-8
-    return nbformat.v4.new_code_cell(source.encode("utf-8", "replace").decode("utf-8"))
+    cell = nbformat.v4.new_code_cell(source.encode("utf-8", "replace").decode("utf-8"))
+    if released:
+        cell.metadata["mlcourse"] = {"released": True}
+    return cell

@@ -135,6 +135,9 @@ def write_gradebook(out: Path, module: str, problem_ids: list[str]) -> Path:
 
 _ICONS = {"correct": "✅", "incorrect": "❌", "not_attempted": "✏️", "checker_error": "⚠️"}
 _STATUS_NOTES = {
+    "tampered": "Your notebook was not run: its code imports or changes the course's own "
+    "modules (the checking and grading machinery). No exercise needs that; remove it, check "
+    "with `mlcourse check`, and hand the notebook in again.",
     "grader_error": "The grader itself could not judge this submission; this is not a verdict "
     "on your work. Your instructor sees it in the batch summary and will grade it again.",
 }
