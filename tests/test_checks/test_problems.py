@@ -490,3 +490,49 @@ def test_stand_in_objects_among_the_arguments_are_not_judged_for_mutation():
     )
     assert problem.check({"f": lambda t, v: 0}).correct
     assert "changed its input" in problem.check({"f": lambda t, v: v.pop() and 0}).message
+
+
+def test_a_learners_own_class_named_like_a_builtin_exception_is_not_that_exception():
+    import builtins
+    import json
+
+    expected = builtins.ValueError
+    problem = Function("99.8", name="f", reference=_mean, cases=[Case([], raises=expected)])
+
+    class ValueError(Exception):  # noqa: A001 - the learner's shadowing class
+        pass
+
+    def shadowed(values):
+        raise ValueError("empty")
+
+    outcome = problem.check({"f": shadowed})
+    assert outcome.status == INCORRECT and "should raise ValueError" in outcome.message
+
+    def library_subclass(values):  # json's error is a ValueError: that counts
+        raise json.JSONDecodeError("empty", "", 0)
+
+    assert problem.check({"f": library_subclass}).status == CORRECT
+
+
+def test_changes_to_a_frames_dtypes_names_or_attrs_count_as_mutation():
+    import pandas as pd
+
+    def frame():
+        return pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
+
+    problem = Function("99.9", name="f", reference=lambda df: len(df), cases=[Case(frame())])
+    changes = [
+        lambda df: df.__setitem__("b", df["b"].astype("category")),
+        lambda df: setattr(df.index, "name", "row"),
+        lambda df: df.attrs.__setitem__("seen", True),
+        lambda df: setattr(df.columns, "name", "cols"),
+    ]
+    for change in changes:
+
+        def changing(df, change=change):
+            change(df)
+            return len(df)
+
+        outcome = problem.check({"f": changing})
+        assert outcome.status == INCORRECT and "changed its input" in outcome.message
+    assert problem.check({"f": lambda df: len(df)}).status == CORRECT

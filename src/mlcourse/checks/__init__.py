@@ -42,6 +42,8 @@ from ._problems import (
     Numeric,
     Problem,
     Value,
+    exception_name,
+    exception_names,
     is_placeholder,
     is_stub_function,
 )
@@ -74,6 +76,8 @@ __all__ = [
     "compare",
     "correct",
     "describe",
+    "exception_name",
+    "exception_names",
     "incorrect",
     "is_placeholder",
     "is_stub_function",

@@ -586,7 +586,7 @@ class Function(Problem):
         try:
             value = implementation(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 - the mistake's own exception is compared
-            return not result["ok"] and result["error_types"][:1] == [type(error).__name__]
+            return not result["ok"] and result["error_types"][:1] == [exception_name(type(error))]
         if not result["ok"]:
             return False
         try:
@@ -603,7 +603,7 @@ class Function(Problem):
         if case.raises is not None:
             if result["ok"]:
                 return f"`{call}` should raise {case.raises.__name__}, but it returned {safe_repr(result['value'])}."
-            if case.raises.__name__ not in result["error_types"]:
+            if exception_name(case.raises) not in result["error_types"]:
                 return f"`{call}` should raise {case.raises.__name__}, but it raised {result['error']}."
             return None
         if not result["ok"]:
@@ -651,13 +651,29 @@ def _hidden_failures(failed: list[tuple[Case, dict[str, Any]]]) -> str:
     return "; ".join(parts) + more
 
 
+def exception_name(kind: type) -> str:
+    """A built-in exception by its bare name (``ValueError``), any other by its full path.
+
+    A learner's own ``class ValueError(Exception)`` is ``__main__.ValueError``, so raising it
+    never passes for the built-in one a prompt asks for.
+    """
+    if getattr(kind, "__module__", None) == "builtins":
+        return kind.__name__
+    return f"{getattr(kind, '__module__', '?')}.{getattr(kind, '__qualname__', kind.__name__)}"
+
+
+def exception_names(error: BaseException) -> list[str]:
+    """The exception's class and its bases, each named by :func:`exception_name`."""
+    return [exception_name(kind) for kind in type(error).__mro__]
+
+
 def _call(func: Callable[..., Any], case: Case) -> dict[str, Any]:
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(case.kwargs)
     try:
         value = func(*args, **kwargs)
     except Exception as error:
-        names = [cls.__name__ for cls in type(error).__mro__]
+        names = exception_names(error)
         return {
             "ok": False,
             "error": f"{type(error).__name__}: {safe_repr(str(error), 100)}",
@@ -684,11 +700,28 @@ def _changed(case: Case, args: tuple, kwargs: dict) -> bool:
         if type(before).__name__ not in _PLAIN_ARGUMENTS:
             continue  # a stand-in object (a dict subclass of tools, a planner): not data
         try:
-            if compare(before, after, "argument", rtol=0, atol=0) is not None:
+            if compare(before, after, "argument", rtol=0, atol=0, check_dtype=True) is not None:
                 return True
         except CompareError:
             continue
+        if _labels(before) != _labels(after):
+            return True
     return False
+
+
+def _labels(value: Any) -> tuple | None:
+    """What a pandas object carries beside its values: dtypes, name, axis names, ``attrs``."""
+    names = getattr(value, "index", None)
+    if type(value).__name__ not in ("Series", "DataFrame") or names is None:
+        return None
+    columns = getattr(value, "columns", None)
+    return (
+        getattr(value, "name", None),
+        tuple(value.index.names),
+        tuple(columns.names) if columns is not None else None,
+        repr(getattr(value, "attrs", {})),
+        repr(getattr(value, "dtypes", None)),
+    )
 
 
 class Custom(Problem):

@@ -14,7 +14,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mlcourse.checks import Case, Choice, Custom, Fail, Function, Numeric, Value
+from mlcourse.checks import (
+    Case,
+    Choice,
+    Custom,
+    Fail,
+    Function,
+    Numeric,
+    Value,
+    exception_names,
+)
 from mlcourse.exercises import Module
 
 # --------------------------------------------------------------------------------------
@@ -348,8 +357,7 @@ def _attempt(func: Any) -> dict[str, Any]:
     try:
         value = func()
     except Exception as error:
-        names = [cls.__name__ for cls in type(error).__mro__]
-        return {"error": type(error).__name__, "error_types": names}
+        return {"error": type(error).__name__, "error_types": exception_names(error)}
     return _plain(value)
 
 

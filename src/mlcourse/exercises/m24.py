@@ -35,6 +35,8 @@ from mlcourse.checks import (
     Numeric,
     Value,
     compare,
+    exception_name,
+    exception_names,
     names_used,
 )
 from mlcourse.exercises import Module
@@ -568,7 +570,7 @@ def _call_summary(func: Any, expression: str) -> dict[str, Any]:
     try:
         value = func(expression)
     except Exception as error:
-        return {"ok": False, "error_types": [kind.__name__ for kind in type(error).__mro__]}
+        return {"ok": False, "error_types": exception_names(error)}
     small = type(value) is float or (type(value) is int and value.bit_length() <= 1024)
     return {"ok": True, "value": value if small else None, "value_type": type(value).__name__}
 
@@ -661,7 +663,7 @@ class _Calculator(Function):
         except Exception as error:
             if result["ok"]:
                 return f"it should raise {type(error).__name__} but returned"
-            if type(error).__name__ not in result["error_types"]:
+            if exception_name(type(error)) not in result["error_types"]:
                 return f"it raised {result['error_types'][0]}"
             return None
         if not result["ok"]:
