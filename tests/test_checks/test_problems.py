@@ -517,8 +517,8 @@ def test_a_learners_own_class_named_like_a_builtin_exception_is_not_that_excepti
 def test_changes_to_a_frames_dtypes_names_or_attrs_count_as_mutation():
     import pandas as pd
 
-    def frame():
-        return pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
+    def frame():  # a column called "name" is not the frame's name
+        return pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"], "name": ["p", "q"]})
 
     problem = Function("99.9", name="f", reference=lambda df: len(df), cases=[Case(frame())])
     changes = [

@@ -711,12 +711,12 @@ def _changed(case: Case, args: tuple, kwargs: dict) -> bool:
 
 def _labels(value: Any) -> tuple | None:
     """What a pandas object carries beside its values: dtypes, name, axis names, ``attrs``."""
-    names = getattr(value, "index", None)
-    if type(value).__name__ not in ("Series", "DataFrame") or names is None:
+    kind = type(value).__name__
+    if kind not in ("Series", "DataFrame") or getattr(value, "index", None) is None:
         return None
-    columns = getattr(value, "columns", None)
+    columns = value.columns if kind == "DataFrame" else None  # a column may be called "name"
     return (
-        getattr(value, "name", None),
+        value.name if kind == "Series" else None,
         tuple(value.index.names),
         tuple(columns.names) if columns is not None else None,
         repr(getattr(value, "attrs", {})),
