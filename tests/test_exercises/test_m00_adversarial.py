@@ -11,60 +11,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
-import pytest
-
-from mlcourse.checks import Choice
 from mlcourse.exercises import get_module
 from mlcourse.grader import encode_answers
 from mlcourse.grader._evaluate import evaluate_isolated
 
+from .test_every_module import quiz_options
+
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions" / "00_start_here.ipynb"
-_OPTION = re.compile(r"^- \*\*([a-d])\)\*\* (.+)$", re.MULTILINE)
-
-
-def _questions() -> dict[str, dict[str, str]]:
-    """``{"kc1": {"a": text, ...}}`` read from the prompts of the solutions notebook."""
-    nb = nbformat.read(SOLUTIONS, as_version=4)
-    questions = {}
-    for cell in nb.cells:
-        match = re.match(r"### Question (\d+) — ", cell.source)
-        if cell.cell_type == "markdown" and match:
-            questions[f"kc{match.group(1)}"] = dict(_OPTION.findall(cell.source))
-    return questions
-
-
-def _single_answer_choices() -> list[Choice]:
-    module = get_module("00")
-    return [p for p in module.problems if isinstance(p, Choice) and len(p.answer) == 1]
-
-
-def test_every_question_has_four_options_in_the_notebook():
-    questions = _questions()
-    choices = [p for p in get_module("00").problems if isinstance(p, Choice)]
-    assert set(questions) == {p.var for p in choices}
-    for var, options in questions.items():
-        assert sorted(options) == list("abcd"), var
-
-
-@pytest.mark.parametrize("letter", "abcd")
-def test_always_the_same_letter_earns_little(letter):
-    singles = _single_answer_choices()
-    right = sum(p.check({p.var: letter}).correct for p in singles)
-    assert right <= 2, f"answering {letter!r} everywhere gets {right} of {len(singles)}"
-
-
-@pytest.mark.parametrize("pick", [max, min], ids=["longest", "shortest"])
-def test_the_length_of_an_option_gives_nothing_away(pick):
-    questions = _questions()
-    singles = _single_answer_choices()
-    right = 0
-    for problem in singles:
-        options = questions[problem.var]
-        guess = pick(options, key=lambda letter: len(options[letter]))
-        right += problem.check({problem.var: guess}).correct
-    assert right <= 2, f"the {pick.__name__} option is right in {right} of {len(singles)}"
 
 
 def _mutating_share(statuses):
@@ -147,7 +101,7 @@ def test_the_hidden_names_are_too_many_to_tabulate_and_mostly_off_the_map():
 
 def test_the_options_of_question_8_differ_by_the_number_computed():
     """Not answerable by elimination: every option names a distance in standard errors."""
-    options = _questions()["kc8"]
+    options = quiz_options("00")["kc8"]
     numbers = [re.match(r"About ([\d.]+) standard errors: ", text) for text in options.values()]
     assert all(numbers), options
     assert len({m.group(1) for m in numbers}) == 4

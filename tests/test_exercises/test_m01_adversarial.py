@@ -38,13 +38,6 @@ def outcome(problem_id: str, **values):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda p: p.id)
-def test_every_hidden_case_says_what_kind_of_input_it_is(fn):
-    for hidden, case in fn.cases():
-        if hidden:
-            assert case.label, f"{fn.id}: a hidden case has no label"
-
-
 def _mutating(reference):
     """The reference, but it also changes its first argument in place after computing."""
 

@@ -6,7 +6,9 @@ Each attempt is named by what it gets wrong; each must be Incorrect, with feedba
 at the actual problem. Each right variant must be Correct.
 """
 
+import json
 import math
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -14,6 +16,11 @@ import pytest
 from mlcourse.exercises import get_module
 
 PROBLEMS = {problem.id: problem for problem in get_module("20").problems}
+SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions" / "20_serving_fastapi_docker.ipynb"
+
+# --------------------------------------------------------------------------------------
+# Exercise 9: Dockerfiles.
+# --------------------------------------------------------------------------------------
 
 # The Dockerfile of the solution (and of the lesson).
 DOCKERFILE = """\
@@ -48,6 +55,9 @@ PY_HEALTH = (
 )
 USER_LINES = "RUN useradd --create-home --uid 10001 appuser\nUSER appuser"
 CMD_LINE = 'CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]'
+PIP_LINE = "RUN pip install --no-cache-dir -r requirements.txt"
+URLOPEN = "urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=3)"
+CURL_CHECK = "HEALTHCHECK CMD curl -f http://127.0.0.1:8000/health || exit 1"
 
 
 def check(problem_id: str, **values: Any):
@@ -59,6 +69,16 @@ def edit(*pairs: tuple[str, str], text: str = DOCKERFILE) -> str:
         assert old in text, old
         text = text.replace(old, new)
     return text
+
+
+def health(command: str, image: str = "python:3.11-slim") -> str:
+    """The solution's Dockerfile with another HEALTHCHECK (and base image)."""
+    return edit(("python:3.11-slim", image), (PY_HEALTH, "HEALTHCHECK " + command))
+
+
+def py_health(code: str, program: str = "python") -> str:
+    """A health check that runs ``code`` with ``program -c`` (exec form)."""
+    return health("CMD " + json.dumps([program, "-c", code]))
 
 
 # --------------------------------------------------------------------------------------
@@ -197,6 +217,111 @@ WRONG_DOCKERFILES = {
     "no EXPOSE": (edit(("EXPOSE 8000\n", "")), "EXPOSE 8000"),
     "no CMD": (edit((CMD_LINE, "")), "CMD"),
     "not a Dockerfile": ("print('hello')", "FROM"),
+    # Health checks that can never fail.
+    "curl ... || exit 0": (
+        health("CMD curl -f http://127.0.0.1:8000/health || exit 0", "python:3.11"),
+        "never fail",
+    ),
+    "curl ... || true": (
+        health("CMD curl -f http://127.0.0.1:8000/health || true", "python:3.11"),
+        "never fail",
+    ),
+    "python ... || echo down": (
+        health(f'CMD python -c "import urllib.request; {URLOPEN}" || echo down'),
+        "never fail",
+    ),
+    "python ...; true": (
+        health(f'CMD python -c "import urllib.request; {URLOPEN}"; true'),
+        "never fail",
+    ),
+    "python ...; exit 0": (
+        health(f'CMD python -c "import urllib.request; {URLOPEN}"; exit 0'),
+        "never fail",
+    ),
+    "sh -c with || true": (
+        health(
+            "CMD "
+            + json.dumps(["sh", "-c", f'python -c "import urllib.request; {URLOPEN}" || true'])
+        ),
+        "never fail",
+    ),
+    "a pipe into cat": (
+        health(f'CMD python -c "import urllib.request; {URLOPEN}" | cat'),
+        "never fail",
+    ),
+    "python3 printing the URL": (
+        py_health("print('http://127.0.0.1:8000/health')", "python3"),
+        "urlopen",
+    ),
+    "python3.11 printing the URL": (
+        py_health("print('http://127.0.0.1:8000/health')", "python3.11"),
+        "urlopen",
+    ),
+    "status_code read, never checked": (
+        py_health("import httpx; httpx.get('http://127.0.0.1:8000/health').status_code"),
+        "urlopen",
+    ),
+    "urlopen in try/except pass": (
+        py_health(f"import urllib.request\ntry:\n    {URLOPEN}\nexcept Exception:\n    pass"),
+        "catches the error",
+    ),
+    "/healthz": (edit(("8000/health'", "8000/healthz'")), "/health, exactly"),
+    "https": (edit(("http://127.0.0.1", "https://127.0.0.1")), "plain HTTP"),
+    "another tool that is not there": (
+        health("CMD httpie http://127.0.0.1:8000/health"),
+        "`httpie`",
+    ),
+    # Tools installed in a way that leaves them out of the image.
+    "apt-get install without apt-get update": (
+        edit((PIP_LINE, PIP_LINE + "\nRUN apt-get install -y curl"), (PY_HEALTH, CURL_CHECK)),
+        "curl",
+    ),
+    "apt-get update in another RUN": (
+        edit(
+            (PIP_LINE, PIP_LINE + "\nRUN apt-get update\nRUN apt-get install -y curl"),
+            (PY_HEALTH, CURL_CHECK),
+        ),
+        "curl",
+    ),
+    "apt-get after USER (not root)": (
+        edit(
+            ("USER appuser", "USER appuser\nRUN apt-get update && apt-get install -y curl"),
+            (PY_HEALTH, CURL_CHECK),
+        ),
+        "curl",
+    ),
+    # pip install that does not install.
+    "echo pip install": (edit((PIP_LINE, "RUN echo " + PIP_LINE[4:])), "requirements.txt"),
+    "pip install --dry-run": (edit((PIP_LINE, PIP_LINE + " --dry-run")), "requirements.txt"),
+    "true || pip install": (edit((PIP_LINE, "RUN true || " + PIP_LINE[4:])), "requirements.txt"),
+    "pip install --user as root": (edit((PIP_LINE, PIP_LINE + " --user")), "site-packages"),
+    "pip install after USER": (
+        edit(
+            (USER_LINES, ""),
+            (PIP_LINE + "\n", ""),
+            ("COPY model/ ./model/", USER_LINES + "\n" + PIP_LINE + "\nCOPY model/ ./model/"),
+        ),
+        "before the USER line",
+    ),
+    # root under another name.
+    "USER 0000": (edit((USER_LINES, "USER 0000")), "root"),
+    "useradd -o -u 0": (edit(("--create-home --uid 10001", "-o -u 0")), "root"),
+    "usermod -o -u 0": (
+        edit(("appuser\nUSER", "appuser && usermod -o -u 0 appuser\nUSER")),
+        "root",
+    ),
+    # uvicorn on a socket, files nobody else can read.
+    "uvicorn --uds": (edit(('"8000"]', '"8000", "--uds", "/tmp/app.sock"]')), "Unix socket"),
+    "uvicorn --fd": (edit(('"8000"]', '"8000", "--fd", "3"]')), "file descriptor"),
+    "app.py with --chmod=600": (edit(("COPY app.py .", "COPY --chmod=600 app.py .")), "unreadable"),
+    "the model with --chmod=700": (
+        edit(("COPY model/ ./model/", "COPY --chmod=700 model/ ./model/")),
+        "unreadable",
+    ),
+    "the model with --chmod=644 (folders cannot be entered)": (
+        edit(("COPY model/ ./model/", "COPY --chmod=644 model/ ./model/")),
+        "unreadable",
+    ),
 }
 
 
@@ -280,6 +405,49 @@ RIGHT_DOCKERFILES = {
     ),
     "comments and blank lines everywhere": "# syntax=docker/dockerfile:1\n# the service\n"
     + DOCKERFILE.replace("\n\n", "\n# --\n\n"),
+    "ENV PORT and EXPOSE $PORT": edit(("EXPOSE 8000", "ENV PORT=8000\nEXPOSE $PORT")),
+    "${PORT} in a shell-form health URL": edit(
+        ("EXPOSE 8000", "ENV PORT=8000\nEXPOSE ${PORT}"),
+        (
+            PY_HEALTH,
+            'HEALTHCHECK CMD python -c "import urllib.request; '
+            "urllib.request.urlopen('http://127.0.0.1:${PORT}/health', timeout=3)\"",
+        ),
+    ),
+    "tabs after the instruction words": DOCKERFILE.replace("EXPOSE 8000", "EXPOSE\t8000").replace(
+        "WORKDIR /app", "WORKDIR\t/app"
+    ),
+    "lower-case instructions": DOCKERFILE.replace("EXPOSE 8000", "expose 8000"),
+    "python3 with try/except and sys.exit(1)": py_health(
+        f"import sys, urllib.request\ntry:\n    {URLOPEN}\nexcept Exception:\n    sys.exit(1)",
+        "python3",
+    ),
+    "httpx with raise_for_status": py_health(
+        "import httpx; httpx.get('http://127.0.0.1:8000/health').raise_for_status()"
+    ),
+    "sh -c ... || exit 1": health(
+        "CMD " + json.dumps(["sh", "-c", f'python -c "import urllib.request; {URLOPEN}" || exit 1'])
+    ),
+    "--chmod=644 for app.py, 755 for the model": edit(
+        ("COPY app.py .", "COPY --chmod=644 app.py ."),
+        ("COPY model/ ./model/", "COPY --chmod=755 model/ ./model/"),
+    ),
+    "files owned by the service's user with --chmod=600": edit(
+        ("COPY app.py .\n", ""),
+        (
+            USER_LINES,
+            USER_LINES.replace("\nUSER", "\nCOPY --chown=appuser --chmod=600 app.py .\nUSER"),
+        ),
+    ),
+    "apk add --no-cache curl in the alpine image": edit(
+        ("python:3.11-slim", "python:3.11-alpine"),
+        (PIP_LINE, "RUN apk add --no-cache curl\n" + PIP_LINE),
+        ("RUN useradd --create-home --uid 10001 appuser", "RUN adduser -D -u 10001 appuser"),
+        (PY_HEALTH, CURL_CHECK),
+    ),
+    "pip install with an environment variable before it": edit(
+        (PIP_LINE, "RUN PIP_DISABLE_PIP_VERSION_CHECK=1 " + PIP_LINE[4:])
+    ),
 }
 
 
@@ -505,16 +673,20 @@ def test_the_check_leaves_model_uri_as_it_was(monkeypatch):
     assert "MODEL_URI" not in os.environ
 
 
-def test_deleted_probe_folders_are_saved_again():
+def test_deleted_probe_folders_are_saved_again(monkeypatch, tmp_path):
+    """In a folder of this test's own: the shared one may be in use by another process."""
     import shutil
-    from pathlib import Path
 
-    from mlcourse.exercises.m20 import probe_folders
+    import mlcourse.exercises.m20 as declaration
 
-    first = probe_folders()
-    shutil.rmtree(Path(first[0]).parent)
-    again = probe_folders()
-    assert all((Path(f) / "MLmodel").is_file() for f in again)
+    monkeypatch.setattr(declaration, "_probe_cache", lambda: tmp_path / "probes")
+    first = declaration.probe_folders()
+    shutil.rmtree(first[1])  # one model gone: the folder is replaced as a whole
+    again = declaration.probe_folders()
+    shutil.rmtree(tmp_path / "probes")  # everything gone
+    third = declaration.probe_folders()
+    assert first == again == third
+    assert all((Path(f) / "MLmodel").is_file() for f in third)
 
 
 # --------------------------------------------------------------------------------------
@@ -676,3 +848,226 @@ def test_probabilities_that_are_nan_are_rejected():
     from mlcourse.checks import Answer
 
     assert problem.evaluate(Answer({"data": data})).status == "incorrect"
+
+
+# --------------------------------------------------------------------------------------
+# Findings of the second review: each wrong outcome is now an Incorrect (or a Correct).
+# --------------------------------------------------------------------------------------
+
+
+def test_signatures_whose_output_is_not_one_species_per_penguin_are_rejected():
+    import pandas as pd
+    from mlflow.models import infer_signature
+
+    from mlcourse.exercises.m20 import _data, _pipeline
+
+    X, pipe = _data()["X_train"], _pipeline()
+    codes = pd.Series(pipe.predict(X)).astype("category").cat.codes.to_numpy()
+    for name, outputs in {
+        "probabilities": pipe.predict_proba(X),
+        "integer codes": codes,
+        "two text columns": X[["island", "sex"]],
+    }.items():
+        outcome = check("20.1", signature=infer_signature(X, outputs))
+        assert outcome.status == "incorrect", name
+        assert "output" in outcome.message, (name, outcome.message)
+    labels = check("20.1", signature=infer_signature(X, _data()["y_train"]))
+    assert labels.status == "correct", labels.message
+
+
+def test_a_champion_whose_signature_outputs_probabilities_is_rejected():
+    from mlflow.models import infer_signature
+
+    from mlcourse.exercises.m20 import _data, _pipeline
+
+    X = _data()["X_train"]
+    uri = register(
+        "m20-proba-output",
+        _pipeline(),
+        signature=infer_signature(X, _pipeline().predict_proba(X)),
+    )
+    outcome = check("20.2", champion_uri=uri)
+    assert outcome.status == "incorrect" and "output" in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("name", ["island", *LIMITS])
+def test_a_required_field_made_optional_is_rejected(name):
+    from pydantic import Field
+
+    if name == "island":
+        field = (Literal["Biscoe", "Dream", "Torgersen"] | None, None)
+    else:
+        low, high = LIMITS[name]
+        field = (float | None, Field(default=None, ge=low, le=high))
+    outcome = check("20.3", PenguinIn=penguin_class(**{name: field}))
+    assert outcome.status == "incorrect", (name, outcome.message)
+    assert f"without '{name}'" in outcome.message or f"{name} is null" in outcome.message
+
+
+def test_a_field_with_a_second_spelling_is_rejected():
+    from pydantic import AliasChoices, Field
+
+    spelt = Field(ge=25, le=70, validation_alias=AliasChoices("bill_length_mm", "bill_length"))
+    outcome = check("20.3", PenguinIn=penguin_class(bill_length_mm=(float, spelt)))
+    assert outcome.status == "incorrect" and "second spelling" in outcome.message
+
+
+def test_a_float32_frame_is_told_float64_not_about_sex():
+    from mlcourse.exercises.m20 import _NUMERIC
+    from mlcourse.keys.m20 import _reference_to_frame
+
+    def float32(payloads):
+        return _reference_to_frame(payloads).astype(dict.fromkeys(_NUMERIC, "float32"))
+
+    outcome = check("20.4", to_frame=float32)
+    assert outcome.status == "incorrect"
+    assert "float64" in outcome.message and "sex" not in outcome.message
+
+
+def test_the_boundary_penguin_changes_species_when_its_sex_is_none():
+    """Without this, a service that lets None reach the model could pass."""
+    import pandas as pd
+
+    from mlcourse.exercises.m20 import (
+        BOUNDARY_PENGUIN,
+        FEATURES,
+        _pipeline,
+        _rotated_pipeline,
+    )
+    from mlcourse.keys.m20 import _reference_to_frame
+
+    naive = pd.DataFrame([{**BOUNDARY_PENGUIN, "sex": None}], columns=list(FEATURES))
+    for model in (_pipeline(), _rotated_pipeline()):
+        assert model.predict(naive)[0] != model.predict(_reference_to_frame([BOUNDARY_PENGUIN]))[0]
+
+
+def service_with(*, to_frame=None, penguin=None, per_request=False):
+    """A right service with one change: its frame, its schema, or a model loaded per request."""
+    import os
+    from contextlib import asynccontextmanager
+
+    from fastapi import FastAPI
+    from pydantic import BaseModel, Field
+
+    from mlcourse.keys.m20 import _load_model_and_version, _reference_to_frame
+
+    frame = to_frame or _reference_to_frame
+    Penguin = penguin or penguin_class()
+
+    class Batch(BaseModel):
+        penguins: list[Penguin] = Field(min_length=1, max_length=100)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        app.state.model, app.state.model_version = _load_model_and_version(os.environ["MODEL_URI"])
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    def model():
+        if per_request:
+            return _load_model_and_version(os.environ["MODEL_URI"])[0]
+        return app.state.model
+
+    @app.get("/health")
+    def get_health() -> dict[str, str]:
+        return {"status": "ok", "model_version": app.state.model_version}
+
+    @app.post("/predict")
+    def predict(penguin: Penguin) -> dict[str, str]:
+        return {"species": str(model().predict(frame([penguin.model_dump()]))[0])}
+
+    @app.post("/predict/batch")
+    def predict_batch(batch: Batch) -> dict[str, list[str]]:
+        species = model().predict(frame([p.model_dump() for p in batch.penguins]))
+        return {"species": [str(s) for s in species]}
+
+    return app
+
+
+def test_a_service_that_lets_none_reach_the_model_is_rejected():
+    import pandas as pd
+
+    from mlcourse.exercises.m20 import _NUMERIC, FEATURES
+
+    def naive(payloads):
+        frame = pd.DataFrame(payloads, columns=list(FEATURES))
+        return frame.astype(dict.fromkeys(_NUMERIC, "float64"))
+
+    outcome = check("20.5", service=service_with(to_frame=naive))
+    assert outcome.status == "incorrect" and "NaN" in outcome.message, outcome.message
+
+
+def test_a_service_that_loads_the_model_at_each_request_is_rejected():
+    outcome = check("20.5", service=service_with(per_request=True))
+    assert outcome.status == "incorrect" and "each request" in outcome.message, outcome.message
+
+
+def test_a_service_with_optional_measurements_is_rejected():
+    from pydantic import Field
+
+    loose = penguin_class(bill_depth_mm=(float | None, Field(default=None, ge=10, le=25)))
+    outcome = check("20.5", service=service_with(penguin=loose))
+    assert outcome.status == "incorrect" and "bill_depth_mm" in outcome.message
+
+
+def test_status_codes_as_floats_are_rejected_and_numpy_ints_accepted():
+    import numpy as np
+
+    from mlcourse.keys.m20 import _expected_status_codes
+
+    right = _expected_status_codes()
+    as_floats = check("20.6", status_codes={k: float(v) for k, v in right.items()})
+    assert as_floats.status == "incorrect" and "int" in as_floats.message
+    as_numpy = check("20.6", status_codes={k: np.int64(v) for k, v in right.items()})
+    assert as_numpy.status == "correct", as_numpy.message
+
+
+def test_status_codes_written_with_httpstatus_are_accepted():
+    from http import HTTPStatus
+
+    from mlcourse.keys.m20 import _expected_status_codes
+
+    codes = {k: HTTPStatus(v) for k, v in _expected_status_codes().items()}
+    outcome = check("20.6", status_codes=codes)
+    assert outcome.status == "correct", outcome.message
+
+
+def test_a_client_that_uses_the_clients_max_batch_is_rejected():
+    from mlcourse.keys.m20 import _predict_in_batches
+
+    def own_size(client, penguins, batch_size):
+        return _predict_in_batches(client, penguins, client.max_batch)
+
+    outcome = check("20.8", predict_in_batches=own_size)
+    assert outcome.status == "incorrect" and "batch_size smaller" in outcome.message
+
+
+def test_a_client_that_empties_the_callers_list_after_the_last_request_is_rejected():
+    from mlcourse.keys.m20 import _predict_in_batches
+
+    def clearing(client, penguins, batch_size):
+        species = _predict_in_batches(client, penguins, batch_size)
+        penguins.clear()
+        return species
+
+    outcome = check("20.8", predict_in_batches=clearing)
+    assert outcome.status == "incorrect" and "changed its input" in outcome.message
+
+
+def test_processes_share_one_probe_folder_and_leave_nothing_else():
+    import subprocess
+    import sys
+
+    from mlcourse.exercises.m20 import _probe_cache, probe_folders
+
+    probe_folders()
+    root = _probe_cache()
+    before = sorted(root.parent.glob(root.name + "*"))
+    script = "from mlcourse.exercises.m20 import probe_folders; print(probe_folders()[0])"
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+        )
+        assert Path(done.stdout.strip().splitlines()[-1]).parent == root
+    assert sorted(root.parent.glob(root.name + "*")) == before == [root]

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from mlcourse.checks import Answer as _Answer
 from mlcourse.checks import (
+    UNRESOLVED,
     Case,
     Choice,
     Custom,
@@ -30,7 +30,9 @@ from mlcourse.checks import (
     Numeric,
     Value,
     describe,
+    names_used,
 )
+from mlcourse.checks import Answer as _Answer
 from mlcourse.exercises import Module
 
 _SPLIT_SEED = 42  # random_state of every split and of the cross-validation splitter
@@ -40,7 +42,8 @@ _CM_THRESHOLD = 0.3  # exercise 1: the confusion matrix at this threshold (state
 _SCREENING = {"tp": 40, "fp": 20, "fn": 10, "tn": 330}  # exercise 2 (stated in the prompt)
 _COST_FN, _COST_FP = 5.0, 1.0  # exercise 5: a missed malignant tumour costs 5 false alarms
 _NOISE_SEED, _N_NOISE, _K_SELECTED = 7, 1000, 10  # exercise 6 (stated in the notebook)
-_C_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)  # exercise 7: the values of C compared
+_C_GRID = (0.03, 0.3, 1.0, 3.0, 30.0)  # exercise 7: the values of C compared (not the lesson's)
+_SCORING = "average_precision"  # exercise 7's metric (the lesson's section 8 uses ROC-AUC)
 _DEFAULT_C = 1.0  # exercise 7: kept unless another C is clearly better (the stated rule)
 _N_SE = 2.0  # exercise 7: "clearly": the paired gain exceeds this many standard errors
 _SPAM = {"n": 200, "positives": 20, "flagged": 30, "flagged_positives": 15}  # question 2
@@ -235,9 +238,6 @@ def _sklearn_metric(obj: Any) -> str | None:
     return None
 
 
-_GLOBAL_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
-
-
 def _metrics_used(func: Any) -> list[str]:
     """scikit-learn metrics that ``func`` (or a notebook function it calls) refers to.
 
@@ -247,62 +247,67 @@ def _metrics_used(func: Any) -> list[str]:
     closures); an attribute or imported name counts when it is one of scikit-learn's metrics
     (``metrics.precision_score``, ``from sklearn.metrics import ...`` inside the function).
     """
-    import dis
 
-    found: set[str] = set()
-    seen: set[int] = set()
-    stack = [(func, 0)]
+    def judge(name: str, value: Any, opname: str) -> str | None:
+        if value is UNRESOLVED:
+            return name if name in _SKLEARN_METRICS else None
+        return _sklearn_metric(value)
 
-    def follow(obj: Any, depth: int) -> None:
-        metric = _sklearn_metric(obj)
-        if metric:
-            found.add(metric)
-        elif isinstance(obj, types.FunctionType):
-            stack.append((obj, depth + 1))
+    return names_used(func, judge)
 
-    while stack:
-        current, depth = stack.pop()
-        code = getattr(current, "__code__", None)
-        if not isinstance(code, types.CodeType) or id(code) in seen or depth > 4:
-            continue
-        seen.add(id(code))
-        namespace = getattr(current, "__globals__", None)
-        namespace = namespace if isinstance(namespace, dict) else {}
-        codes = [code]
-        while codes:
-            block = codes.pop()
-            codes += [c for c in block.co_consts if isinstance(c, types.CodeType)]
-            for instruction in dis.get_instructions(block):
-                name = instruction.argval
-                if not isinstance(name, str) or name not in block.co_names:
-                    continue
-                if instruction.opname in _GLOBAL_LOADS:
-                    if name in namespace:
-                        follow(namespace[name], depth)
-                    elif name in _SKLEARN_METRICS:
-                        found.add(name)
-                elif name in _SKLEARN_METRICS:
-                    found.add(name)
-        for cell in getattr(current, "__closure__", None) or ():
-            try:
-                obj = cell.cell_contents
-            except ValueError:  # an empty cell
-                continue
-            follow(obj, depth)
-    return sorted(found)
+
+def _traced_metrics(run: Any) -> tuple[Any, list[str]]:
+    """``run()``, and the functions of ``sklearn.metrics`` called while it ran, in call order.
+
+    A live trace (``sys.setprofile``) sees every call into the package's files, however the
+    function was reached: an alias, a default argument, a dict, ``functools.partial``,
+    ``getattr``, a class attribute, ``eval``, a helper many calls deep. Functions of other
+    packages are not reported. A learner's function that switches the trace off is reported
+    as such.
+    """
+    import os
+    import sys
+
+    import sklearn.metrics
+
+    root = os.path.dirname(sklearn.metrics.__file__) + os.sep
+    called: list[str] = []
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            code = frame.f_code
+            if code.co_filename.startswith(root) and code.co_name not in called:
+                called.append(code.co_name)
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        result = run()
+    finally:
+        switched_off = sys.getprofile() is not profile
+        sys.setprofile(previous)
+    if switched_off:
+        called.append("sys.setprofile (it switched the check's trace off)")
+    return result, called
 
 
 class _FromScratch(Function):
-    """A function problem whose prompt forbids scikit-learn's metrics: the code is read too.
+    """A function problem whose prompt forbids scikit-learn's metrics: calls are traced.
 
-    ``collect`` adds ``uses``, the names of scikit-learn metrics the learner's function (or a
-    notebook function it calls) refers to; the judge rejects the function when there are any.
+    ``collect`` runs the cases under a live trace of the calls into ``sklearn.metrics``, and
+    also reads the compiled code (a metric named but not reached by the cases still counts);
+    it adds ``uses``, the names found. The judge rejects the function when there are any. The
+    trace runs in the learner's kernel: it holds honest work to the rule, it cannot stop a
+    learner who sets out to hide a call (which is why the exercise is worth few points).
     """
 
     def collect(self, namespace):
-        answer = super().collect(namespace)
+        answer, called = _traced_metrics(lambda: super(_FromScratch, self).collect(namespace))
         if answer.missing is None and answer.error is None:
-            answer.values["uses"] = _metrics_used(namespace[self.name])
+            named = _metrics_used(namespace[self.name])
+            public = [name for name in called if not name.startswith("_")]
+            found = dict.fromkeys([*named, *public, *called])  # ordered, without repeats
+            answer.values["uses"] = list(found)[:10]
         return answer
 
     def _collected_names(self) -> tuple[str, ...]:
@@ -322,7 +327,7 @@ class _FromScratch(Function):
         if uses:
             names = ", ".join(f"`{name}`" for name in uses[:3])
             return self._wrong(
-                f"`{self.name}` uses scikit-learn's {names}. The task is to count the true "
+                f"`{self.name}` calls scikit-learn's metrics ({names}). The task is to count the true "
                 "positives, the flagged examples and the positive examples yourself, with "
                 "NumPy or plain Python; use scikit-learn afterwards to compare, outside the "
                 "function."
@@ -386,11 +391,74 @@ def _fitted_pipeline(values: dict[str, Any], name: str, what: str):
     return model
 
 
+_SCALER_STATS = ("mean_", "var_", "data_min_", "data_max_", "max_abs_", "center_")
+_ROW_SETS = ("train", "test", "all")  # the rows a scaler may have been fitted on, named
+
+
+def _cancer_rows(rows: str) -> Any:
+    import pandas as pd
+
+    d = _cancer()
+    return {
+        "train": d["X_train"],
+        "test": d["X_test"],
+        "all": pd.concat([d["X_train"], d["X_test"]]),
+    }[rows]
+
+
+def _scaler_rows(model: Any) -> str:
+    """The rows the pipeline's first scaler was fitted on, named from what it learned.
+
+    The first scaler among the top-level steps (imputers may come first), fed the raw
+    columns: its ``n_samples_seen_`` and its statistics (means, variances, minima, ...) are
+    compared with those of a default scaler of its class fitted on the course's training, test,
+    or all tumours, whatever its own settings (``with_mean=False``, say). ``"train"``,
+    ``"test"``, ``"all"``, ``"N rows"`` (other rows, N when the scaler counts them), or
+    ``"unknown"`` (no such scaler, or nothing to compare).
+    """
+    import sklearn.preprocessing as preprocessing
+
+    scaler = None
+    for _, step in model.steps[:-1]:
+        name = type(step).__name__
+        if name in _SCALERS and type(step).__module__.startswith("sklearn.preprocessing"):
+            scaler = step
+            break
+        if name != "SimpleImputer":  # a step that may change the columns: cannot tell
+            return "unknown"
+    if scaler is None:
+        return "unknown"
+    seen = getattr(scaler, "n_samples_seen_", None)
+    seen = float(np.max(seen)) if seen is not None and np.size(seen) else None
+    own = {
+        name: np.asarray(getattr(scaler, name), dtype=float)
+        for name in _SCALER_STATS
+        if isinstance(getattr(scaler, name, None), np.ndarray)
+    }
+    compared = False
+    for rows in _ROW_SETS:
+        X = _cancer_rows(rows)
+        same = seen is None or seen == len(X)
+        reference = getattr(preprocessing, type(scaler).__name__)().fit(X)
+        for name, stat in own.items():
+            expected = getattr(reference, name, None)
+            if not isinstance(expected, np.ndarray) or expected.shape != stat.shape:
+                continue
+            compared = True
+            same = same and bool(np.allclose(stat, expected, rtol=1e-7, atol=1e-9))
+        if same and (compared or seen is not None):
+            return rows
+    if seen is not None:
+        return f"{seen:.0f} rows"
+    return "other rows" if compared else "unknown"
+
+
 def _extract_cancer_model(values: dict[str, Any]) -> dict[str, Any]:
     """The test tumours' probabilities from the learner's pipeline (learner's process).
 
-    Also its scalers, its last step's class and C: the key refits that model on the training
-    rows and compares the probabilities.
+    Also its scalers, the rows its first scaler was fitted on (named here, from the course's
+    own data), its last step's class and C: the key compares the probabilities with the same
+    model refitted on the training rows.
     """
     model = _fitted_pipeline(values, "clf", "a scaler, then a logistic regression")
     scalers = [name for _, step in model.steps[:-1] for name in _find_scalers(step)]
@@ -404,6 +472,7 @@ def _extract_cancer_model(values: dict[str, Any]) -> dict[str, Any]:
     scores = [float(s) for s in proba[:, column]] if proba.ndim == 2 and column >= 0 else []
     return {
         "scalers": scalers,
+        "scaler_rows": _scaler_rows(model),
         "estimator": _class_path(final),
         "C": float(C) if isinstance(C, (int, float)) and not isinstance(C, bool) else None,
         "classes": [str(c) for c in classes],
@@ -453,8 +522,137 @@ def _extract_penguin_model(values: dict[str, Any]) -> dict[str, Any]:
         return _penguin_answers(model, clone)
 
 
+def _step_classes(estimator: Any, depth: int = 0) -> list[str]:
+    """Class paths of an estimator and of every estimator inside it (steps, transformers...)."""
+    if isinstance(estimator, str) or estimator is None or depth > 8:  # "drop", "passthrough"
+        return []
+    found = [_class_path(estimator)]
+    inner: list[Any] = []
+    for name in ("steps", "transformers_", "transformer_list"):
+        for entry in getattr(estimator, name, None) or ():
+            if isinstance(entry, tuple) and len(entry) >= 2:
+                inner.append(entry[1])
+    if not inner and hasattr(estimator, "get_params"):
+        try:
+            params = estimator.get_params(deep=False)
+        except Exception:
+            params = {}
+        inner = [v for v in params.values() if hasattr(v, "fit") and not isinstance(v, type)]
+    for step in inner:
+        found += _step_classes(step, depth + 1)
+    return found
+
+
+def _column_names(columns: Any, names_in: Any) -> list[str]:
+    """The input column names that a ColumnTransformer's column selection stands for."""
+    names = [str(n) for n in names_in] if names_in is not None else []
+    if isinstance(columns, str):
+        return [columns]
+    if isinstance(columns, slice):
+        return names[columns]
+    values = list(np.asarray(columns).ravel()) if columns is not None else []
+    if values and all(isinstance(v, (bool, np.bool_)) for v in values):
+        return [n for n, keep in zip(names, values, strict=False) if keep]
+    out = []
+    for v in values:
+        if isinstance(v, (int, np.integer)) and 0 <= int(v) < len(names):
+            out.append(names[int(v)])
+        else:
+            out.append(str(v))
+    return out
+
+
+def _branches(model: Any) -> list[dict[str, Any]] | None:
+    """The groups of columns of the first ColumnTransformer, each with its steps' classes.
+
+    ``{"columns": [...], "steps": [...]}`` per group; None when the preprocessing has no
+    ColumnTransformer among its top-level steps.
+    """
+    from sklearn.compose import ColumnTransformer
+
+    for _, step in model.steps[:-1]:
+        if isinstance(step, ColumnTransformer):
+            names_in = getattr(step, "feature_names_in_", None)
+            return [
+                {"columns": _column_names(columns, names_in), "steps": _step_classes(transformer)}
+                for _, transformer, columns in step.transformers_
+            ]
+    return None
+
+
+def _short(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def _is_scaler(path: str) -> bool:
+    module, _, name = path.rpartition(".")
+    return module.startswith("sklearn.preprocessing") and name in _SCALERS
+
+
+def _penguin_structure(model: Any) -> dict[str, Any]:
+    """What the penguin pipeline is made of, as the check needs it (learner's process).
+
+    ``foreign``: the first step that is not one of scikit-learn's classes ("" if none);
+    ``function_transformer``: whether a FunctionTransformer is among the steps;
+    ``column_transformer``: whether a top-level step is a ColumnTransformer; ``named``: whether
+    the preprocessing names its output columns (``get_feature_names_out``); ``missing``: the
+    columns the task needs that do not reach the classifier (the four measurements, one-hot
+    island_* and sex_*); ``unscaled``: the measurements that no scaler sees (in their group of
+    the ColumnTransformer, or after it). Empty lists and "" for a pipeline built as asked.
+    """
+    steps = _step_classes(model)
+    foreign = next((step for step in steps if not step.startswith("sklearn.")), "")
+    branches = _branches(model)
+    try:
+        names = [str(n) for n in np.asarray(model[:-1].get_feature_names_out()).ravel()]
+    except Exception:
+        names = None
+    out = [name.rsplit("__", 1)[-1] for name in names or ()]
+    missing = [m for m in _PENGUIN_NUMERIC if m not in out]
+    missing += [
+        f"{c} (one-hot)" for c in ("island", "sex") if not any(n.startswith(f"{c}_") for n in out)
+    ]
+    unscaled: list[str] = []
+    if branches is not None:
+        top = [_class_path(step) for _, step in model.steps[:-1]]
+        after = top[[_short(t) for t in top].index("ColumnTransformer") + 1 :]
+        if not any(_is_scaler(t) for t in after):  # a scaler after it sees every column
+            unscaled = [
+                m
+                for m in _PENGUIN_NUMERIC
+                if not any(
+                    m in b["columns"] and any(_is_scaler(s) for s in b["steps"]) for b in branches
+                )
+            ]
+    return {
+        "foreign": foreign[:200],
+        "function_transformer": any(_short(s) == "FunctionTransformer" for s in steps),
+        "column_transformer": branches is not None,
+        "named": names is not None,
+        "missing": missing if names is not None else [],
+        "unscaled": unscaled,
+    }
+
+
+def _structure_ok(structure: dict[str, Any]) -> bool:
+    return (
+        not structure["foreign"]
+        and not structure["function_transformer"]
+        and structure["column_transformer"]
+        and structure["named"]
+        and not structure["missing"]
+        and not structure["unscaled"]
+    )
+
+
 def _penguin_answers(model: Any, clone: Any) -> dict[str, Any]:
-    """The data ``_extract_penguin_model`` collects from a fitted pipeline."""
+    """The data ``_extract_penguin_model`` collects from a fitted pipeline.
+
+    What the pipeline is made of (``_penguin_structure``); its predictions for the test
+    penguins and for three with gaps; its probabilities, and those of two fresh copies fitted
+    here on the training penguins (two, so that a pipeline whose fit is random shows; none when
+    the structure already fails).
+    """
     p = _penguins()
     predicted = model.predict(p["X_test"].copy())
     try:
@@ -466,21 +664,27 @@ def _penguin_answers(model: Any, clone: Any) -> dict[str, Any]:
             f"{str(error)[:120]}. Put a `SimpleImputer` in front of each group of columns, "
             "inside the pipeline."
         ) from None
-    try:
-        refit = clone(model).fit(p["X_train"].copy(), p["y_train"].copy())
-        refit_proba = _flat_proba(refit, p["X_test"].copy())
-    except Exception as error:
-        raise Fail(
-            "A fresh copy of `penguin_clf` (`sklearn.base.clone`) cannot be fitted on "
-            f"`Xp_train` and `yp_train`: it raised {type(error).__name__}: {str(error)[:120]}. "
-            "Build the pipeline from scikit-learn steps, and fit it on those two."
-        ) from None
+    structure = _penguin_structure(model)
+    refits: list[list[float]] = [[], []]  # not fitted when the structure already fails (slow)
+    for i in range(2 if _structure_ok(structure) else 0):
+        try:
+            refit = clone(model).fit(p["X_train"].copy(), p["y_train"].copy())
+            refits[i] = _flat_proba(refit, p["X_test"].copy())
+        except Exception as error:
+            raise Fail(
+                "A fresh copy of `penguin_clf` (`sklearn.base.clone`) cannot be fitted on "
+                f"`Xp_train` and `yp_train`: it raised {type(error).__name__}: "
+                f"{str(error)[:120]}. Build the pipeline from scikit-learn steps, and fit it on "
+                "those two."
+            ) from None
     return {
         "estimator": _class_path(model.steps[-1][1]),
+        "structure": structure,
         "predicted": [str(v) for v in np.asarray(predicted).ravel()],
         "with_gaps": [str(v) for v in np.asarray(with_gaps).ravel()],
         "proba": _flat_proba(model, p["X_test"].copy()),
-        "refit_proba": refit_proba,
+        "refit_proba": refits[0],
+        "refit2_proba": refits[1],
     }
 
 
@@ -582,22 +786,25 @@ MODULE = Module(
         LoggedRun(
             "07.7",
             params=("C",),
-            metrics={"roc_auc": 0.0, "roc_auc_std": 0.0},
+            metrics={"average_precision": 0.0, "average_precision_std": 0.0},
             tagged=True,
             title="Log a cross-validated comparison, and the choice of C, to MLflow",
             points=3,
             hints=[
+                "Follow the lesson's section 8 step by step, with two changes: the grid of C "
+                "and the metric. Keep every C's five fold scores: the paired comparison needs "
+                "them, not only their means.",
                 "One run per value of C, each opened with "
                 '`with mlcourse.tracking.run("07.7", run_name=f"C={C}"):`, logging the '
-                "parameter `C` and the metrics `roc_auc` and `roc_auc_std` of its five fold "
-                "scores; keep the fold scores too, in a dict `fold_scores[C]`.",
-                "The rule: `C_star = max(fold_scores, key=lambda C: fold_scores[C].mean())`; "
-                "`d = fold_scores[C_star] - fold_scores[1.0]` (the same folds, so pair them); "
-                "`gain = d.mean()`, `gain_se = d.std(ddof=1) / np.sqrt(5)`.",
-                "`best_C = C_star if gain > 2 * gain_se else 1.0`; then one more run, "
-                '`with mlcourse.tracking.run("07.7", run_name="choice of C"):` with '
-                '`mlflow.log_param("best_C", best_C)` and `mlflow.log_metrics({"paired_gain": '
-                'gain, "paired_gain_se": gain_se})`.',
+                "parameter `C` and the metrics `average_precision` and "
+                "`average_precision_std` of the five scores of `cross_val_score(..., cv=cv, "
+                "scoring='average_precision')`, unrounded; keep them in `fold_scores[C]`.",
+                "`C_star = max(fold_scores, key=lambda C: fold_scores[C].mean())`; "
+                "`d = fold_scores[C_star] - fold_scores[1.0]`; `gain = d.mean()`, "
+                "`gain_se = d.std(ddof=1) / np.sqrt(5)`; `best_C = C_star if gain > 2 * "
+                'gain_se else 1.0`; then the run "choice of C" with `mlflow.log_param("best_C", '
+                'best_C)` and `mlflow.log_metrics({"paired_gain": gain, "paired_gain_se": '
+                "gain_se})`.",
             ],
         ),
         Custom(
@@ -608,7 +815,7 @@ MODULE = Module(
             points=3,
             hints=[
                 "A `Pipeline` with two steps: a `StandardScaler`, then a `LogisticRegression` "
-                "with the C you chose in exercise 7.",
+                "with the C that exercise 7's rule chose, `best_C`.",
                 "Fit it on `X_train` and `y_train`, all 426 training tumours: not on the test "
                 "set, not on a subset.",
                 "`clf = Pipeline([('scale', StandardScaler()), ('logreg', "

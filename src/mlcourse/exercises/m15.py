@@ -1,8 +1,12 @@
 """Module 15 — Neural networks: the declaration of the exercises (the key: mlcourse.keys.m15).
 
-The function exercises run on small visible cases and on hidden ones built from seeded random
-arrays. The two training exercises collect what the key judges on held-out test images: the
-trained parameters of the NumPy network, and the Keras model's predictions.
+The function exercises run on visible cases, whose inputs the exercises notebook builds too (the
+``*_demo`` arrays), and on labelled hidden ones built from seeded random arrays. The two
+training exercises collect what the key judges: the trained parameters of the NumPy network
+(which the key compares with its own run of the prescribed recipe), and the Keras model as
+plain data: its layers with their weights, its optimiser's number of updates, the validation
+losses of its last fit, and the validation data the learner held out. The model's own
+``predict`` is never called: the key recomputes the outputs from the weights.
 """
 
 from __future__ import annotations
@@ -110,6 +114,44 @@ def _rng(offset: int) -> np.random.Generator:
     return np.random.default_rng(_SEED + offset)
 
 
+def _init_params(n_in: int, n_hidden: int, n_out: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """The notebook's ``init_params``: He-initialised weights and zero biases."""
+    rng = np.random.default_rng(seed)
+    return {
+        "W1": rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_hidden)),
+        "b1": np.zeros(n_hidden),
+        "W2": rng.normal(0.0, np.sqrt(2.0 / n_hidden), size=(n_hidden, n_out)),
+        "b2": np.zeros(n_out),
+    }
+
+
+def _cubic(x: np.ndarray) -> float:
+    """f(x) = sum(x**3 - 2x), whose gradient is 3x**2 - 2 (the notebook's ``cubic``)."""
+    return float(np.sum(x**3 - 2 * x))
+
+
+@lru_cache(maxsize=1)
+def _demo() -> dict[str, Any]:
+    """The inputs of the visible cases, built exactly as the exercises notebook builds them."""
+    demo = np.random.default_rng(15)
+    scores_demo = demo.normal(0.0, 2.0, size=(4, 10))
+    probs_demo = demo.dirichlet(np.ones(10), size=5)
+    y_demo = np.array([3, 0, 9, 3, 7])
+    X_demo = demo.normal(size=(5, 64))
+    params_demo = _init_params(64, 16, 10, seed=1)
+    params_demo["b1"] = demo.normal(0.0, 0.1, size=16)
+    params_demo["b2"] = demo.normal(0.0, 0.1, size=10)
+    return {
+        "z_demo": np.array([-2.0, -0.5, 0.0, 0.5, 2.0]),
+        "scores_demo": scores_demo,
+        "probs_demo": probs_demo,
+        "y_demo": y_demo,
+        "X_demo": X_demo,
+        "params_demo": params_demo,
+        "x_demo": np.array([0.5, -1.0, 2.0]),
+    }
+
+
 def _random_params(d: int, h: int, k: int, seed: int) -> dict[str, np.ndarray]:
     """Random weights and non-zero biases, so that a forgotten bias shows."""
     rng = _rng(seed)
@@ -138,17 +180,20 @@ def _labels(n: int, k: int, seed: int) -> np.ndarray:
 
 
 def _relu_cases() -> list[Case]:
-    return [Case(np.array([-2.0, -0.5, 0.0, 0.5, 2.0])), Case(np.array([3.0, -1.0, 0.25]))]
+    return [
+        Case(_demo()["z_demo"], call="relu(z_demo)"),
+        Case(np.array([3.0, -1.0, 0.25])),
+    ]
 
 
 def _relu_hidden() -> list[Case]:
     rng = _rng(1)
     return [
-        Case(rng.normal(size=(6, 5))),  # a batch: 2-D
-        Case(rng.normal(size=(2, 3, 4))),  # 3-D
-        Case(-np.abs(rng.normal(size=7))),  # all negative
-        Case(np.array([1e6, -1e6])),
-        Case(np.zeros((2, 2))),
+        Case(rng.normal(size=(6, 5)), label="a 2-D batch"),
+        Case(rng.normal(size=(2, 3, 4)), label="a 3-D array"),
+        Case(-np.abs(rng.normal(size=7)), label="a vector of negative values only"),
+        Case(np.array([1e6, -1e6]), label="values of plus and minus a million"),
+        Case(np.zeros((2, 2)), label="a 2-D array of zeros"),
     ]
 
 
@@ -159,47 +204,62 @@ def _relu_grad_cases() -> list[Case]:
 def _relu_grad_hidden() -> list[Case]:
     rng = _rng(2)
     return [
-        Case(np.array([-1.0, 0.0, 1.0])),  # the convention at exactly 0
-        Case(np.zeros((3, 2))),
-        Case(rng.normal(size=(5, 4))),
-        Case(rng.normal(size=(2, 3, 2))),
+        Case(np.array([-1.0, 0.0, 1.0]), label="a vector holding an exact 0"),
+        Case(np.zeros((3, 2)), label="a 2-D array of zeros"),
+        Case(rng.normal(size=(5, 4)), label="a 2-D batch"),
+        Case(rng.normal(size=(2, 3, 2)), label="a 3-D array"),
     ]
 
 
 def _softmax_cases() -> list[Case]:
     return [
         Case(np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])),
-        Case(_rng(3).normal(size=(4, 10))),
+        Case(_demo()["scores_demo"], call="softmax(scores_demo)"),
     ]
 
 
 def _softmax_hidden() -> list[Case]:
     rng = _rng(4)
     return [
-        Case(np.array([[1000.0, 1001.0, 1002.0]])),  # large logits, a batch of one
-        Case(np.array([[-1000.0, -1000.0, -999.0], [0.0, 0.0, 0.0]])),  # very negative
-        Case(np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])),  # rows far apart
-        Case(rng.normal(0.0, 5.0, size=(3, 3))),  # square: axis mistakes can hide here
-        Case(rng.normal(0.0, 50.0, size=(20, 10))),
+        Case(np.array([[1000.0, 1001.0, 1002.0]]), label="one row of scores near 1000"),
+        Case(
+            np.array([[-1000.0, -1000.0, -999.0], [0.0, 0.0, 0.0]]),
+            label="a row of scores near -1000 and a row of zeros",
+        ),
+        Case(
+            np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]]),
+            label="two rows whose scores are 1000 apart",
+        ),
+        Case(rng.normal(0.0, 5.0, size=(3, 3)), label="a square 3x3 array"),
+        Case(rng.normal(0.0, 50.0, size=(20, 10)), label="20 rows of widely spread scores"),
+        Case(np.array([[-1000.0, 0.0, 1000.0]]), label="a row spanning -1000 to 1000"),
     ]
 
 
 def _cross_entropy_cases() -> list[Case]:
-    return [Case(_probs(5, 10, 5), _labels(5, 10, 5)), Case(_probs(3, 10, 6), np.array([0, 9, 4]))]
+    demo = _demo()
+    return [
+        Case(demo["probs_demo"], demo["y_demo"], call="cross_entropy(probs_demo, y_demo)"),
+        Case(np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]), np.array([0, 2])),
+    ]
 
 
 def _cross_entropy_hidden() -> list[Case]:
     return [
-        Case(_probs(1, 10, 7), np.array([3])),  # a batch of one
-        Case(_probs(4, 3, 8), np.array([0, 2, 1, 2])),  # three classes
-        Case(_probs(200, 10, 9), _labels(200, 10, 9)),
-        Case(np.array([[0.98, 0.01, 0.01], [0.01, 0.01, 0.98]]), np.array([0, 2])),
+        Case(_probs(1, 10, 7), np.array([3]), label="a batch of one example"),
+        Case(_probs(4, 3, 8), np.array([0, 2, 1, 2]), label="four examples of three classes"),
+        Case(_probs(200, 10, 9), _labels(200, 10, 9), label="200 examples of ten classes"),
+        Case(
+            np.array([[0.98, 0.01, 0.01], [0.01, 0.01, 0.98]]),
+            np.array([0, 2]),
+            label="confident, right predictions",
+        ),
     ]
 
 
 def _forward_cases() -> list[Case]:
-    X, _ = _batch(5, 64, 10, 10)
-    return [Case(X, _random_params(64, 16, 10, 11))]
+    demo = _demo()
+    return [Case(demo["X_demo"], demo["params_demo"], call="forward(X_demo, params_demo)")]
 
 
 def _forward_hidden() -> list[Case]:
@@ -207,35 +267,67 @@ def _forward_hidden() -> list[Case]:
     X2, _ = _batch(7, 4, 3, 13)
     X3, _ = _batch(6, 64, 10, 14, scale=300.0)  # huge inputs: logits in the thousands
     return [
-        Case(X1, _random_params(64, 16, 10, 11)),  # a batch of one
-        Case(X2, _random_params(4, 5, 3, 15)),  # other sizes: 4 inputs, 5 hidden, 3 classes
-        Case(X3, _random_params(64, 16, 10, 11)),
+        Case(X1, _random_params(64, 16, 10, 11), label="a batch of one example"),
+        Case(
+            X2,
+            _random_params(4, 5, 3, 15),
+            label="a network of 4 inputs, 5 hidden units and 3 classes",
+        ),
+        Case(X3, _random_params(64, 16, 10, 11), label="huge inputs, so logits in the thousands"),
     ]
 
 
-def _backward_case(n: int, d: int, h: int, k: int, seed: int) -> Case:
+def _backward_case(n: int, d: int, h: int, k: int, seed: int, label: str) -> Case:
     X, y = _batch(n, d, k, seed)
     params = _random_params(d, h, k, seed + 100)
-    return Case(X, y, params, _forward(X, params))
+    return Case(X, y, params, _forward(X, params), label=label)
 
 
 def _backward_cases() -> list[Case]:
-    return [_backward_case(6, 64, 16, 10, 20)]
+    demo = _demo()
+    X, y, params = demo["X_demo"], demo["y_demo"], demo["params_demo"]
+    return [
+        Case(
+            X,
+            y,
+            params,
+            _forward(X, params),
+            call="backward(X_demo, y_demo, params_demo, forward(X_demo, params_demo))",
+        )
+    ]
+
+
+def _backward_with_exact_zeros() -> Case:
+    """A batch with an all-zero example and some zero biases: some entries of Z1 are exactly 0,
+    where the slope of ReLU is 0 by convention (a mask ``Z1 >= 0``, or a numerical estimate,
+    gets them wrong)."""
+    X, y = _batch(6, 8, 4, 24)
+    X[2] = 0.0
+    params = _random_params(8, 6, 4, 124)
+    params["b1"][[0, 2, 4]] = 0.0
+    return Case(
+        X,
+        y,
+        params,
+        _forward(X, params),
+        label="a batch in which some entries of Z1 are exactly 0",
+    )
 
 
 def _backward_hidden() -> list[Case]:
     return [
-        _backward_case(1, 64, 16, 10, 21),  # a batch of one
-        _backward_case(7, 4, 5, 3, 22),  # three classes
-        _backward_case(40, 64, 32, 10, 23),
+        _backward_case(1, 64, 16, 10, 21, "a batch of one example"),
+        _backward_case(7, 4, 5, 3, 22, "a network of 4 inputs, 5 hidden units and 3 classes"),
+        _backward_case(40, 64, 32, 10, 23, "a batch of 40 examples and 32 hidden units"),
+        _backward_with_exact_zeros(),
     ]
 
 
 class _Cubic:
-    """f(x) = sum(x**3 - 2x): a smooth test function of an array."""
+    """f(x) = sum(x**3 - 2x): a smooth test function of an array (``cubic`` in the notebook)."""
 
     def __call__(self, x: np.ndarray) -> float:
-        return float(np.sum(x**3 - 2.0 * x))
+        return _cubic(x)
 
     def __repr__(self) -> str:
         return "cubic"
@@ -256,19 +348,28 @@ class _LogitsLoss:
 
 def _numgrad_cases() -> list[Case]:
     return [
-        Case(_Cubic(), np.array([0.5, -1.0, 2.0])),
-        Case(_LogitsLoss([0, 2]), np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]]), eps=1e-5),
+        Case(_Cubic(), _demo()["x_demo"], call="numerical_gradient(cubic, x_demo)"),
+        Case(_Cubic(), np.array([[1.0, -2.0], [0.5, 3.0]]), eps=1e-4),
     ]
 
 
 def _numgrad_hidden() -> list[Case]:
     rng = _rng(30)
     return [
-        Case(_Cubic(), np.array([1, 2, 3])),  # integers: perturbing them in place truncates
-        Case(_Cubic(), np.array([0.5, -1.5]), eps=1e-2),  # eps must be used
-        Case(_LogitsLoss([1, 0, 4, 2]), rng.normal(size=(4, 5))),
-        Case(_Cubic(), rng.normal(size=(2, 2, 3))),
-        Case(_Cubic(), np.array([[0.3]])),
+        Case(_Cubic(), np.array([1, 2, 3]), label="an array of integers"),
+        Case(
+            _LogitsLoss([2, 0]),
+            np.array([[1, 0, 2], [0, 3, 1]]),
+            label="integer logits, whose gradient is not a whole number",
+        ),
+        Case(_Cubic(), np.array([0.5, -1.5]), eps=1e-2, label="a given eps of 0.01"),
+        Case(
+            _LogitsLoss([1, 0, 4, 2]),
+            rng.normal(size=(4, 5)),
+            label="the cross-entropy of a batch, as a function of its logits",
+        ),
+        Case(_Cubic(), rng.normal(size=(2, 2, 3)), label="a 3-D array"),
+        Case(_Cubic(), np.array([[0.3]]), label="a 1x1 array"),
     ]
 
 
@@ -308,19 +409,165 @@ def _extract_numpy_network(values: dict[str, Any]) -> dict[str, Any]:
     return {"params": {name: params[name].astype(float) for name in _PARAM_NAMES}}
 
 
-def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
-    """Predict the mnist_5k test images with the learner's Keras model (learner's process)."""
+#: The Keras layer classes exercise 10 can read, by their names in ``keras.layers``. Only the
+#: exact classes count: a subclass may compute anything, so it is reported as another layer.
+_KERAS_LAYERS = ("Dense", "Dropout", "Flatten", "Activation", "ReLU", "Softmax")
+_KERAS_ACTIVATIONS = ("relu", "softmax", "linear")
+
+
+def _keras_classes() -> tuple[Any, tuple[type, ...]]:
+    """Keras, and the model classes it builds: ``keras.Sequential`` and the functional model."""
+    import keras
+    from keras.src.models.functional import Functional  # what keras.Model(inputs, outputs) is
+
+    return keras, (keras.Sequential, Functional)
+
+
+def _activation_name(function: Any) -> str:
+    """``relu``, ``softmax`` or ``linear`` when ``function`` is Keras's own, by identity."""
     import keras
 
+    for name in _KERAS_ACTIVATIONS:
+        if function is getattr(keras.activations, name):
+            return name
+    return "other: " + str(getattr(function, "__name__", type(function).__name__))[:40]
+
+
+def _layer_data(layer: Any) -> dict[str, Any]:
+    """A layer as plain data: its kind (an exact Keras class), its activation and its weights."""
+    import keras
+
+    kind = next(
+        (name for name in _KERAS_LAYERS if type(layer) is getattr(keras.layers, name)), None
+    )
+    if kind is None:
+        return {"kind": f"other: {type(layer).__name__}"[:60], "activation": "", "weights": []}
+    if kind in ("Dense", "Activation"):
+        activation = _activation_name(layer.activation)
+    elif kind == "ReLU":
+        config = layer.get_config()
+        plain = config.get("max_value") is None and not config.get("negative_slope")
+        activation = "relu" if plain and not config.get("threshold") else "other: ReLU(...)"
+    elif kind == "Softmax":
+        activation = "softmax" if layer.get_config().get("axis") in (-1, 1) else "other: Softmax"
+    else:  # Dropout and Flatten leave a batch of flat vectors as it is when predicting
+        activation = "linear"
+    if kind == "Dense" and any(
+        getattr(layer, name, None) is not None
+        for name in ("kernel_regularizer", "bias_regularizer", "activity_regularizer")
+    ):
+        raise Fail(
+            "A `Dense` layer of `model` has a regularizer, which adds a penalty to the losses "
+            "that `fit` reports. This exercise trains without one (Module 16 adds it): leave "
+            "out `kernel_regularizer` and its kind."
+        )
+    weights = (
+        [np.array(w, dtype=np.float32) for w in layer.get_weights()] if kind == "Dense" else []
+    )
+    return {"kind": kind, "activation": activation, "weights": weights}
+
+
+def _chain_layers(model: Any, functional: bool) -> list[Any]:
+    """The layers of ``model`` after its input, checked to form one chain, first to last."""
+    import keras
+
+    layers = [layer for layer in model.layers if type(layer) is not keras.layers.InputLayer]
+    if not functional:
+        return layers  # keras.Sequential applies its layers one after the other
+    not_a_chain = Fail(
+        "`model` is not a single chain of layers from its input to its output. Build it with "
+        "`keras.Sequential([...])`, or apply each layer once, to the previous layer's output."
+    )
+    try:
+        if len(model.inputs) != 1 or len(model.outputs) != 1:
+            raise not_a_chain
+        tensor = model.inputs[0]
+        for layer in layers:
+            if layer.input is not tensor:
+                raise not_a_chain
+            tensor = layer.output
+        if model.outputs[0] is not tensor:
+            raise not_a_chain
+    except (AttributeError, ValueError) as error:  # a layer used twice has no single input
+        raise not_a_chain from error
+    return layers
+
+
+def _last_fit(model: Any) -> tuple[list[float], int]:
+    """The validation loss of every epoch of the model's last ``fit``, and its number of epochs."""
+    import keras
+
+    history = getattr(model, "history", None)
+    if not isinstance(history, keras.callbacks.History):
+        return [], 0
+    logs, epochs = history.history, history.epoch
+    if type(logs) is not dict or type(epochs) is not list:
+        return [], 0
+    losses = logs.get("val_loss")
+    return ([float(v) for v in losses] if type(losses) is list else []), len(epochs)
+
+
+def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
+    """The learner's Keras model as plain data (learner's process), never its predictions.
+
+    What the key needs to recompute the model's outputs itself: the shape of its input, its
+    layers with their activations and weights, how many updates its optimiser made, and the
+    validation losses of its last ``fit``; with the validation images and labels the learner
+    held out, which the key checks against the course's data.
+    """
+    keras, model_classes = _keras_classes()
     model = values["model"]
     if not isinstance(model, keras.Model):
         raise Fail(
             f"`model` should be a Keras model such as `keras.Sequential([...])`, "
             f"but it is {describe(model)}."
         )
-    scores = np.asarray(model.predict(_mnist()["X_test"], verbose=0))
-    pred = [int(p) for p in scores.argmax(axis=1)] if scores.ndim == 2 else []
-    return {"shape": tuple(int(s) for s in scores.shape), "pred": pred}
+    if type(model) not in model_classes:
+        raise Fail(
+            f"`model` is a {type(model).__name__} from `{type(model).__module__}`, a subclass "
+            "of a Keras model class, whose methods may compute anything. Build it with Keras's "
+            "own `keras.Sequential([...])` (or `keras.Model(inputs, outputs)`), as in the "
+            "lesson, so that the check can read it."
+        )
+    if not model.built:
+        raise Fail("`model` has not been built yet: train it with `model.fit(...)`.")
+    try:
+        shape = model.input_shape
+    except (AttributeError, ValueError):
+        raise Fail(
+            "`model` has no single input: give it one, `keras.Input(shape=(784,))`."
+        ) from None
+    if type(shape) is not tuple or not all(d is None or type(d) is int for d in shape):
+        raise Fail("`model` has no single input: give it one, `keras.Input(shape=(784,))`.")
+    layers = _chain_layers(model, type(model) is not keras.Sequential)
+    optimizer = getattr(model, "optimizer", None)
+    iterations = int(np.asarray(optimizer.iterations)) if optimizer is not None else 0
+    val_loss, epochs_run = _last_fit(model)
+    labels = np.asarray(values["ym_val"])
+    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
+        labels = labels.astype(np.int64)  # whole numbers stored as floats are labels too
+    return {
+        "input_shape": [d for d in shape[1:]],
+        "layers": [_layer_data(layer) for layer in layers],
+        "iterations": iterations,
+        "val_loss": val_loss,
+        "epochs_run": epochs_run,
+        "Xm_val": np.asarray(values["Xm_val"], dtype=np.float32),
+        "ym_val": labels,
+    }
+
+
+class _HeldOut(Custom):
+    """Exercise 10 reads the model and the validation data held out for it, by name."""
+
+    def _not_attempted_message(self, name: str) -> str:
+        if name == "model":
+            return super()._not_attempted_message(name)
+        return (
+            f"`{name}` is not defined yet. Hold out your validation images and labels as "
+            "`Xm_val` and `ym_val` (the check measures `model` on them), train on the rest of "
+            "`Xm_train`, then check again."
+        )
 
 
 MODULE = Module(
@@ -333,6 +580,7 @@ MODULE = Module(
             var="n_params",
             title="Count the parameters",
             points=1,
+            check_dtype=True,  # the prompt asks for an int
             hints=[
                 "Each layer has a weight matrix of shape (inputs, outputs) and a bias vector "
                 "with one entry per output.",
@@ -362,10 +610,11 @@ MODULE = Module(
             hidden=_relu_grad_hidden,
             title="The derivative of ReLU",
             points=1,
+            check_dtype=True,  # the prompt asks for float64 numbers, not booleans or integers
             hints=[
                 "ReLU is z for z > 0 (slope 1) and 0 for z < 0 (slope 0).",
                 "At exactly z = 0 the task fixes the derivative to 0: use a strict comparison.",
-                "`(z > 0).astype(float)`",
+                "`(z > 0).astype(float)`: `float` is NumPy's float64.",
             ],
         ),
         Function(
@@ -377,10 +626,12 @@ MODULE = Module(
             points=2,
             hints=[
                 "Each row becomes exp(z) divided by the sum of exp(z) over that row.",
-                "`np.exp(1000)` overflows to inf. Subtract each row's maximum first: "
-                "`z - z.max(axis=1, keepdims=True)`; the probabilities do not change.",
-                "Use the maximum of each row, not of the whole array, and keep `keepdims=True` "
-                "in both the max and the sum so that they broadcast row by row.",
+                "`np.exp(1000)` overflows to inf. Subtracting the same number from every score "
+                "of a row leaves its probabilities unchanged: choose that row's maximum, so "
+                "that the largest exponent is 0.",
+                "`e = np.exp(z - z.max(axis=1, keepdims=True))`, then return "
+                "`e / e.sum(axis=1, keepdims=True)`: `keepdims=True` keeps one column per row "
+                "so that both broadcast row by row, without changing `z` itself.",
             ],
         ),
         Function(
@@ -408,8 +659,8 @@ MODULE = Module(
                 "Four lines: Z1 from X, H from Z1, Z2 from H, P from Z2.",
                 "`X @ W1 + b1`: the bias vector is added to every row by broadcasting. Use your "
                 "`relu` and `softmax`.",
-                'Return `{"Z1": Z1, "H": H, "Z2": Z2, "P": P}`; do not hard-code any size, the '
-                "hidden cases use other layer sizes.",
+                'Return exactly `{"Z1": Z1, "H": H, "Z2": Z2, "P": P}`, with no other key; do not '
+                "hard-code any size, the hidden cases use other layer sizes.",
             ],
         ),
         Function(
@@ -422,10 +673,11 @@ MODULE = Module(
             hints=[
                 "Start at the output: dZ2 = (P - Y) / n, where Y is the one-hot matrix of the "
                 "labels and n the batch size. Then go backwards one layer at a time.",
+                "Build (P - Y) without hard-coding 10 classes and without changing the cache: "
+                "copy P, then subtract 1 at `[np.arange(n), y]`. Every gradient has the shape "
+                "of its parameter.",
                 "dW2 = H.T @ dZ2, db2 = dZ2.sum(axis=0), dH = dZ2 @ W2.T, dZ1 = dH * "
                 "relu_grad(Z1), dW1 = X.T @ dZ1, db1 = dZ1.sum(axis=0).",
-                "Build (P - Y) without hard-coding 10 classes: copy P, then subtract 1 at "
-                "`[np.arange(n), y]`. Every gradient has the shape of its parameter.",
             ],
         ),
         Function(
@@ -452,27 +704,42 @@ MODULE = Module(
             title="Train the NumPy network on digits",
             points=2,
             hints=[
-                "Per epoch: shuffle the training indices with `rng.permutation`, then for each "
-                "slice of 32 indices run forward, backward, and update every parameter.",
-                "The update is `params[name] -= lr * grads[name]` for each of W1, b1, W2, b2: "
-                "minus, because the gradient points uphill.",
-                "Start from `init_params(64, 32, 10)`; lr = 0.1 and 20 epochs are plenty.",
+                "Two loops, as in the lesson's `train`: one over the 20 epochs, and inside it "
+                "one over the batches of that epoch's shuffled order.",
+                "Per epoch: `order = rng.permutation(len(y_train))`; for `start` in "
+                "`range(0, len(y_train), 32)`, the batch is `order[start : start + 32]`; run "
+                "`forward` and `backward` on it, then `trained_params[name] -= 0.1 * "
+                "grads[name]` for every name (minus: the gradient points uphill).",
+                "`rng = np.random.default_rng(0)` and `trained_params = init_params(64, 32, "
+                "10)` once, in the same cell before the loops; then `for _ in range(20):`, "
+                "`order = ...`, `for start in ...:`, `batch = ...`, `cache = "
+                "forward(X_train[batch], trained_params)`, `grads = backward(X_train[batch], "
+                "y_train[batch], trained_params, cache)`, and the update of each parameter.",
             ],
         ),
-        Custom(
+        _HeldOut(
             "15.10",
-            reads=("model",),
+            reads=("model", "Xm_val", "ym_val"),
             extract=_extract_keras_model,
             title="A Keras network on the MNIST sample",
             points=3,
             hints=[
-                "`keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(100, "
-                "activation='relu'), keras.layers.Dense(10, activation='softmax')])`.",
-                "Compile with `optimizer=keras.optimizers.SGD(learning_rate=0.1)`, "
-                "`loss='sparse_categorical_crossentropy'`, `metrics=['accuracy']`.",
-                "The rows of `Xm_train` are sorted by digit: `validation_split` would hold out "
-                "only 8s and 9s. Split with `train_test_split(..., stratify=...)` and pass "
-                "`validation_data=`.",
+                "Four steps, as in section 9 of the lesson: hold out validation images, build "
+                "the model, compile it, fit it. Before the first, look again at how the rows "
+                "of `Xm_train` are ordered.",
+                "The rows are sorted by digit, so `validation_split` would hold out the last "
+                "digits only. Split with `train_test_split(Xm_train, ym_train, test_size=0.2, "
+                "stratify=ym_train, random_state=0)` into `Xm_fit, Xm_val, ym_fit, ym_val`, "
+                "train on `Xm_fit, ym_fit` and pass `validation_data=(Xm_val, ym_val)` to "
+                "`fit`. The model is a `keras.Sequential` of `keras.Input(shape=(784,))` and "
+                "two `Dense` layers.",
+                "`model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(100, "
+                "activation='relu'), keras.layers.Dense(10, activation='softmax')])`, then "
+                "`model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), "
+                "loss='sparse_categorical_crossentropy', metrics=['accuracy'])` and "
+                "`history = model.fit(Xm_fit, ym_fit, epochs=15, batch_size=64, "
+                "validation_data=(Xm_val, ym_val), verbose=0)`; show "
+                "`round(history.history['val_accuracy'][-1], 3)`.",
             ],
         ),
         Choice(
@@ -485,7 +752,7 @@ MODULE = Module(
         Numeric(
             "15.kc2",
             var="kc2",
-            atol=0.002,
+            atol=0.005,
             title="The loss of a uniform guess",
             hints=[
                 "Cross-entropy is the mean of -log(probability of the true class), with the "
@@ -518,9 +785,9 @@ MODULE = Module(
             choices="abcd",
             title="Reading held-out accuracy",
             hints=[
-                "Two statements are right. How many test images is a difference of 0.011 on "
-                "360 images, and how large is the standard error sqrt(a * (1 - a) / n)? Which "
-                "data is a score measured on?"
+                "Two statements are right. Which test images can tell two models apart, and how "
+                "often does a fair coin land the same way four times out of four? Which data is "
+                "a score measured on?"
             ],
         ),
         Choice(

@@ -10,7 +10,8 @@ Exercise 5 starts the learner's service twice, each time with ``MODEL_URI`` nami
 folder that the check saves itself (the notebook's pipeline, and one trained on rotated
 species names), each with a registered version of its own: a service that ignores
 ``MODEL_URI``, loads its model before the lifespan runs, or reports a version it did not load
-cannot pass. Nothing here imports FastAPI, pydantic, MLflow or scikit-learn until a check
+cannot pass. Once the service has started, ``MODEL_URI`` names a folder that does not exist, so
+a service that loads its model again at each request fails too. Nothing here imports FastAPI, pydantic, MLflow or scikit-learn until a check
 needs it.
 """
 
@@ -45,6 +46,16 @@ _ROTATE = {"Adelie": "Chinstrap", "Chinstrap": "Gentoo", "Gentoo": "Adelie"}
 # The registered versions that the two probe models of Exercise 5 claim to be.
 PROBE_VERSIONS = ("41", "42")
 PROBE_NAME = "penguins-check"
+# A penguin of unknown sex near the boundary between two species: both probe models of
+# Exercise 5 give it another species when its missing sex reaches them as None instead of NaN.
+BOUNDARY_PENGUIN = {
+    "island": "Biscoe",
+    "bill_length_mm": 44.0,
+    "bill_depth_mm": 16.6,
+    "flipper_length_mm": 200.9,
+    "body_mass_g": 4241.2,
+}
+_REQUIRED = FEATURES[:5]  # island and the four measurements: required, never null
 
 
 def learner_slug(learner: str | None) -> str:
@@ -192,6 +203,23 @@ def _columns(spec: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(str(c.get("name", "")), str(c.get("type", ""))) for c in spec]
 
 
+def _output_specs(outputs: Any) -> list[dict[str, Any]] | None:
+    """A signature's outputs as plain data: per output its type, and a tensor's dtype and shape."""
+    if outputs is None:
+        return None
+    specs = []
+    for spec in outputs.to_dict():
+        tensor = spec.get("tensor-spec") if spec.get("type") == "tensor" else None
+        specs.append(
+            {
+                "type": str(spec.get("type")),
+                "dtype": str(tensor["dtype"]) if tensor else None,
+                "shape": [int(n) for n in tensor["shape"]] if tensor else None,
+            }
+        )
+    return specs
+
+
 def _extract_signature(values: dict[str, Any]) -> dict[str, Any]:
     from mlflow.models import ModelSignature
 
@@ -205,7 +233,7 @@ def _extract_signature(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "named": bool(inputs is not None and inputs.has_input_names()),
         "inputs": inputs.to_dict() if inputs is not None else [],
-        "outputs": signature.outputs.to_dict() if signature.outputs is not None else None,
+        "outputs": _output_specs(signature.outputs),
     }
 
 
@@ -266,6 +294,7 @@ def _extract_champion(values: dict[str, Any]) -> dict[str, Any]:
         if signature is not None and signature.inputs is not None
         else None
     )
+    data["outputs"] = _output_specs(signature.outputs) if signature is not None else None
     data["input_example"] = info.saved_input_example_info is not None
     data["predicted"] = None
     data["proba"] = None
@@ -305,6 +334,17 @@ def _bound_payloads(base: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def _missing_payloads(base: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every required field left out, and sent as null: both must be refused."""
+    out = []
+    for name in _REQUIRED:
+        out += [
+            (f"a penguin without '{name}'", _without(base, name)),
+            (f"a penguin whose {name} is null", {**base, name: None}),
+        ]
+    return out
+
+
 def _validation_payloads() -> list[tuple[str, dict[str, Any]]]:
     """(description, payload) pairs covering every rule of the prompt."""
     base = _penguin(0)
@@ -318,7 +358,7 @@ def _validation_payloads() -> list[tuple[str, dict[str, Any]]]:
         ("a penguin whose body_mass_g is an integer (4000)", {**base, "body_mass_g": 4000}),
         ("a penguin whose body_mass_g is the integer 7000", {**base, "body_mass_g": 7000}),
         *_bound_payloads(base),
-        ("a penguin without 'flipper_length_mm'", _without(base, "flipper_length_mm")),
+        *_missing_payloads(base),
         ("a penguin whose body_mass_g is 4.2 (kilograms, not grams)", {**base, "body_mass_g": 4.2}),
         (
             f"a penguin whose bill_length_mm is {high_bill + 0.5:g}",
@@ -334,7 +374,6 @@ def _validation_payloads() -> list[tuple[str, dict[str, Any]]]:
             "a penguin whose body_mass_g is the text '4550'",
             {**base, "body_mass_g": "4550"},
         ),
-        ("a penguin whose body_mass_g is null", {**base, "body_mass_g": None}),
         ("a penguin from the island 'Anvers'", {**base, "island": "Anvers"}),
         ("a penguin from the island 'biscoe' (lower case)", {**base, "island": "biscoe"}),
         ("a penguin whose sex is 'M'", {**base, "sex": "M"}),
@@ -384,7 +423,11 @@ def _extract_penguin_class(values: dict[str, Any]) -> dict[str, Any]:
             dumps.append({"error": type(error).__name__})
             continue
         dumps.append({str(k): _plain_value(v) for k, v in dumped.items()})
-    return {"accepted": accepted, "dumps": dumps}
+    aliases = {}
+    for name, field in getattr(cls, "model_fields", {}).items():
+        spelt = [a for a in (field.alias, field.validation_alias) if a is not None]
+        aliases[str(name)] = [a if type(a) is str else repr(a)[:80] for a in spelt]
+    return {"accepted": accepted, "dumps": dumps, "aliases": aliases}
 
 
 # --------------------------------------------------------------------------------------
@@ -475,12 +518,11 @@ def _service_requests() -> list[tuple[str, str, str, Any]]:
             "/predict",
             _without(second, "sex"),
         ),
-        (
-            "POST /predict without 'flipper_length_mm'",
-            "POST",
-            "/predict",
-            _without(first, "flipper_length_mm"),
-        ),
+        *_unknown_sex_requests(),
+        *[
+            (f"POST /predict with a penguin {what[len('a penguin ') :]}", "POST", "/predict", body)
+            for what, body in _missing_payloads(first)
+        ],
         (
             "POST /predict with body_mass_g 4.2 (kilograms)",
             "POST",
@@ -529,6 +571,30 @@ def _service_requests() -> list[tuple[str, str, str, Any]]:
     ]
 
 
+def _unknown_sex_requests() -> list[tuple[str, str, str, Any]]:
+    """A penguin of unknown sex near a class boundary: its sex must reach the model as NaN."""
+    return [
+        (
+            "POST /predict with a penguin of unknown sex (no 'sex' key) near a species boundary",
+            "POST",
+            "/predict",
+            dict(BOUNDARY_PENGUIN),
+        ),
+        (
+            "POST /predict with a penguin whose sex is null, near a species boundary",
+            "POST",
+            "/predict",
+            {**BOUNDARY_PENGUIN, "sex": None},
+        ),
+        (
+            "POST /predict/batch with two penguins of unknown sex near a species boundary",
+            "POST",
+            "/predict/batch",
+            {"penguins": [dict(BOUNDARY_PENGUIN), {**BOUNDARY_PENGUIN, "sex": None}]},
+        ),
+    ]
+
+
 def _probe_requests() -> list[tuple[str, str, str, Any]]:
     """(description, method, path, JSON body) sent while MODEL_URI names the second probe."""
     first, second, third = (_penguin(k) for k in _one_of_each())
@@ -541,6 +607,7 @@ def _probe_requests() -> list[tuple[str, str, str, Any]]:
             "/predict/batch",
             {"penguins": [third, first, second]},
         ),
+        *_unknown_sex_requests(),
     ]
 
 
@@ -563,21 +630,61 @@ def _write_probe(model: Any, path: Path, version: str) -> None:
     )
 
 
-_probe_root: list[Path] = []
+def _probe_cache() -> Path:
+    """Where the probe models are kept: one folder in the temporary folder per user and per
+    version of this file and of the libraries that save them, shared by every process (a
+    per-process folder would be left behind by every kernel that is killed)."""
+    import hashlib
+    import sys
+    import tempfile
+    from importlib.metadata import version
+
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for name in ("scikit-learn", "mlflow", "numpy", "pandas", "skops"):
+        key.update(f"{name}=={version(name)};".encode())
+    key.update(sys.version.encode())
+    uid = getattr(os, "getuid", lambda: 0)()
+    return Path(tempfile.gettempdir()) / f"mlcourse-m20-probes-{uid}-{key.hexdigest()[:16]}"
+
+
+def _probes_ready(root: Path) -> bool:
+    """Whether ``root`` holds both probe models, and only this user can have written them."""
+    try:
+        info = root.stat()
+    except OSError:
+        return False
+    own = info.st_uid == getattr(os, "getuid", lambda: info.st_uid)() and not info.st_mode & 0o022
+    return own and all((root / f"model-{v}" / "MLmodel").is_file() for v in PROBE_VERSIONS)
 
 
 def probe_folders() -> tuple[str, str]:
-    """The two model folders the check of Exercise 5 serves (saved once per process)."""
+    """The two model folders the check of Exercise 5 serves: saved once, then reused.
+
+    They are written into a private new folder that is then renamed into place in one step, so
+    that processes checking at the same time never see a half-written model.
+    """
+    import shutil
     import tempfile
 
-    folders = [p / f"model-{v}" for p in _probe_root[-1:] for v in PROBE_VERSIONS]
-    if folders and all((f / "MLmodel").is_file() for f in folders):
-        return tuple(str(f) for f in folders)
-    root = Path(tempfile.mkdtemp(prefix="mlcourse-m20-probes-"))
-    for model, version in zip((_pipeline(), _rotated_pipeline()), PROBE_VERSIONS, strict=True):
-        _write_probe(model, root / f"model-{version}", version)
-    _probe_root.append(root)
-    return probe_folders()
+    root = _probe_cache()
+    folders = tuple(str(root / f"model-{v}") for v in PROBE_VERSIONS)
+    if _probes_ready(root):
+        return folders
+    staging = Path(tempfile.mkdtemp(prefix=root.name + "-new-", dir=root.parent))  # mode 700
+    try:
+        for model, version in zip((_pipeline(), _rotated_pipeline()), PROBE_VERSIONS, strict=True):
+            _write_probe(model, staging / f"model-{version}", version)
+        if root.exists() and not _probes_ready(root):
+            shutil.rmtree(root, ignore_errors=True)  # incomplete (partly deleted): replace it
+        try:
+            staging.rename(root)
+        except OSError:  # another process renamed its copy into place first
+            pass
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    if not _probes_ready(root):
+        raise RuntimeError(f"the probe models of Exercise 5 could not be saved in {root}")
+    return folders
 
 
 def _plain_json(value: Any, depth: int = 0) -> Any:
@@ -592,11 +699,17 @@ def _plain_json(value: Any, depth: int = 0) -> Any:
     return f"<{type(value).__name__}>"
 
 
+_GONE_MODEL_URI = "/nonexistent/mlcourse-m20/model-removed-after-start"
+
+
 def _serve(app: Any, requests: list[tuple[str, str, str, Any]]) -> list[dict[str, Any]]:
     """Start ``app`` (its lifespan runs), send ``requests``, stop it; status and 200 bodies."""
     TestClient = _test_client_class()
     responses = []
     with TestClient(app, raise_server_exceptions=False) as client:
+        # The lifespan has run: a service that reads MODEL_URI again at each request (and loads
+        # the model there) now finds a folder that does not exist.
+        os.environ["MODEL_URI"] = _GONE_MODEL_URI
         for _, method, path, body in requests:
             response = client.request(method, path, json=copy.deepcopy(body))
             try:
@@ -797,13 +910,18 @@ class FakeServiceClient:
     """Answers POST /predict/batch like the service: at most ``max_batch`` valid penguins per
     request, and at most as many requests as full batches need (a rate limit: 429 beyond).
 
+    ``accepts`` (default ``max_batch``) is how many penguins it really takes per request: a
+    hidden case gives a stand-in whose ``max_batch`` says more than the caller was told to send,
+    so that only a client that uses its ``batch_size`` argument passes.
+
     The client is handed the caller's own list (``penguins``), and refuses to answer (409) once
     that list has changed: the caller's data must stay as it was.
     """
 
-    def __init__(self, max_batch: int, penguins: list[dict[str, Any]]):
+    def __init__(self, max_batch: int, penguins: list[dict[str, Any]], accepts: int | None = None):
         self.max_batch = max_batch
-        self.max_requests = math.ceil(len(penguins) / max_batch)
+        self._accepts = accepts or max_batch
+        self.max_requests = math.ceil(len(penguins) / self._accepts)
         self.requests = 0
         self._callers_list = penguins
         self._as_given = json.dumps(penguins, sort_keys=True)
@@ -819,7 +937,7 @@ class FakeServiceClient:
         if _json.dumps(self._callers_list, sort_keys=True) != self._as_given:
             return _FakeResponse(409, {"detail": "the caller's list of penguins was changed"})
         penguins = json.get("penguins") if type(json) is dict else None
-        if type(penguins) is not list or not 1 <= len(penguins) <= self.max_batch:
+        if type(penguins) is not list or not 1 <= len(penguins) <= self._accepts:
             return _FakeResponse(422, {"detail": [{"msg": "batch of the wrong size"}]})
         if any(type(p) is not dict or p.get("body_mass_g", 0) < 2000 for p in penguins):
             return _FakeResponse(422, {"detail": [{"msg": "a penguin is not valid"}]})
@@ -835,9 +953,14 @@ def _some_penguins(n: int, offset: int = 0) -> list[dict[str, Any]]:
     return [_payload(complete.iloc[(offset + i) % len(complete)]) for i in range(n)]
 
 
-def _batch_case(max_batch: int, penguins: list[dict[str, Any]], **kwargs: Any) -> Case:
-    """A call on a stand-in client that shares the caller's list, as a real caller's would."""
-    return Case(FakeServiceClient(max_batch, penguins), penguins, max_batch, **kwargs)
+def _batch_case(
+    max_batch: int, penguins: list[dict[str, Any]], batch_size: int | None = None, **kwargs: Any
+) -> Case:
+    """A call on a stand-in client that shares the caller's list, as a real caller's would;
+    ``batch_size`` (default ``max_batch``) is the size the caller asks for, and what the
+    stand-in accepts."""
+    size = batch_size or max_batch
+    return Case(FakeServiceClient(max_batch, penguins, accepts=size), penguins, size, **kwargs)
 
 
 def demo_penguins() -> list[dict[str, Any]]:
@@ -861,6 +984,12 @@ def _batching_hidden() -> list[Case]:
         _batch_case(1, _some_penguins(3, 30), label="batches of one penguin"),
         _batch_case(25, _some_penguins(_n_test() - 1), label="the whole test set in batches of 25"),
         _batch_case(3, refused, raises=HTTPStatusError, label="a batch the service refuses"),
+        _batch_case(
+            10,
+            _some_penguins(9, 50),
+            4,
+            label="a batch_size smaller than the client's max_batch (batches of batch_size)",
+        ),
     ]
 
 
@@ -957,6 +1086,7 @@ MODULE = Module(
         Value(
             "20.6",
             var="status_codes",
+            check_dtype=True,  # status codes are ints: 422.0 is not one
             title="Which status code?",
             points=1,
             hints=[
@@ -988,9 +1118,10 @@ MODULE = Module(
             name="predict_in_batches",
             cases=_batching_cases,
             hidden=_batching_hidden,
-            # The stand-in client counts its requests, so the arguments change by design; the
-            # stand-in itself refuses to answer once the caller's list has been changed.
-            may_mutate=True,
+            # The caller's list must come back as it was (a client that empties it after the
+            # last request fails); the stand-in client, which counts its requests, is not
+            # compared, and it refuses to answer once the caller's list has been changed.
+            may_mutate=False,
             title="A client that sends batches",
             points=2,
             hints=[

@@ -9,6 +9,7 @@ the two final pipelines are compared with the same models refitted on the traini
 from __future__ import annotations
 
 import math
+import re
 from functools import cache, lru_cache
 from typing import Any
 
@@ -19,6 +20,7 @@ from mlcourse.checks import (
     Mistake,
     at,
     malformed,
+    require_bool,
     require_dict,
     require_float,
     require_list,
@@ -38,7 +40,9 @@ from mlcourse.exercises.m07 import (
     _N_NOISE,
     _N_SE,
     _NOISE_SEED,
+    _ROW_SETS,
     _SCALERS,
+    _SCORING,
     _SCREEN,
     _SCREENING,
     _SPAM,
@@ -50,8 +54,9 @@ from mlcourse.exercises.m07 import (
     _pipeline,
 )
 
-_RUN_ATOL = 2e-4  # logged cross-validated numbers against the key's recomputation
-_PROBA_ATOL = 1e-3  # the final model's test probabilities against the key's refit
+_RUN_ATOL = 1e-6  # logged CV numbers against the key's (deterministic) recomputation
+_ROUNDED_ATOL = 5.1e-4  # within this, a logged number that is not right was rounded
+_PROBA_ATOL = 1e-2  # the final model's test probabilities against the key's refit (any solver)
 _REFIT_ATOL = 1e-6  # the penguin pipeline's probabilities against its own clone's refit
 
 
@@ -183,6 +188,14 @@ def _threshold_on_test() -> float:
     return _best_threshold(_cancer()["y_test"], _test_scores())
 
 
+def _threshold_in_sample() -> float:
+    """The cheapest threshold on training scores of a model fitted on those same tumours."""
+    d = _cancer()
+    with _one_thread():
+        model = _pipeline().fit(d["X_train"], d["y_train"])
+    return _best_threshold(d["y_train"], model.predict_proba(d["X_train"])[:, 1])
+
+
 def _threshold_inverted() -> float:
     return _best_threshold(_cancer()["y_train"], _oof_scores(), _COST_FP, _COST_FN)
 
@@ -231,6 +244,18 @@ def _leaky_scores() -> np.ndarray:
         return cross_val_score(LogisticRegression(), selected, y, cv=_cv(), scoring="roc_auc")
 
 
+def _honest_scores_k(k: int) -> np.ndarray:
+    from sklearn.feature_selection import SelectKBest, f_classif
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import Pipeline
+
+    y = _cancer()["y_train"]
+    pipeline = Pipeline([("select", SelectKBest(f_classif, k=k)), ("logreg", LogisticRegression())])
+    with _one_thread():
+        return cross_val_score(pipeline, _noise(), y, cv=_cv(), scoring="roc_auc")
+
+
 def _honest_scores_unshuffled() -> np.ndarray:
     from sklearn.model_selection import cross_val_score
 
@@ -254,13 +279,14 @@ def _honest_accuracy() -> np.ndarray:
 
 @cache
 def _fold_scores(C: float, variant: str = "right") -> np.ndarray:
-    """The five fold ROC-AUCs of the notebook's pipeline with this C, or of a known mistake.
+    """The five fold average precisions of the notebook's pipeline with this C, or a mistake's.
 
-    ``variant``: ``"right"``, or ``"test"`` (the test set's AUC), ``"unshuffled"``
-    (``cv=5``), ``"accuracy"``, ``"labels"`` (an AUC of 0/1 predictions).
+    ``variant``: ``"right"``, or ``"test"`` (the test set's AP), ``"roc_auc"`` (the lesson's
+    metric), ``"unshuffled"`` (``cv=5``), ``"accuracy"``, ``"labels"`` (an AP of 0/1
+    predictions), ``"pooled"`` (the AP of the pooled out-of-fold probabilities).
     """
-    from sklearn.metrics import make_scorer, roc_auc_score
-    from sklearn.model_selection import cross_val_score
+    from sklearn.metrics import average_precision_score, make_scorer
+    from sklearn.model_selection import cross_val_predict, cross_val_score
 
     d = _cancer()
     X, y = d["X_train"], d["y_train"]
@@ -268,27 +294,41 @@ def _fold_scores(C: float, variant: str = "right") -> np.ndarray:
         if variant == "test":
             model = _pipeline(C).fit(X, y)
             proba = model.predict_proba(d["X_test"])[:, 1]
-            return np.array([roc_auc_score(d["y_test"], proba)])
-        scoring = {"accuracy": "accuracy", "labels": make_scorer(roc_auc_score)}.get(
-            variant, "roc_auc"
-        )
+            return np.array([average_precision_score(d["y_test"], proba)])
+        if variant == "pooled":
+            proba = cross_val_predict(_pipeline(C), X, y, cv=_cv(), method="predict_proba")
+            return np.array([average_precision_score(y, proba[:, 1])])
+        scoring = {
+            "accuracy": "accuracy",
+            "roc_auc": "roc_auc",
+            "labels": make_scorer(average_precision_score),
+        }.get(variant, _SCORING)
         cv = _N_FOLDS if variant == "unshuffled" else _cv()
         return cross_val_score(_pipeline(C), X, y, cv=cv, scoring=scoring)
 
 
 _RUN_MISTAKES = {  # cheapest first: the first that matches explains the logged number
-    "test": "It matches the ROC-AUC on the test set: cross-validate on the training set; the "
-    "test set is kept for the final report.",
+    "roc_auc": "It matches the mean ROC-AUC, the lesson's metric; this exercise measures "
+    "average precision: `scoring='average_precision'`.",
+    "test": "It matches the average precision on the test set: cross-validate on the training "
+    "set; the test set is kept for the final report.",
+    "pooled": "It matches the average precision of the pooled out-of-fold probabilities "
+    "(`cross_val_predict`); log the mean of the five fold scores of `cross_val_score`.",
     "unshuffled": "It matches `cv=5`, which cuts the folds without shuffling: pass the "
     "notebook's splitter, `cv=cv`.",
-    "accuracy": "It matches the mean accuracy: pass `scoring='roc_auc'`.",
-    "labels": "It matches a ROC-AUC computed from 0/1 predictions; ROC-AUC ranks the "
-    "probabilities, which `scoring='roc_auc'` uses.",
+    "accuracy": "It matches the mean accuracy: pass `scoring='average_precision'`.",
+    "labels": "It matches an average precision computed from 0/1 predictions; it should rank "
+    "the probabilities, which `scoring='average_precision'` uses.",
 }
+
+_UNROUNDED = (
+    " It agrees with the right value only to a few decimals: log the number your code "
+    "computes, unrounded (round only what you print)."
+)
 
 
 @lru_cache(maxsize=1)
-def _rule() -> dict[str, float]:
+def _rule() -> dict[str, Any]:
     """The stated rule: keep the default C unless the best mean beats it clearly, paired."""
     means = {C: float(_fold_scores(C).mean()) for C in _C_GRID}
     c_star = max(_C_GRID, key=lambda C: means[C])
@@ -304,6 +344,7 @@ def _rule() -> dict[str, float]:
         "gain": gain,
         "se": se,
         "se_ddof0": float(d.std() / math.sqrt(_N_FOLDS)),
+        "sd": [float(d.std(ddof=1)), float(d.std())],
         "unpaired": unpaired,
         "best": c_star if gain > _N_SE * se else _DEFAULT_C,
     }
@@ -317,10 +358,15 @@ def _param_float(text: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _close(value: Any, *targets: float) -> bool:
+def _close(value: Any, *targets: float, atol: float = _RUN_ATOL) -> bool:
     return type(value) is float and any(
-        math.isclose(value, t, rel_tol=0.0, abs_tol=_RUN_ATOL) for t in targets
+        math.isclose(value, t, rel_tol=0.0, abs_tol=atol) for t in targets
     )
+
+
+def _rounded(value: Any, *targets: float) -> bool:
+    """Whether ``value`` is one of ``targets`` rounded (to 3 decimals or more)."""
+    return _close(value, *targets, atol=_ROUNDED_ATOL)
 
 
 def _grid_value(value: float | None) -> float | None:
@@ -350,32 +396,40 @@ def _judge_c_runs(runs: list[dict[str, Any]]) -> None:
     for C in _C_GRID:
         run = latest[C]
         label = f"run '{run['name']}' (C = {C:g})" if run["name"] else f"the run with C = {C:g}"
-        auc, std = run["metrics"].get("roc_auc"), run["metrics"].get("roc_auc_std")
+        ap, std = (
+            run["metrics"].get("average_precision"),
+            run["metrics"].get("average_precision_std"),
+        )
         folds = _fold_scores(C)
-        if auc is None or std is None:
+        if ap is None or std is None:
+            name = "average_precision" if ap is None else "average_precision_std"
             raise Fail(
-                f"In {label}, the metric `{'roc_auc' if auc is None else 'roc_auc_std'}` was "
-                "not logged: log the mean and the standard deviation of the five fold scores."
+                f"In {label}, the metric `{name}` was not logged: log the mean and the "
+                "standard deviation of the five fold scores."
             )
-        if not _close(auc, float(folds.mean())):
+        if not _close(ap, float(folds.mean())):
             why = next(
                 (
                     m
                     for v, m in _RUN_MISTAKES.items()
-                    if _close(auc, float(_fold_scores(C, v).mean()))
+                    if _close(ap, float(_fold_scores(C, v).mean()))
                 ),
-                "Log `scores.mean()` of `cross_val_score(pipeline, X_train, y_train, cv=cv, "
-                "scoring='roc_auc')`, the pipeline being the scaler and "
+                _UNROUNDED.strip()
+                if _rounded(ap, float(folds.mean()))
+                else "Log `scores.mean()` of `cross_val_score(pipeline, X_train, y_train, "
+                "cv=cv, scoring='average_precision')`, the pipeline being the scaler and "
                 "`LogisticRegression(C=C, max_iter=1000)`.",
             )
             raise Fail(
-                f"In {label}, `roc_auc` is {auc:.4f}, which is not the mean cross-validated "
-                f"ROC-AUC of that pipeline on the training set. {why}"
+                f"In {label}, `average_precision` is {ap:.4f}, which is not the mean "
+                f"cross-validated average precision of that pipeline on the training set. {why}"
             )
-        if not _close(std, float(folds.std()), float(folds.std(ddof=1))):
+        stds = (float(folds.std()), float(folds.std(ddof=1)))
+        if not _close(std, *stds):
             raise Fail(
-                f"In {label}, `roc_auc_std` is {std:.4f}, which is not the standard deviation "
-                "of the five fold scores: log `scores.std(ddof=1)` (or `scores.std()`)."
+                f"In {label}, `average_precision_std` is {std:.4f}, which is not the standard "
+                "deviation of the five fold scores: log `scores.std(ddof=1)` (or "
+                f"`scores.std()`).{_UNROUNDED if _rounded(std, *stds) else ''}"
             )
     if decision is None:
         raise Fail(
@@ -398,27 +452,39 @@ def _judge_choice(run: dict[str, Any]) -> None:
             "and its standard error."
         )
     if not _close(gain, rule["gain"]):
-        sign = (
-            " Its sign is reversed: subtract the default's fold scores from those of the C "
-            "with the best mean."
-            if _close(gain, -rule["gain"])
-            else ""
-        )
+        if _close(gain, -rule["gain"]):
+            why = (
+                " Its sign is reversed: subtract the default's fold scores from those of the "
+                "C with the best mean."
+            )
+        elif _rounded(gain, rule["gain"]):
+            why = _UNROUNDED
+        else:
+            why = ""
         raise Fail(
             f"`paired_gain` is {gain:.4f}, which is not the mean of the per-fold differences "
-            "between the C with the best mean ROC-AUC and the default C = 1 (the same five "
-            f"folds, so take the differences fold by fold).{sign}"
+            "between the C with the best mean average precision and the default C = 1 (the "
+            f"same five folds, so take the differences fold by fold).{why}"
         )
-    if _close(se, *rule["unpaired"]) and not _close(se, rule["se"], rule["se_ddof0"]):
-        raise Fail(
-            f"`paired_gain_se` is {se:.4f}: that combines the two models' spreads as if their "
-            "folds were independent. Both models were scored on the same folds: take the "
-            "standard deviation of the per-fold differences, divided by the square root of 5."
-        )
-    if not _close(se, rule["se"], rule["se_ddof0"]):
+    right_se = (rule["se"], rule["se_ddof0"])
+    if not _close(se, *right_se):
+        if _close(se, *rule["sd"]):
+            raise Fail(
+                f"`paired_gain_se` is {se:.4f}: that is the standard deviation of the per-fold "
+                "differences. The standard error of their mean divides it by the square root "
+                "of the number of folds, 5."
+            )
+        if _close(se, *rule["unpaired"]):
+            raise Fail(
+                f"`paired_gain_se` is {se:.4f}: that combines the two models' spreads as if "
+                "their folds were independent. Both models were scored on the same folds: take "
+                "the standard deviation of the per-fold differences, divided by the square "
+                "root of 5."
+            )
         raise Fail(
             f"`paired_gain_se` is {se:.4f}, which is not the standard error of the per-fold "
             "differences: their standard deviation (`ddof=1`) divided by the square root of 5."
+            f"{_UNROUNDED if _rounded(se, *right_se) else ''}"
         )
     if best is None or not math.isclose(best, rule["best"], rel_tol=1e-9):
         if best is not None and math.isclose(best, rule["c_star"], rel_tol=1e-9):
@@ -446,15 +512,10 @@ def _final_scores(C: float, rows: str = "train", exact: bool = False) -> np.ndar
     With ``exact``, the logistic regression is solved to a far tighter tolerance than
     scikit-learn's default: another solver that converges (``newton-cg``, ...) lands there.
     """
-    import pandas as pd
     from sklearn.linear_model import LogisticRegression
 
     d = _cancer()
-    X, y = {
-        "train": (d["X_train"], d["y_train"]),
-        "test": (d["X_test"], d["y_test"]),
-        "all": (pd.concat([d["X_train"], d["X_test"]]), pd.concat([d["y_train"], d["y_test"]])),
-    }[rows]
+    X, y = _rows(rows)
     model = _pipeline(C)
     if exact:
         model.set_params(
@@ -482,10 +543,41 @@ def _logreg() -> str:
     return f"{LogisticRegression.__module__}.{LogisticRegression.__qualname__}"
 
 
+def _rows(rows: str) -> tuple[Any, Any]:
+    import pandas as pd
+
+    d = _cancer()
+    return {
+        "train": (d["X_train"], d["y_train"]),
+        "test": (d["X_test"], d["y_test"]),
+        "all": (pd.concat([d["X_train"], d["X_test"]]), pd.concat([d["y_train"], d["y_test"]])),
+    }[rows]
+
+
+def _require_rows(value: Any, path: str) -> str:
+    require_str(value, path)
+    if value not in (*_ROW_SETS, "unknown", "other rows") and not re.fullmatch(
+        r"\d{1,7} rows", value
+    ):
+        raise malformed(path, "does not name a set of rows")
+    return value
+
+
+_FITTED_ON = {
+    "test": "`clf` was fitted on the test set: its scaler learned its statistics from the test "
+    "tumours. Fit it on `X_train` and `y_train`, and keep the test set for the one final "
+    "measurement.",
+    "all": "`clf` was fitted on the training and the test tumours together. Fit it on "
+    "`X_train` and `y_train` only: a test set the model has seen measures nothing.",
+}
+
+
 def _judge_cancer_model(data: dict[str, Any]) -> None:
-    """Judge the test tumours' scores against the same pipeline refitted on the training rows."""
-    require_dict(data, "data", ("scalers", "estimator", "C", "classes", "scores"))
+    """Judge the rows the pipeline saw, its C, and its test scores against the key's refit."""
+    keys = ("scalers", "scaler_rows", "estimator", "C", "classes", "scores")
+    require_dict(data, "data", keys)
     require_list(data["scalers"], at("data", "scalers"), item=_require_scaler)
+    _require_rows(data["scaler_rows"], at("data", "scaler_rows"))
     require_str(data["estimator"], at("data", "estimator"))
     require_optional(require_float)(data["C"], at("data", "C"))
     require_list(data["classes"], at("data", "classes"), item=require_str)
@@ -512,35 +604,38 @@ def _judge_cancer_model(data: dict[str, Any]) -> None:
             "`clf.predict_proba` gives NaN (not a number) or infinite probabilities for some "
             "held-out test tumours; a fitted classifier gives probabilities between 0 and 1."
         )
-    C = _grid_value(data["C"])
-    if C is None:
+    seen_rows = data["scaler_rows"]
+    if seen_rows in _FITTED_ON:
+        raise Fail(_FITTED_ON[seen_rows])
+    if seen_rows not in ("train", "unknown"):
+        count = f" ({seen_rows})" if seen_rows != "other rows" else ""
         raise Fail(
-            f"The LogisticRegression in `clf` has C = {data['C']}; use the value you chose in "
-            f"exercise 7, one of the grid ({', '.join(f'{g:g}' for g in _C_GRID)})."
+            f"`clf`'s scaler was not fitted on the 426 training tumours{count}: fit the whole "
+            "pipeline on `X_train` and `y_train`, every row, not on a subset or another table."
+        )
+    best = _rule()["best"]
+    C = data["C"]
+    if C is None or not math.isclose(C, best, rel_tol=1e-9):
+        raise Fail(
+            f"The LogisticRegression in `clf` has C = {C}, which is not the C that exercise "
+            "7's rule gives. Use `best_C` from exercise 7 (and check that exercise first): a C "
+            "chosen any other way, on the test set especially, makes the test score optimistic."
         )
     scores = np.asarray(data["scores"], dtype=float)
 
     def matches(rows: str, exact: bool = False) -> bool:
-        return float(np.max(np.abs(scores - _final_scores(C, rows, exact)))) <= _PROBA_ATOL
+        return float(np.max(np.abs(scores - _final_scores(best, rows, exact)))) <= _PROBA_ATOL
 
     if matches("train") or matches("train", exact=True):
         return
-    if matches("test"):
-        raise Fail(
-            "`clf` was fitted on the test set: its probabilities are those of the pipeline "
-            "fitted on `X_test` and `y_test`. Fit it on `X_train` and `y_train`, and keep the "
-            "test set for the one final measurement."
-        )
-    if matches("all"):
-        raise Fail(
-            "`clf` was fitted on the training and the test tumours together. Fit it on "
-            "`X_train` and `y_train` only: a test set the model has seen measures nothing."
-        )
+    for rows in ("test", "all"):  # when the scaler could not tell
+        if seen_rows == "unknown" and matches(rows):
+            raise Fail(_FITTED_ON[rows])
     raise Fail(
         f"`clf`'s probabilities for the test tumours differ from those of a `StandardScaler` "
-        f"followed by `LogisticRegression(C={C:g}, max_iter=1000)` fitted on all 426 training "
-        "tumours. Was it fitted on fewer rows, on other columns or labels, or with other "
-        "settings?"
+        f"followed by `LogisticRegression(C={best:g}, max_iter=1000)` fitted on all 426 "
+        "training tumours by more than 0.01. Were other columns or labels used, or other "
+        "settings (another scaler, a penalty, class weights)?"
     )
 
 
@@ -575,16 +670,81 @@ def _penguin_baseline() -> float:
     return float(f1_score(p["y_test"].astype(str), predicted, average="macro"))
 
 
+def _require_branches(value: Any, path: str) -> list:
+    def branch(entry: Any, where: str) -> dict:
+        require_dict(entry, where, ("columns", "steps"))
+        require_list(entry["columns"], at(where, "columns"), item=require_str)
+        require_list(entry["steps"], at(where, "steps"), item=require_str)
+        return entry
+
+    return require_list(value, path, item=branch)
+
+
+def _judge_penguin_structure(structure: Any, path: str) -> None:
+    """scikit-learn's steps, no FunctionTransformer, every column the task uses, scaled."""
+    from mlcourse.exercises.m07 import _PENGUIN_NUMERIC
+
+    keys = ("foreign", "function_transformer", "column_transformer", "named", "missing")
+    require_dict(structure, path, (*keys, "unscaled"))
+    foreign = require_str(structure["foreign"], at(path, "foreign"))
+    for name in ("function_transformer", "column_transformer", "named"):
+        require_bool(structure[name], at(path, name))
+    needed = [*_PENGUIN_NUMERIC, "island (one-hot)", "sex (one-hot)"]
+    for name in ("missing", "unscaled"):
+        require_list(structure[name], at(path, name), item=require_str)
+        if not set(structure[name]) <= set(needed):
+            raise malformed(at(path, name), "names a column the task does not use")
+    if foreign:
+        raise Fail(
+            f"`penguin_clf` contains a `{_short(foreign)}`, which is not one of scikit-learn's "
+            "classes. Build it from scikit-learn's own steps (`SimpleImputer`, "
+            "`StandardScaler`, `OneHotEncoder`, `ColumnTransformer`, `LogisticRegression`)."
+        )
+    if structure["function_transformer"]:
+        raise Fail(
+            "`penguin_clf` contains a `FunctionTransformer`, which can run any code, so the "
+            "check cannot vouch for what it does. The task needs none: impute, scale and "
+            "one-hot encode with `SimpleImputer`, `StandardScaler` and `OneHotEncoder`."
+        )
+    if not structure["column_transformer"]:
+        raise Fail(
+            "`penguin_clf` has no `ColumnTransformer` before its classifier: the task asks "
+            "for one that treats the measurements and the categories (island, sex) each "
+            "their own way."
+        )
+    if not structure["named"]:
+        raise Fail(
+            "The preprocessing of `penguin_clf` cannot name the columns it produces "
+            "(`penguin_clf[:-1].get_feature_names_out()` fails), so the check cannot see "
+            "which columns reach the classifier. Build it from `SimpleImputer`, "
+            "`StandardScaler` and `OneHotEncoder` in a `ColumnTransformer`."
+        )
+    if structure["missing"]:
+        raise Fail(
+            f"The classifier of `penguin_clf` does not get {', '.join(structure['missing'][:3])}"
+            ": the task uses the four measurements, scaled, and island and sex, one-hot "
+            "encoded (columns such as `island_Biscoe`, `sex_female`)."
+        )
+    if structure["unscaled"]:
+        raise Fail(
+            f"In `penguin_clf`, the measurements ({', '.join(structure['unscaled'][:2])}, ...) "
+            "are not scaled: give their group of columns a `StandardScaler` after its imputer, "
+            "so that grams and millimetres weigh alike in the penalty."
+        )
+
+
 def _judge_penguin_model(data: dict[str, Any]) -> None:
     """Judge the test penguins' species; the key's own test labels decide how many are needed."""
     from sklearn.metrics import f1_score
 
-    require_dict(data, "data", ("estimator", "predicted", "with_gaps", "proba", "refit_proba"))
+    keys = ("estimator", "structure", "predicted", "with_gaps", "proba")
+    require_dict(data, "data", (*keys, "refit_proba", "refit2_proba"))
     require_str(data["estimator"], at("data", "estimator"))
+    _judge_penguin_structure(data["structure"], at("data", "structure"))
     require_list(data["predicted"], at("data", "predicted"), item=require_str)
     require_list(data["with_gaps"], at("data", "with_gaps"), item=require_str)
-    require_list(data["proba"], at("data", "proba"), item=require_float)
-    require_list(data["refit_proba"], at("data", "refit_proba"), item=require_float)
+    for name in ("proba", "refit_proba", "refit2_proba"):
+        require_list(data[name], at("data", name), item=require_float)
     y_test = _penguins()["y_test"].astype(str)
     species = sorted(set(y_test))
     if len(data["predicted"]) != len(y_test) or len(data["with_gaps"]) != 3:
@@ -604,15 +764,23 @@ def _judge_penguin_model(data: dict[str, Any]) -> None:
             "for scikit-learn's `LogisticRegression(max_iter=1000)`."
         )
     n_proba = len(y_test) * len(species)
-    proba, refit = data["proba"], data["refit_proba"]
-    if len(proba) != n_proba or len(refit) != n_proba:
+    proba, refit, refit2 = data["proba"], data["refit_proba"], data["refit2_proba"]
+    if len(proba) != n_proba or len(refit) != n_proba or len(refit2) != n_proba:
         raise Fail(
             f"`penguin_clf.predict_proba` should give one probability per species for each "
             f"test penguin, {n_proba} in all, but it gave {len(proba)}: was it fitted on "
             "every species of `yp_train`?"
         )
-    if not all(math.isfinite(v) for v in proba + refit):
+    if not all(math.isfinite(v) for v in proba + refit + refit2):
         raise Fail("`penguin_clf.predict_proba` gives NaN or infinite probabilities.")
+    if float(np.max(np.abs(np.asarray(refit) - np.asarray(refit2)))) > _REFIT_ATOL:
+        raise Fail(
+            "Two fresh copies of `penguin_clf` fitted on the same training penguins give "
+            "different probabilities: its fit is random (a solver such as 'saga' or 'sag' "
+            "without `random_state`, say), so the check cannot tell which rows it was fitted "
+            "on. Fix the randomness (`random_state=0`) or use the default solver, refit, and "
+            "check again."
+        )
     if float(np.max(np.abs(np.asarray(proba) - np.asarray(refit)))) > _REFIT_ATOL:
         raise Fail(
             "`penguin_clf` was not fitted on `Xp_train` and `yp_train` as they are: a fresh "
@@ -743,6 +911,12 @@ KEY = {
                 "test set for the final report.",
             ),
             Mistake(
+                _threshold_in_sample,
+                "That threshold is cheapest on in-sample scores: the probabilities of a model "
+                "fitted on the very tumours it scores, which are over-confident. Use the "
+                "out-of-fold scores `oof_scores`, each from a model that did not see the tumour.",
+            ),
+            Mistake(
                 _threshold_inverted,
                 "The costs are swapped: a missed malignant tumour (false negative) costs 5, "
                 "a false alarm (false positive) costs 1.",
@@ -763,6 +937,11 @@ KEY = {
                 "Pipeline instead.",
             ),
             Mistake(
+                lambda: _honest_scores_k(20),
+                "These scores come from `k=20`; the leaky version selected `k=10` columns, and "
+                "the comparison is fair only with the same selection.",
+            ),
+            Mistake(
                 _honest_scores_unshuffled,
                 "`cv=5` splits without shuffling; pass the notebook's splitter `cv=cv`.",
             ),
@@ -776,7 +955,7 @@ KEY = {
     "07.8": {"judge": _judge_cancer_model},
     "07.9": {"judge": _judge_penguin_model},
     "07.kc1": {
-        "answer": "b",
+        "answer": "d",
         "explanation": (
             "Recall is the share of the patients with cancer whom the model flags: "
             "the doctors ask for few false negatives. Precision would start from the flagged "
@@ -835,11 +1014,13 @@ KEY = {
         ),
     },
     "07.kc7": {
-        "answer": "d",
+        "answer": "b",
         "explanation": (
-            "The per-fold differences average +0.0007 with a standard error of 0.0022: the "
-            "gain is not even one standard error, let alone two, so the rule keeps the "
-            "default. C = 0.1 wins on only one fold, and the test set is never the tie-breaker."
+            "The per-fold differences average +0.007 with a standard error of 0.0007: the gain "
+            "is ten standard errors, far beyond the rule's two, and C = 0.3 is ahead on every "
+            "fold, so the rule switches. Comparing the means with each model's own spread "
+            "ignores the pairing; whether 0.007 matters was settled when the rule was fixed; "
+            "and the test set is never the tie-breaker."
         ),
     },
     "07.kc8": {
@@ -863,6 +1044,14 @@ KEY = {
             Mistake(
                 lambda: 1 - _SCREEN["fpr"],
                 "That is the specificity. Precision is flagged ill / everyone flagged.",
+            ),
+            *(
+                Mistake(  # a percentage, rounded to 1, 2 or 3 decimals (the tolerance is 0.005)
+                    lambda digits=digits: round(100 * _screen_precision(), digits),
+                    "That looks like a percentage: answer with the share as a number between "
+                    "0 and 1.",
+                )
+                for digits in (1, 2, 3)
             ),
         ],
     },

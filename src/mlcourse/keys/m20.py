@@ -210,11 +210,51 @@ def _require_schema(value: Any, path: str) -> list[dict[str, Any]]:
     return value
 
 
+def _require_output_spec(value: Any, path: str) -> dict[str, Any]:
+    """One output as the extract summarises it: a tensor has a dtype and a shape, a column not."""
+    require_dict(value, path, ("type", "dtype", "shape"))
+    require_str(value["type"], at(path, "type"))
+    if value["type"] == "tensor":
+        require_str(value["dtype"], at(path, "dtype"))
+        require_list(value["shape"], at(path, "shape"), item=require_int)
+    elif value["dtype"] is not None or value["shape"] is not None:
+        raise malformed(path, "gives a dtype or a shape to an output that is not a tensor")
+    return value
+
+
+def _require_outputs(value: Any, path: str) -> list[dict[str, Any]]:
+    require_list(value, path, item=_require_output_spec)
+    if not value:
+        raise malformed(path, "has no outputs")
+    return value
+
+
+def _output_problem(outputs: list[dict[str, Any]]) -> str | None:
+    """Why a signature's outputs are not one species name per penguin, or None when they are.
+
+    Accepted: one column of type string (labels as a Series or a list), or one 1-D tensor of
+    text (``pipe.predict(...)``, an array of Python strings: dtype object).
+    """
+    if len(outputs) != 1:
+        return f"has {len(outputs)} output columns"
+    spec = outputs[0]
+    if spec["type"] == "string":
+        return None
+    if spec["type"] != "tensor":
+        return f"is a column of type {spec['type']!r}"
+    dtype, shape = spec["dtype"], spec["shape"]
+    if not (dtype in ("object", "str") or re.fullmatch(r"[<>|=]?U\d*", dtype)):
+        return f"is a tensor of {dtype}"
+    if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
+        return f"is a tensor of shape {tuple(shape)}"
+    return None
+
+
 def _judge_signature(data: dict[str, Any]) -> None:
     require_dict(data, "data", ("named", "inputs", "outputs"))
     require_bool(data["named"], at("data", "named"))
     require_list(data["inputs"], at("data", "inputs"), item=_require_column_spec)
-    require_optional(_require_schema)(data["outputs"], at("data", "outputs"))
+    require_optional(_require_outputs)(data["outputs"], at("data", "outputs"))
     if not data["named"]:
         raise Fail(
             "The signature's inputs have no column names: it was inferred from an array. "
@@ -245,6 +285,13 @@ def _judge_signature(data: dict[str, Any]) -> None:
             "The signature has no outputs. Pass the model's predictions as the second "
             "argument: `infer_signature(X_train, pipe.predict(X_train))`."
         )
+    problem = _output_problem(data["outputs"])
+    if problem:
+        raise Fail(
+            f"The signature's output {problem}; the model returns one species name (text) per "
+            "penguin. Infer it from the predicted labels, `pipe.predict(X_train)`, not from "
+            "probabilities, codes or several columns."
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -256,6 +303,7 @@ _CHAMPION = ("name", "alias", "learner", "found")
 _CHAMPION_FOUND = (
     *_CHAMPION,
     "inputs",
+    "outputs",
     "input_example",
     "predicted",
     "proba",
@@ -285,6 +333,7 @@ def _require_champion(data: Any) -> None:
     if not found:
         return
     require_optional(_require_schema)(data["inputs"], at("data", "inputs"))
+    require_optional(_require_outputs)(data["outputs"], at("data", "outputs"))
     require_bool(data["input_example"], at("data", "input_example"))
     require_optional(require_str)(data["sklearn_pin"], at("data", "sklearn_pin"))
     usable = data["inputs"] is not None and [n for n, _ in _columns(data["inputs"])] == list(
@@ -347,6 +396,13 @@ def _judge_champion(data: dict[str, Any]) -> None:  # noqa: C901 - one rule per 
         raise Fail(
             f"The champion's signature gives some inputs other types than `X_train` has: "
             f"{', '.join(wrong)}. Log it with the signature of Exercise 1."
+        )
+    problem = _output_problem(data["outputs"]) if data["outputs"] is not None else "is missing"
+    if problem:
+        raise Fail(
+            f"The champion's signature: its output {problem}. The model returns one species "
+            "name per penguin: log it with the signature of Exercise 1, inferred from "
+            "`pipe.predict(X_train)`."
         )
     if not data["input_example"]:
         raise Fail(
@@ -415,7 +471,10 @@ def _require_dump(value: Any, path: str) -> dict[str, Any]:
 def _judge_penguin_class(data: dict[str, Any]) -> None:
     Penguin, _ = _reference_classes()
     payloads = _validation_payloads()
-    require_dict(data, "data", ("accepted", "dumps"))
+    require_dict(data, "data", ("accepted", "dumps", "aliases"))
+    require_dict(data["aliases"], at("data", "aliases"))
+    for name, spelt in data["aliases"].items():
+        require_list(spelt, at(at("data", "aliases"), name), item=require_str)
     require_list(
         data["accepted"],
         at("data", "accepted"),
@@ -468,6 +527,16 @@ def _judge_penguin_class(data: dict[str, Any]) -> None:
                     f"After validating {what}, the field `{name}` is {dumped[name]!r}; numbers "
                     "should be floats, island and sex plain strings, and a missing sex None."
                 )
+    if list(data["aliases"]) != list(FEATURES):
+        raise malformed(at("data", "aliases"), "should name the fields of the class, in order")
+    for name, spelt in data["aliases"].items():
+        other = [a for a in spelt if a != name]
+        if other:
+            raise Fail(
+                f"`PenguinIn` gives the field `{name}` another name ({other[0]}): a client could "
+                "send it under a second spelling, or not under its own. Declare the fields with "
+                "the names of `FEATURES` and no alias."
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -551,12 +620,13 @@ def _judge_to_frame(data: dict[str, Any]) -> None:  # noqa: C901 - one rule per 
             raise Fail(f"{call} has {got['rows']} rows; it should have one per penguin.")
         require_dict(got["dtypes"], at(path, "dtypes"), FEATURES)
         require_dict(got["float"], at(path, "float"), FEATURES)
-        not_float = [c for c in _NUMERIC if not got["float"][c]]
+        not_float = [c for c in _NUMERIC if got["dtypes"][c] != "float64"]
         if not_float:
             raise Fail(
                 f"In {call}, the column(s) {', '.join(not_float)} have dtype "
-                f"{got['dtypes'][not_float[0]]}. Convert the measurements to float64: MLflow's "
-                "schema enforcement refuses an integer column where the signature says double."
+                f"{got['dtypes'][not_float[0]]}. Convert the measurements to float64, the type "
+                "of training and of the signature's `double`: MLflow refuses an integer column "
+                "there, and float32 rounds the measurements."
             )
         if not payloads:
             if got["proba"] is not None:
@@ -576,11 +646,18 @@ def _judge_to_frame(data: dict[str, Any]) -> None:  # noqa: C901 - one rule per 
             for p, w in zip(row, want_row, strict=True)
         )
         if not same:
+            unknown_sex = any(p.get("sex") is None for p in payloads)
             raise Fail(
                 f"The model gives other probabilities for the frame of {call} than for the "
-                "same penguins in training. A missing sex must reach the model as NaN, which "
-                "its imputer fills in; a None in an object column is not seen as missing. "
-                "Give island and sex the dtype 'str', as in training."
+                "same penguins prepared as in training. "
+                + (
+                    "A missing sex must reach the model as NaN, which its imputer fills in; a "
+                    "None in an object column is not seen as missing. Give island and sex the "
+                    "dtype 'str', as in training."
+                    if unknown_sex
+                    else "Keep every value as it was sent, each in its own column of `FEATURES`, "
+                    "with island and sex as 'str' and the measurements as float64."
+                )
             )
 
 
@@ -640,7 +717,7 @@ def _judge_service(data: dict[str, Any]) -> None:
         per="request the check sends",
         item=_require_response,
     )
-    for index, ((description, *_), (status, body), got) in enumerate(
+    for index, ((description, _, _, sent), (status, body), got) in enumerate(
         zip(requests, expected, data["responses"], strict=True)
     ):
         second = index >= first_run
@@ -655,8 +732,10 @@ def _judge_service(data: dict[str, Any]) -> None:
             elif got["status"] == 500:
                 reason = (
                     "an error inside the service; it should answer 200. Does the lifespan load "
-                    "the model and its version into `service.state`, and does the endpoint "
-                    "return plain `str` species?"
+                    "the model and its version into `service.state`, do the endpoints predict "
+                    "with `service.state.model` (not a model loaded again at each request: once "
+                    "the service has started, the check points MODEL_URI elsewhere), and do "
+                    "they return plain `str` species?"
                 )
             else:
                 reason = f"it should answer {status}"
@@ -677,6 +756,20 @@ def _judge_service(data: dict[str, Any]) -> None:
                 "model in the lifespan, from `os.environ['MODEL_URI']` as it is when the "
                 "service starts, not when the cell runs, and predict with "
                 "`service.state.model`."
+            )
+        if type(got["json"]) is dict and set(got["json"]) == set(body):
+            penguins = sent["penguins"] if "penguins" in sent else [sent]
+            if any(p.get("sex") is None for p in penguins):
+                raise Fail(
+                    f"`{description}` answered {str(got['json'])[:120]}, but the model predicts "
+                    "another species for the same penguin(s) prepared as in training. A missing "
+                    "sex must reach the model as NaN, as in training, not as None, which the "
+                    "imputer does not see as missing: build the frame with `to_frame`."
+                )
+            raise Fail(
+                f"`{description}` answered {str(got['json'])[:120]}, but the model predicts other "
+                "species for the same penguin(s) prepared as in training: build the frame with "
+                "`to_frame`, and return the species in the order of the request."
             )
         keys = list(body)
         raise Fail(
@@ -801,10 +894,17 @@ _VALUE_OPTIONS = {
     "--shell", "-c", "--comment", "--gecos", "-k", "--skel", "-K", "--key", "-e",
     "--expiredate", "-f", "--inactive", "-p", "--password", "-R", "--root", "-P", "--prefix",
     "-b", "--base-dir", "--ingroup", "--firstuid", "--lastuid", "--firstgid", "--lastgid",
-    "--conf", "--extrausers-path",
+    "--conf", "--extrausers-path", "-l", "--login",
 }  # fmt: skip
+# pip options that install somewhere else than the image's site-packages.
+_PIP_ELSEWHERE = ("--target", "-t", "--prefix", "--root", "--user")
+_SHELLS = ("sh", "bash", "dash", "ash")
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "[::1]")
-_URL = re.compile(r"https?://(\[[^\]]*\]|[^/:'\"\s]+)(?::(\d+))?(/[^\s'\")]*)?")
+# scheme, host, port (anything up to the path, so that an unexpanded ${PORT} shows), path.
+_URL = re.compile(
+    r"([A-Za-z][A-Za-z0-9+.-]*)://(\[[^\]]*\]|[^/:'\"\s]+)(?::([^/'\"\s]*))?(/[^\s'\")?#]*)?"
+)
+_PYTHON = re.compile(r"python(3(\.\d+)?)?")
 
 
 def _model_python() -> str:
@@ -832,8 +932,8 @@ def _instructions(text: str) -> list[tuple[str, str]]:
         logical.append(current.strip())
     out = []
     for line in logical:
-        word, _, rest = line.partition(" ")
-        out.append((word.upper(), rest.strip()))
+        parts = line.split(None, 1)  # any whitespace after the instruction word, a tab too
+        out.append((parts[0].upper(), parts[1].strip() if len(parts) > 1 else ""))
     return out
 
 
@@ -887,10 +987,47 @@ def _flags(words: list[str]) -> tuple[dict[str, str], list[str]]:
     return flags, words
 
 
-def _commands(script: str) -> list[list[str]]:
-    """The simple commands of a RUN's shell script, as lists of words."""
-    parts = re.split(r"&&|\|\||;|\|", script)
-    return [w for w in (_words(p) for p in parts) if w]
+def _shell_segments(script: str) -> list[tuple[str, list[str]]]:
+    """The simple commands of a shell script, each with the operator before it (``""`` for the
+    first): ``a && b || c`` is ``[("", [a]), ("&&", [b]), ("||", [c])]``. Quoted text, such as
+    the code of ``python -c "...; ..."``, stays one word."""
+    lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:  # broken quoting
+        tokens = script.split()
+    segments: list[tuple[str, list[str]]] = []
+    words: list[str] = []
+    operator = ""
+    for token in tokens:
+        if token and set(token) <= set(";&|"):
+            if words:
+                segments.append((operator, words))
+            words, operator = [], token
+        else:
+            words.append(token)
+    if words:
+        segments.append((operator, words))
+    return [(op, _without_assignments(words)) for op, words in segments]
+
+
+def _without_assignments(words: list[str]) -> list[str]:
+    """``NAME=value command ...`` without the assignments, which only set its environment."""
+    start = 0
+    while start < len(words) and re.match(r"\w+=", words[start]):
+        start += 1
+    return words[start:]
+
+
+def _script_of(listed: list[str] | None, text: str) -> list[tuple[str, list[str]]]:
+    """The commands of a RUN or health check: a shell script, or an exec-form list (which runs
+    without a shell, unless the list itself is ``["sh", "-c", script]``)."""
+    if listed is None:
+        return _shell_segments(text)
+    if len(listed) >= 3 and posixpath.basename(listed[0]) in _SHELLS and listed[1] == "-c":
+        return _shell_segments(listed[2])
+    return [("", listed)] if listed else []
 
 
 def _names_after(words: list[str]) -> list[str]:
@@ -907,6 +1044,28 @@ def _names_after(words: list[str]) -> list[str]:
     return names
 
 
+def _uid(words: list[str]) -> int | None:
+    """The uid given to useradd/adduser/usermod (``-u N``, ``--uid N``, ``--uid=N``, ``-uN``)."""
+    for i, word in enumerate(words):
+        value = None
+        if word in ("-u", "--uid") and i + 1 < len(words):
+            value = words[i + 1]
+        elif word.startswith("--uid="):
+            value = word.split("=", 1)[1]
+        elif re.fullmatch(r"-u\d+", word):
+            value = word[2:]
+        if value is not None and value.isdigit():
+            return int(value)
+    return None
+
+
+def _is_root(user: str, root_names: set[str]) -> bool:
+    """Whether ``USER user[:group]`` is root: by name, by uid 0 (``0000`` too), or a user that
+    a RUN created with uid 0."""
+    name = user.partition(":")[0]
+    return name == "root" or (name.isdigit() and int(name) == 0) or name in root_names
+
+
 class _Image:
     """What a single-stage build has done so far: folders, files, users, variables."""
 
@@ -915,15 +1074,26 @@ class _Image:
         self.dirs = {"/"}
         self.files: dict[str, list[tuple[str, int]]] = {"requirements.txt": [], "app.py": []}
         self.model_dirs: list[tuple[str, int]] = []
+        # (what, where, step, --chmod, --chown) of every copy of app.py and the model.
+        self.modes: list[tuple[str, str, int, str | None, str | None]] = []
         self.users: list[tuple[str, int]] = []
         self.groups: list[tuple[str, int]] = []
+        self.root_names: set[str] = set()  # users created (or changed) with uid 0
+        self.refused_users: set[str] = set()  # useradd run without root's rights: it fails
+        self.user = "root"
         self.installed_tools: set[str] = set()
         self.variables: dict[str, str] = {}
         self.env: dict[str, str] = {}
-        self.pip_installs: list[tuple[list[str], int]] = []
+        self.exposed: set[str] = set()
+        # (requirement files, step, run as root, installed somewhere else than site-packages)
+        self.pip_installs: list[tuple[list[str], int, bool, bool]] = []
 
     def path(self, value: str) -> str:
         return posixpath.normpath(posixpath.join(self.cwd, value))
+
+    @property
+    def root(self) -> bool:
+        return _is_root(self.user, self.root_names)
 
     def copy(self, args: str, index: int) -> None:
         rest = args.strip()
@@ -938,6 +1108,7 @@ class _Image:
             words = _words(rest)
         if "from" in flags or len(words) < 2:
             return
+        chmod, chown = flags.get("chmod"), flags.get("chown")
         *sources, dest = words
         target = self.path(dest)
         into_dir = dest.endswith("/") or len(sources) > 1 or target in self.dirs
@@ -947,39 +1118,63 @@ class _Image:
                 self._arrive("requirements.txt", posixpath.join(target, "requirements.txt"), index)
                 self._arrive("app.py", posixpath.join(target, "app.py"), index)
                 self.model_dirs.append((posixpath.join(target, "model"), index))
+                self.modes.append(("app.py", posixpath.join(target, "app.py"), index, chmod, chown))
+                self.modes.append(("model", posixpath.join(target, "model"), index, chmod, chown))
                 self.dirs.add(target)
             elif clean == "model" or clean == "model/*":
                 self.model_dirs.append((target, index))
+                self.modes.append(("model", target, index, chmod, chown))
                 self.dirs.add(target)
             else:
                 for name in ("requirements.txt", "app.py"):
                     if re.fullmatch(_glob(clean), name):
                         where = posixpath.join(target, name) if into_dir else target
                         self._arrive(name, where, index)
+                        if name == "app.py":
+                            self.modes.append(
+                                (name, posixpath.normpath(where), index, chmod, chown)
+                            )
 
     def _arrive(self, name: str, where: str, index: int) -> None:
         self.files[name].append((posixpath.normpath(where), index))
 
     def run(self, args: str, index: int) -> None:
-        listed = _exec_form(args)
-        script = " ".join(shlex.quote(a) for a in listed) if listed is not None else args
-        for words in _commands(script):
+        root = self.root
+        updated = {"apt": False, "apk": False}  # package index fetched earlier in this RUN
+        for operator, words in _script_of(_exec_form(args), args):
+            if operator == "||" or not words:
+                continue  # runs only when the command before it failed
             program = posixpath.basename(words[0])
-            if program in ("useradd", "adduser"):
+            operands = [w for w in words[1:] if not w.startswith("-")]
+            action = operands[0] if operands else ""
+            if program in ("apt-get", "apt"):
+                if action == "update":
+                    updated["apt"] = True
+                elif action == "install" and root and updated["apt"]:
+                    self.installed_tools.update(operands[1:])
+            elif program == "apk":
+                if action == "update":
+                    updated["apk"] = True
+                elif action == "add" and root and (updated["apk"] or "--no-cache" in words):
+                    self.installed_tools.update(operands[1:])
+            elif program in ("useradd", "adduser") and not root:
+                self.refused_users.update(_names_after(words))
+            elif program in ("useradd", "adduser"):
                 for name in _names_after(words):
                     self.users.append((name, index))
                     self.groups.append((name, index))
-            elif program in ("groupadd", "addgroup"):
+                    if _uid(words) == 0:
+                        self.root_names.add(name)
+            elif program in ("groupadd", "addgroup") and root:
                 for name in _names_after(words):
                     self.groups.append((name, index))
-            elif program in ("apt-get", "apt", "apk") and any(
-                w in ("install", "add") for w in words
-            ):
-                self.installed_tools.update(w for w in words if not w.startswith("-"))
+            elif program == "usermod" and root and _uid(words) == 0:
+                self.root_names.update(_names_after(words))
             elif program == "mkdir":
                 self.dirs.update(self.path(w) for w in words[1:] if not w.startswith("-"))
             if _is_pip_install(words):
-                self.pip_installs.append((_requirement_files(words), index))
+                elsewhere = any(w.split("=")[0] in _PIP_ELSEWHERE for w in words)
+                self.pip_installs.append((_requirement_files(words), index, root, elsewhere))
 
 
 def _glob(pattern: str) -> str:
@@ -988,13 +1183,20 @@ def _glob(pattern: str) -> str:
 
 
 def _is_pip_install(words: list[str]) -> bool:
-    names = [posixpath.basename(w) for w in words]
-    for i, name in enumerate(names[:-1]):
-        if re.fullmatch(r"pip3?(\.\d+)?", name) and "install" in names[i + 1 :]:
-            return True
-        if name == "-m" and names[i + 1] == "pip" and "install" in names[i + 1 :]:
-            return True
-    return False
+    """Whether a simple command is ``pip install ...`` (or ``python -m pip install ...``): the
+    command's own first word, not a word anywhere (``echo pip install`` installs nothing), and
+    not a ``--dry-run``."""
+    if not words or "--dry-run" in words:
+        return False
+    program = posixpath.basename(words[0])
+    if re.fullmatch(r"pip3?(\.\d+)?", program):
+        rest = words[1:]
+    elif _PYTHON.fullmatch(program) and words[1:3] == ["-m", "pip"]:
+        rest = words[3:]
+    else:
+        return False
+    operands = [w for w in rest if not w.startswith("-")]
+    return bool(operands) and operands[0] == "install"
 
 
 def _requirement_files(words: list[str]) -> list[str]:
@@ -1026,7 +1228,7 @@ def _uvicorn_args(argv: list[str]) -> list[str] | None:
         return argv[1:]
     if (
         len(argv) >= 3
-        and re.fullmatch(r"python(3(\.\d+)?)?", posixpath.basename(argv[0]))
+        and _PYTHON.fullmatch(posixpath.basename(argv[0]))
         and argv[1:3] == ["-m", "uvicorn"]
     ):
         return argv[3:]
@@ -1071,7 +1273,8 @@ def _check_base_image(steps: list[tuple[str, str]], variables: dict[str, str]) -
     return tag
 
 
-def _check_user(image: _Image, steps: list[tuple[str, str]], cmd: int) -> None:
+def _check_user(image: _Image, steps: list[tuple[str, str]], cmd: int) -> str:
+    """The user the service runs as; Fail unless it is an unprivileged user that exists."""
     users = [
         (i, args.strip()) for i, (word, args) in enumerate(steps) if word == "USER" and i < cmd
     ]
@@ -1081,12 +1284,16 @@ def _check_user(image: _Image, steps: list[tuple[str, str]], cmd: int) -> None:
             "and switch to it with `USER` before the `CMD`."
         )
     index, value = users[-1]
-    user, _, group = _expand(value, image.variables).partition(":")
-    if user in ("root", "0"):
-        raise Fail("The last USER before the CMD is root: switch to an unprivileged user.")
+    expanded = _expand(value, image.variables)
+    user, _, group = (_words(expanded) or [""])[0].partition(":")
+    if _is_root(user, image.root_names):
+        raise Fail(
+            "The last USER before the CMD is root (uid 0, whatever its name): switch to an "
+            "unprivileged user, created with a uid other than 0."
+        )
     created = {name for name, at_step in image.users if at_step < index}
     if not user.isdigit() and user not in created and user not in _SYSTEM_USERS:
-        later = any(name == user for name, _ in image.users)
+        later = user in image.refused_users or any(name == user for name, _ in image.users)
         raise Fail(
             f"`USER {value}` names a user that does not exist at that point of the build"
             + (
@@ -1100,9 +1307,49 @@ def _check_user(image: _Image, steps: list[tuple[str, str]], cmd: int) -> None:
     groups = {name for name, at_step in image.groups if at_step < index}
     if group and not group.isdigit() and group not in groups and group not in _SYSTEM_GROUPS:
         raise Fail(f"`USER {value}` names a group, {group!r}, that no RUN created before.")
+    return f"{user}:{group}" if group else user
 
 
-def _check_healthcheck(image: _Image, steps: list[tuple[str, str]], tag: str, port: str) -> None:
+def _readable(mode: str | None, owner: str | None, user: str, directory: bool) -> bool:
+    """Whether ``user`` can read a file (or list and enter a folder) copied with ``--chmod=mode``
+    and ``--chown=owner`` (root's by default). Only octal modes are judged."""
+    if mode is None or not re.fullmatch(r"[0-7]{3,4}", mode):
+        return True
+    owner_user, _, owner_group = (owner or "root").partition(":")
+    name, _, group = user.partition(":")
+    if owner_user == name:
+        bits = int(mode[-3])
+    elif owner_group and owner_group in (group, name):
+        bits = int(mode[-2])
+    else:
+        bits = int(mode[-1])
+    need = 5 if directory else 4
+    return bits & need == need
+
+
+def _check_modes(image: _Image, user: str, served: dict[str, str]) -> None:
+    """Fail when ``COPY --chmod`` leaves the service's code or model unreadable for its user."""
+    for what, where, _, mode, owner in image.modes:
+        if where != served.get(what) or _readable(mode, owner, user, what == "model"):
+            continue
+        thing = "app.py" if what == "app.py" else "the model's folder"
+        raise Fail(
+            f"{thing} is copied with `--chmod={mode}`, which leaves it unreadable for the user "
+            f"`{user.partition(':')[0]}` that runs the service: it could not "
+            + ("import the app." if what == "app.py" else "load the model.")
+            + " Give everyone read access (e.g. 644 for files, 755 for folders), or leave "
+            "--chmod out."
+        )
+
+
+def _fails_on_error(words: list[str]) -> bool:
+    """Whether the command after ``||`` keeps the failure: ``exit N`` (N > 0), ``exit``, ``false``."""
+    if words in (["false"], ["exit"]):
+        return True
+    return len(words) == 2 and words[0] == "exit" and words[1].isdigit() and int(words[1]) > 0
+
+
+def _check_healthcheck(image: _Image, steps: list[tuple[str, str]], tag: str, port: str) -> None:  # noqa: C901
     checks = [args for word, args in steps if word == "HEALTHCHECK"]
     if not checks or checks[-1].strip().upper() == "NONE":
         raise Fail(
@@ -1117,52 +1364,111 @@ def _check_healthcheck(image: _Image, steps: list[tuple[str, str]], tag: str, po
     rest = checks[-1][checks[-1].upper().index("CMD") + 3 :].strip()
     listed = _exec_form(rest)
     if listed is not None and listed[:1] == ["CMD-SHELL"]:
-        listed = _words(" ".join(listed[1:]))
-    argv = listed if listed is not None else _words(rest)
-    command = " ".join(argv)
-    urls = [m for m in _URL.finditer(command) if (m.group(3) or "").startswith("/health")]
-    if not urls:
+        listed, rest = None, " ".join(listed[1:])
+    # A shell expands the container's variables (ENV) when the check runs; exec form does not.
+    if listed is None:
+        segments = _shell_segments(_expand(rest, image.env))
+    elif len(listed) >= 3 and posixpath.basename(listed[0]) in _SHELLS and listed[1] == "-c":
+        segments = _shell_segments(_expand(listed[2], image.env))
+    else:
+        segments = [("", listed)] if listed else []
+    never = "The health check can never fail, so Docker would call a broken service healthy: "
+    for operator, command in segments:
+        if operator == "||" and not _fails_on_error(command):
+            raise Fail(
+                never + f"`|| {' '.join(command)}` turns every failure into success. Leave the "
+                "command's own status, or end with `|| exit 1`."
+            )
+        if operator not in ("", "&&", "||", "|", "|&"):
+            raise Fail(
+                never + f"after `{operator}` the status is that of `{' '.join(command)}`, not "
+                "of the request. Run the request as the last command (or end with `|| exit 1`)."
+            )
+        if operator in ("|", "|&") and posixpath.basename(command[0]) != "grep":
+            raise Fail(
+                never + "a pipe's status is that of its last command. Let the request's own "
+                "status decide."
+            )
+    probes = [
+        (command, match)
+        for operator, command in segments
+        if operator != "||"
+        for match in [_URL.search(" ".join(command))]
+        if match
+    ]
+    if not probes:
         raise Fail(
             "The HEALTHCHECK command should request the service's /health endpoint, e.g. "
             "http://127.0.0.1:8000/health."
         )
-    host, url_port = urls[0].group(1), urls[0].group(2) or "80"
+    command, url = probes[0]
+    scheme, host, url_port, path = url.group(1), url.group(2), url.group(3), url.group(4) or ""
+    if scheme.lower() != "http":
+        raise Fail(
+            f"The health check asks {scheme}://...; uvicorn serves plain HTTP here (it has no "
+            "TLS certificate), so the request would fail every time. Use http://."
+        )
+    if path != "/health":
+        raise Fail(
+            f"The health check requests {path or '/'}; the service's health endpoint is "
+            "/health, exactly: any other path answers 404, and the check would always fail."
+        )
     if host not in _LOCAL_HOSTS:
         raise Fail(
             f"The health check asks {host!r}. It runs inside the container: ask the service "
             "there, at 127.0.0.1 (or localhost)."
         )
+    url_port = "80" if url_port is None else url_port
     if url_port != port:
+        unexpanded = "" if url_port.isdigit() else " (exec form runs without a shell, so "
+        unexpanded += "" if url_port.isdigit() else "variables are not expanded)"
         raise Fail(
-            f"The health check asks port {url_port}, but uvicorn listens on port {port}: the "
-            "check would fail although the service works."
+            f"The health check asks port {url_port}{unexpanded}, but uvicorn listens on port "
+            f"{port}: the check would fail although the service works."
         )
-    programs = {posixpath.basename(w) for w in argv}
+    program = posixpath.basename(command[0])
     slim = "slim" in tag or "alpine" in tag
-    for tool in ("curl", "wget"):
-        if tool in programs and slim and tool not in image.installed_tools:
-            if tool == "wget" and "alpine" in tag:
-                continue
+    if program in ("curl", "wget"):
+        if (
+            slim
+            and program not in image.installed_tools
+            and not (program == "wget" and "alpine" in tag)
+        ):
             raise Fail(
-                f"The health check runs `{tool}`, which the slim image does not have, so it "
-                "would fail every time and the container would be marked unhealthy. Use Python "
-                'itself: `python -c "import urllib.request; urllib.request.urlopen('
-                "'http://127.0.0.1:8000/health', timeout=3)\"` (or install the tool first)."
+                f"The health check runs `{program}`, which the slim image does not have (an "
+                "`apt-get install` counts only after `apt-get update` in the same RUN, as root), "
+                "so it would fail every time and the container would be marked unhealthy. Use "
+                'Python itself: `python -c "import urllib.request; urllib.request.urlopen('
+                "'http://127.0.0.1:8000/health', timeout=3)\"`."
             )
-    if "curl" in programs and not any(
-        w in ("--fail", "--fail-with-body") or re.fullmatch(r"-[a-zA-Z]*f[a-zA-Z]*", w)
-        for w in argv
-    ):
+        if program == "curl" and not any(
+            w in ("--fail", "--fail-with-body") or re.fullmatch(r"-[a-zA-Z]*f[a-zA-Z]*", w)
+            for w in command
+        ):
+            raise Fail(
+                "`curl` succeeds even when the service answers 500; pass `--fail` (`-f`) so "
+                "that an error status fails the health check."
+            )
+        return
+    if not _PYTHON.fullmatch(program):
         raise Fail(
-            "`curl` succeeds even when the service answers 500; pass `--fail` (`-f`) so that "
-            "an error status fails the health check."
+            f"The health check requests /health with `{program}`. Use a tool that fails on an "
+            'error status and that the image has: `python -c "import urllib.request; '
+            "urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=3)\"`."
         )
-    if programs & {"python", "python3"} and not re.search(
-        r"urlopen|raise_for_status|status_code|\.status\b", command
+    code = command[command.index("-c") + 1] if "-c" in command[:-1] else ""
+    if not re.search(r"urlopen\s*\(|\.raise_for_status\s*\(\s*\)", code):
+        raise Fail(
+            "The Python health check should fail when /health does not answer 200: call "
+            "`urllib.request.urlopen(...)`, which raises for an error status (inline, with "
+            "`python -c`)."
+        )
+    if re.search(r"\bexcept\b", code) and not re.search(
+        r"except[^:]*:\s*(raise\b|(sys\.)?exit\(\s*[1-9'\"]|os\._exit\(\s*[1-9])", code
     ):
         raise Fail(
-            "The Python health check should fail when /health does not answer 200: "
-            "`urllib.request.urlopen(...)` raises for an error status."
+            "The Python health check catches the error that `urlopen` raises, so it never "
+            "fails. Let the exception end the command (or `sys.exit(1)` in the except)."
         )
 
 
@@ -1192,12 +1498,16 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
             image.copy(expanded, index)
         elif word == "RUN":
             image.run(expanded, index)
+        elif word == "USER":
+            image.user = (_words(expanded) or [""])[0]
+        elif word == "EXPOSE":
+            image.exposed.update(p.split("/")[0] for p in _words(expanded))
     cmd = max((i for i, (word, _) in enumerate(steps) if word == "CMD"), default=None)
     if cmd is None:
         raise Fail("The Dockerfile has no `CMD`: the command that starts uvicorn.")
 
     copied_requirements = image.files["requirements.txt"]
-    installs = [(files, i) for files, i in image.pip_installs if files]
+    installs = [entry for entry in image.pip_installs if entry[0]]
     if not copied_requirements or not installs:
         raise Fail(
             "Copy `requirements.txt` into the image and install it with "
@@ -1211,11 +1521,11 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
             cwd = posixpath.normpath(posixpath.join(cwd, words[0] if words else "/"))
         install_cwd[i] = cwd
     install = None
-    for files, i in installs:
+    for files, i, as_root, elsewhere in installs:
         for name in files:
             where = posixpath.normpath(posixpath.join(install_cwd[i], name))
             if any(path == where and at_step < i for path, at_step in copied_requirements):
-                install = i
+                install = (i, as_root, elsewhere)
                 break
         if install is not None:
             break
@@ -1224,6 +1534,19 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
             "`pip install -r ...` names a requirements file that is not where `COPY` put "
             "requirements.txt at that point (paths are relative to the WORKDIR). Copy it first, "
             "then install it from there."
+        )
+    install, as_root, elsewhere = install
+    if not as_root:
+        raise Fail(
+            "`pip install` runs after `USER` switched to an unprivileged user, who cannot write "
+            "the image's site-packages: pip fails, or falls back to ~/.local, whose programs "
+            "(uvicorn) are not on PATH. Install the packages as root, before the USER line."
+        )
+    if elsewhere:
+        raise Fail(
+            "`pip install` puts the packages somewhere else than the image's site-packages "
+            "(--target, --prefix, --root or --user), where the service's user and PATH may not "
+            "find them. Install them normally: `pip install --no-cache-dir -r requirements.txt`."
         )
     copied_code = image.files["app.py"]
     if not copied_code:
@@ -1274,11 +1597,20 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
         raise Fail("The CMD should start `uvicorn` with the application `app:app`.")
     app_dir = _option(args, "--app-dir")
     where = posixpath.normpath(posixpath.join(image.cwd, app_dir)) if app_dir else image.cwd
-    if posixpath.join(where, "app.py") not in {path for path, _ in copied_code}:
+    app_path = posixpath.join(where, "app.py")
+    if app_path not in {path for path, _ in copied_code}:
         raise Fail(
             "uvicorn imports `app` from app.py in its working folder, the last WORKDIR, but "
             "app.py was copied elsewhere: copy it into the WORKDIR (`COPY app.py .`)."
         )
+    for option in ("--uds", "--fd"):
+        if any(w == option or w.startswith(option + "=") for w in args):
+            raise Fail(
+                f"uvicorn is started with `{option}`, so it listens on a "
+                + ("Unix socket" if option == "--uds" else "file descriptor")
+                + " instead of a TCP port: `docker run -p 8000:8000` could not reach it. Pass "
+                '`"--host", "0.0.0.0", "--port", "8000"` instead.'
+            )
     host = _option(args, "--host") or "127.0.0.1"
     if host != "0.0.0.0":
         raise Fail(
@@ -1289,10 +1621,10 @@ def _judge_dockerfile(values: dict[str, Any]) -> None:  # noqa: C901 - one rule 
     port = _option(args, "--port") or "8000"
     if port != "8000":
         raise Fail(f"uvicorn listens on port {port}; the service's port is 8000.")
-    exposed = {p.split("/")[0] for word, a in steps if word == "EXPOSE" for p in _words(a)}
-    if port not in exposed:
+    if port not in image.exposed:
         raise Fail(f"Document the port the service listens on: `EXPOSE {port}`.")
-    _check_user(image, steps, cmd)
+    user = _check_user(image, steps, cmd)
+    _check_modes(image, user, {"app.py": app_path, "model": served})
     _check_healthcheck(image, steps, tag, port)
 
 
