@@ -15,6 +15,7 @@ every conceivable one; docs/grading.md says so.
 from __future__ import annotations
 
 import ast
+import functools
 
 #: The course's packages a learner may import from: data loaders, tracking helpers, and the
 #: public (non-underscore) names of a module's declaration (demo data, stand-in clients).
@@ -76,12 +77,18 @@ def reaches_into_the_course(sources: list[str]) -> list[str]:
     return reasons
 
 
+@functools.cache
+def _magics():
+    """IPython's translator of magics into Python, made once per process."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager()
+
+
 def _parse(source: str) -> ast.Module | None:
     """The cell's syntax tree, magics translated as IPython does; None when it cannot parse."""
     try:
-        from IPython.core.inputtransformer2 import TransformerManager
-
-        source = TransformerManager().transform_cell(source)
+        source = _magics().transform_cell(source)
     except Exception:  # noqa: BLE001 - a cell IPython cannot read is parsed as it is
         pass
     try:
