@@ -388,6 +388,17 @@ WRONG: dict[str, Callable[[], list[Any]]] = {
 }
 
 
+def _figures_04() -> None:
+    """Module 04's figures, built in ``figures_m04.py`` (it shares them with its own tests)."""
+    from .figures_m04 import RIGHT_04, WRONG_04
+
+    RIGHT.update(RIGHT_04)
+    WRONG.update(WRONG_04)
+
+
+_figures_04()
+
+
 def _reference_data(name: str) -> Any:
     from mlcourse.exercises.m20 import _data
 

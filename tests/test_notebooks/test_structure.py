@@ -78,3 +78,12 @@ def test_lessons_point_to_their_exercises(path):
         assert any(
             f"exercises/{path.name}" in c.source for c in nb.cells if c.cell_type == "markdown"
         )
+
+
+def test_the_readme_lists_every_written_module():
+    """The README's table of modules is the set of modules the course declares."""
+    from mlcourse.exercises import available_modules
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (\d\d) \| ", readme, flags=re.MULTILINE)
+    assert listed == sorted(available_modules())
