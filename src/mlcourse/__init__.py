@@ -1,8 +1,11 @@
-"""mlcourse: a hands-on machine-learning course with self-checking exercises."""
+"""mlcourse: a hands-on machine-learning course with self-checking exercises.
+
+Subpackages are imported on first use (``mlcourse.checks``, ``mlcourse.datasets``...), so that
+a process needing one small part (the grader's sandboxed runner, say) does not pay for all.
+"""
 
 from importlib import metadata as _metadata
 
-from . import checks, exercises
 from ._paths import course_root
 from ._setup import setup_notebook
 
@@ -13,11 +16,11 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 __all__ = ["__version__", "checks", "course_root", "exercises", "setup_notebook"]
 
-_LAZY = ("datasets", "tracking", "grader", "build")
+_LAZY = ("checks", "exercises", "datasets", "tracking", "grader", "build")
 
 
 def __getattr__(name: str):
-    """Import the heavier subpackages on first use: ``mlcourse.datasets.load_penguins()``."""
+    """Import a subpackage on first use: ``mlcourse.datasets.load_penguins()``."""
     if name in _LAZY:
         import importlib
 

@@ -77,3 +77,22 @@ def test_a_notebook_of_too_many_cells_is_refused_before_it_is_parsed():
         read_submission(json.dumps(many).encode())
     prose = {**many, "cells": [{"cell_type": "markdown", "source": "x", "metadata": {}}] * 50_000}
     assert read_submission(json.dumps(prose).encode()).cells == []  # prose is never parsed
+
+
+def test_the_sandboxed_runner_starts_without_the_batch_machinery():
+    """The runner starts once per submission: it imports nbclient, not NumPy or the checks."""
+    heavy = (
+        "numpy",
+        "pandas",
+        "mlcourse.checks",
+        "mlcourse.exercises",
+        "mlcourse.grader._batch",
+        "rfc3987_syntax",
+        "arrow",
+    )
+    code = (
+        "import sys, mlcourse.grader._runner\n"
+        f"print(','.join(m for m in {heavy!r} if sys.modules.get(m)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
