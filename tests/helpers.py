@@ -69,3 +69,21 @@ def demo_solution_notebook():
             cell.outputs = [nbformat.v4.new_output("stream", text="ran\n")]
             cell.execution_count = index
     return nb
+
+
+def problem_helpers(number):
+    """``(problem, outcome)`` for a module's tests: a problem by its id, and its live check.
+
+    ``outcome("01.3", name=value)`` is what ``check()`` says about a namespace holding ``value``.
+    """
+    from mlcourse.exercises import get_module
+
+    problems = {p.id: p for p in get_module(number).problems}
+
+    def problem(problem_id: str):
+        return problems[problem_id]
+
+    def outcome(problem_id: str, **values):
+        return problems[problem_id].check(values)
+
+    return problem, outcome

@@ -18,6 +18,7 @@ import pytest
 from mlcourse.checks import Function
 from mlcourse.exercises import get_module
 from mlcourse.exercises.m01 import FreshCsv, _alcohol
+from tests.helpers import problem_helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "curriculum" / "01_python_essentials.ipynb"
@@ -25,12 +26,7 @@ MODULE = get_module("01")
 FUNCTIONS = [p for p in MODULE.problems if isinstance(p, Function)]
 
 
-def problem(problem_id: str):
-    return next(p for p in MODULE.problems if p.id == problem_id)
-
-
-def outcome(problem_id: str, **values):
-    return problem(problem_id).check(values)
+problem, outcome = problem_helpers("01")
 
 
 # --------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from mlcourse.checks import Function
 from mlcourse.exercises import get_module
 from mlcourse.exercises.m02 import _data, _target
 from mlcourse.keys import m02 as key
+from tests.helpers import problem_helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "curriculum" / "02_numpy.ipynb"
@@ -27,12 +28,7 @@ MODULE = get_module("02")
 FUNCTIONS = [p for p in MODULE.problems if isinstance(p, Function)]
 
 
-def problem(problem_id: str):
-    return next(p for p in MODULE.problems if p.id == problem_id)
-
-
-def outcome(problem_id: str, **values):
-    return problem(problem_id).check(values)
+problem, outcome = problem_helpers("02")
 
 
 # --------------------------------------------------------------------------------------

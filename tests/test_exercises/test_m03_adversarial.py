@@ -25,6 +25,7 @@ from mlcourse.exercises.m03 import (
     temp_max_series,
     weather,
 )
+from tests.helpers import problem_helpers
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "curriculum" / "03_pandas.ipynb"
@@ -33,12 +34,7 @@ MODULE = get_module("03")
 FUNCTIONS = [p for p in MODULE.problems if isinstance(p, Function)]
 
 
-def problem(problem_id: str):
-    return next(p for p in MODULE.problems if p.id == problem_id)
-
-
-def outcome(problem_id: str, **values):
-    return problem(problem_id).check(values)
+problem, outcome = problem_helpers("03")
 
 
 # --------------------------------------------------------------------------------------

@@ -17,18 +17,14 @@ from scipy import stats
 from mlcourse.checks import Answer, Function, Value
 from mlcourse.exercises import get_module
 from mlcourse.exercises.m05 import _co2, _growth, _years
+from tests.helpers import problem_helpers
 
 MODULE = get_module("05")
 FUNCTIONS = [p for p in MODULE.problems if isinstance(p, Function)]
 VALUES = [p for p in MODULE.problems if type(p) is Value]
 
 
-def problem(problem_id: str):
-    return next(p for p in MODULE.problems if p.id == problem_id)
-
-
-def outcome(problem_id: str, **values):
-    return problem(problem_id).check(values)
+problem, outcome = problem_helpers("05")
 
 
 # --------------------------------------------------------------------------------------

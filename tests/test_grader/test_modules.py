@@ -44,6 +44,7 @@ def graded(tmp_path_factory):
         (path,) = (out / "results" / number).glob("*.json")
         return json.loads(path.read_text())
 
+    tmp_path_factory.getbasetemp()  # made once here: pytest's making of it is not thread-safe
     with ThreadPoolExecutor(max_workers=2) as pool:  # two batches at once, as two graders
         return dict(zip(available_modules(), pool.map(grade, available_modules()), strict=True))
 

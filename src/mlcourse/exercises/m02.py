@@ -438,22 +438,22 @@ def _loops_used(func: Any, max_functions: int = 50) -> list[str]:
     return sorted(found)
 
 
-class _NoLoops(Function):
-    """A function problem whose prompt forbids Python loops: the code is read for them.
+class _CodeRule(Function):
+    """A function problem whose prompt forbids a way of computing: the code is read for it.
 
-    ``collect`` adds ``uses``: the loops and looping helpers found in the learner's function
-    and the notebook functions it reaches. The judge rejects the function when there are
-    any, with ``advice`` (what the task asks instead, without the answer).
+    ``collect`` adds ``uses``: what ``find`` reports in the learner's function (and the
+    notebook functions it reaches). The judge rejects the function when there is anything,
+    saying ``what`` it does and ``advice`` (what the task asks instead, without the answer).
     """
 
-    def __init__(self, id: str, *, advice: str, **kwargs: Any):
+    def __init__(self, id: str, *, find: Any, what: str, listing: str, advice: str, **kwargs: Any):
         super().__init__(id, **kwargs)
-        self.advice = advice
+        self.find, self.what, self.listing, self.advice = find, what, listing, advice
 
     def collect(self, namespace):
         answer = super().collect(namespace)
         if answer.missing is None and answer.error is None:
-            answer.values["uses"] = _loops_used(namespace[self.name])[:10]
+            answer.values["uses"] = self.find(namespace[self.name])[:10]
         return answer
 
     def _collected_names(self) -> tuple[str, ...]:
@@ -465,16 +465,26 @@ class _NoLoops(Function):
             return problem
         uses = answer.values["uses"]
         if type(uses) is not list or not all(type(name) is str for name in uses):
-            return "its list of the loops found has an unexpected form"
+            return f"its list of {self.listing} has an unexpected form"
         return None
 
     def _judge(self, answer: _Answer):
         uses = answer.values["uses"]
         if uses:
-            return self._wrong(
-                f"`{self.name}` loops in Python ({', '.join(uses[:3])}). {self.advice}"
-            )
+            return self._wrong(f"`{self.name}` {self.what} ({', '.join(uses[:3])}). {self.advice}")
         return super()._judge(answer)
+
+
+def _no_loops(id: str, *, advice: str, **kwargs: Any) -> _CodeRule:
+    """A function problem whose prompt forbids Python loops."""
+    return _CodeRule(
+        id,
+        find=_loops_used,
+        what="loops in Python",
+        listing="the loops found",
+        advice=advice,
+        **kwargs,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -501,38 +511,6 @@ def _inverse_used(func: Any) -> list[str]:
         return None
 
     return [label for label in names_used(func, judge) if label != _LIBRARY]
-
-
-class _NoInverse(Function):
-    """A function problem whose prompt forbids inverting a matrix: the code is read for it."""
-
-    def collect(self, namespace):
-        answer = super().collect(namespace)
-        if answer.missing is None and answer.error is None:
-            answer.values["uses"] = _inverse_used(namespace[self.name])[:10]
-        return answer
-
-    def _collected_names(self) -> tuple[str, ...]:
-        return ("results", "uses")
-
-    def _malformed(self, answer: _Answer) -> str | None:
-        problem = super()._malformed(answer)
-        if problem is not None:
-            return problem
-        uses = answer.values["uses"]
-        if type(uses) is not list or not all(type(name) is str for name in uses):
-            return "its list of the functions used has an unexpected form"
-        return None
-
-    def _judge(self, answer: _Answer):
-        uses = answer.values["uses"]
-        if uses:
-            return self._wrong(
-                f"`{self.name}` inverts a matrix ({', '.join(uses[:3])}). The task is to solve "
-                "the least-squares problem with NumPy's least-squares solver, without forming "
-                "an inverse (`ex.q7.hint()` names it)."
-            )
-        return super()._judge(answer)
 
 
 MODULE = Module(
@@ -586,7 +564,7 @@ MODULE = Module(
                 "`out = images.copy()`, then `out[:, 4:, :] = 0`, then `return out`.",
             ],
         ),
-        _NoLoops(
+        _no_loops(
             "02.4",
             name="center",
             advice=(
@@ -605,7 +583,7 @@ MODULE = Module(
                 "and fails on an integer array.",
             ],
         ),
-        _NoLoops(
+        _no_loops(
             "02.5",
             name="pairwise_sq_dists",
             advice=(
@@ -639,8 +617,15 @@ MODULE = Module(
                 "`y_train[d.argmin(axis=1)]` for each chunk, then `np.concatenate` the chunks.",
             ],
         ),
-        _NoInverse(
+        _CodeRule(
             "02.7",
+            find=_inverse_used,
+            what="inverts a matrix",
+            listing="the functions used",
+            advice=(
+                "The task is to solve the least-squares problem with NumPy's least-squares "
+                "solver, without forming an inverse (`ex.q7.hint()` names it)."
+            ),
             name="fit_least_squares",
             cases=_lstsq_cases,
             hidden=_lstsq_hidden,
@@ -671,7 +656,7 @@ MODULE = Module(
                 "`return x[idx].mean(axis=1)`.",
             ],
         ),
-        _NoLoops(
+        _no_loops(
             "02.9",
             name="confusion_counts",
             advice=(
