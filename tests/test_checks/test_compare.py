@@ -147,6 +147,26 @@ def test_series_and_frames():
     assert "DataFrame" in compare(frame, frame.to_dict(), "df")
 
 
+
+def test_no_text_passes_for_a_missing_value_or_an_object():
+    from decimal import Decimal
+
+    frame = pd.DataFrame({"b": ["x", None]})
+    for text in ("<missing>", "<NoneType>", "nan", ""):
+        assert "`df['b']`" in compare(frame, frame.assign(b=["x", text]), "df"), text
+    assert compare(frame, frame.assign(b=["x", np.nan]), "df") is None  # missing is missing
+    objects = pd.DataFrame({"d": pd.Series([Decimal("1.5")], dtype=object)})
+    assert "`df['d']`" in compare(objects, objects.assign(d=["<Decimal>"]), "df")
+
+
+def test_dates_compare_whatever_their_unit():
+    dates = pd.DataFrame({"date": pd.to_datetime(["2012-01-01", "2012-01-02"])})
+    for unit in ("s", "ms", "us", "ns"):
+        other = dates.assign(date=dates["date"].astype(f"datetime64[{unit}]"))
+        assert compare(dates, other, "df") is None, unit
+    later = dates.assign(date=dates["date"] + pd.Timedelta(seconds=1))
+    assert "`df['date']`" in compare(dates, later, "df")
+
 def test_unsupported_expected_kind_is_a_checker_bug():
     with pytest.raises(CompareError):
         compare(object(), object(), "x")

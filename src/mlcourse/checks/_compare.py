@@ -336,18 +336,49 @@ def _column_problem(expected: np.ndarray, got: np.ndarray, name: str, opts: dict
     return _values_problem(want, have, name, opts["rtol"], opts["atol"])
 
 
+class _Marker:
+    """What a missing value or a value of no plain type becomes for comparison.
+
+    Equal only to a marker of the same label: no text a learner writes (``"<missing>"``, say)
+    can pass for a missing value or for an object.
+    """
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Marker and other.label == self.label
+
+    def __hash__(self) -> int:
+        return hash((_Marker, self.label))
+
+    def __repr__(self) -> str:
+        return f"<{self.label}>"
+
+
+_MISSING = _Marker("missing")
+
+
 def _plain(value: Any) -> Any:
-    """Map missing values to one marker and leave only plain comparable values."""
+    """Map missing values to one marker and leave only plain comparable values.
+
+    Dates and times become ISO text whatever their unit (``datetime64[ns]`` and ``[us]`` hold
+    the same dates); any other object becomes a marker of its type.
+    """
     pd = _pandas()
     if value is None or (pd is not None and pd.api.types.is_scalar(value) and pd.isna(value)):
-        return "<missing>"
+        return _MISSING
     if type(value) in (str, int, float, bool):
         return value
+    if pd is not None and isinstance(value, (np.datetime64, pd.Timestamp)):
+        return pd.Timestamp(value).isoformat()
+    if pd is not None and isinstance(value, (np.timedelta64, pd.Timedelta)):
+        return pd.Timedelta(value).isoformat()
     if isinstance(value, (np.generic,)) and type(value).__module__ == "numpy":
         return value.item()
-    if pd is not None and isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return f"<{type(value).__name__}>"
+    return _Marker(type(value).__name__)
 
 
 def _compare_frame(expected, got, name: str, opts: dict) -> str | None:
