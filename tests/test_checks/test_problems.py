@@ -536,3 +536,41 @@ def test_changes_to_a_frames_dtypes_names_or_attrs_count_as_mutation():
         outcome = problem.check({"f": changing})
         assert outcome.status == INCORRECT and "changed its input" in outcome.message
     assert problem.check({"f": lambda df: len(df)}).status == CORRECT
+
+
+def test_a_method_rule_rejects_what_its_finder_reports_and_forged_reports():
+    from mlcourse.checks import MethodRule
+
+    def loops(func):
+        import dis
+
+        found = any(i.opname == "FOR_ITER" for i in dis.get_instructions(func))
+        return ["a `for` loop"] if found else []
+
+    problem = MethodRule(
+        "99.9",
+        name="total",
+        reference=sum,
+        cases=[Case([1, 2, 3])],
+        find=loops,
+        breaks="loops in Python",
+        advice="Use the built-in sum.",
+    )
+
+    def by_loop(values):
+        result = 0
+        for value in values:
+            result += value
+        return result
+
+    def builtin(values):
+        return sum(values)
+
+    assert problem.check({"total": builtin}).status == CORRECT
+    outcome = problem.check({"total": by_loop})
+    assert outcome.status == INCORRECT
+    assert outcome.message.startswith("`total` loops in Python (a `for` loop). Use the built-in")
+    right = problem.collect({"total": builtin})
+    for forged in (None, "none", [1], ["ok", None]):
+        answer = Answer({**right.values, "uses": forged})
+        assert problem.evaluate(answer).status == INCORRECT, forged

@@ -620,6 +620,62 @@ class Function(Problem):
         return _returned_message(problem, call) + how_far(expected, result["value"])
 
 
+class MethodRule(Function):
+    """A learner function whose prompt forbids a way of computing: its code is read for it.
+
+    Judged as a :class:`Function`, and rejected first when ``find`` reports anything in it.
+
+    Parameters
+    ----------
+    id : str
+        Problem id.
+    find : callable
+        ``find(func)`` returns what in the learner's function (and in what it reaches) breaks
+        the rule, as short labels (``"`inv`"``). It runs where answers are collected: in the
+        learner's kernel, so it holds honest work to the rule and cannot stop a learner set on
+        hiding a call (give such exercises few points).
+    breaks : str
+        What the function does when ``find`` reports something, after its name:
+        ``"loops in Python"`` gives "`center` loops in Python (`for`)."
+    advice : str
+        What the task asks instead, without giving the answer.
+    **kwargs
+        As for :class:`Function`.
+    """
+
+    def __init__(
+        self, id: str, *, find: Callable[[Any], list[str]], breaks: str, advice: str, **kwargs: Any
+    ):
+        super().__init__(id, **kwargs)
+        self.find, self.breaks, self.advice = find, breaks, advice
+
+    def collect(self, namespace: Mapping[str, Any]) -> Answer:
+        answer = super().collect(namespace)
+        if answer.missing is None and answer.error is None:
+            answer.values["uses"] = list(self.find(namespace[self.name]))[:10]
+        return answer
+
+    def _collected_names(self) -> tuple[str, ...]:
+        return ("results", "uses")
+
+    def _malformed(self, answer: Answer) -> str | None:
+        problem = super()._malformed(answer)
+        if problem is not None:
+            return problem
+        uses = answer.values["uses"]
+        if type(uses) is not list or not all(type(label) is str for label in uses):
+            return "its list of what breaks the rule has an unexpected form"
+        return None
+
+    def _judge(self, answer: Answer) -> Outcome:
+        uses = answer.values["uses"]
+        if uses:
+            return self._wrong(
+                f"`{self.name}` {self.breaks} ({', '.join(uses[:3])}). {self.advice}"
+            )
+        return super()._judge(answer)
+
+
 def _returned_message(problem: str, call: str) -> str:
     """Rewrite a comparison message about ``result`` as one about what ``call`` returned."""
     value = re.match(r"`result` is (.+), which is not the expected (value|text)\.$", problem, re.S)

@@ -23,6 +23,7 @@ from mlcourse.checks import (
     Case,
     Choice,
     Function,
+    MethodRule,
     Value,
     names_used,
 )
@@ -438,53 +439,9 @@ def _loops_used(func: Any, max_functions: int = 50) -> list[str]:
     return sorted(found)
 
 
-class _CodeRule(Function):
-    """A function problem whose prompt forbids a way of computing: the code is read for it.
-
-    ``collect`` adds ``uses``: what ``find`` reports in the learner's function (and the
-    notebook functions it reaches). The judge rejects the function when there is anything,
-    saying ``what`` it does and ``advice`` (what the task asks instead, without the answer).
-    """
-
-    def __init__(self, id: str, *, find: Any, what: str, listing: str, advice: str, **kwargs: Any):
-        super().__init__(id, **kwargs)
-        self.find, self.what, self.listing, self.advice = find, what, listing, advice
-
-    def collect(self, namespace):
-        answer = super().collect(namespace)
-        if answer.missing is None and answer.error is None:
-            answer.values["uses"] = self.find(namespace[self.name])[:10]
-        return answer
-
-    def _collected_names(self) -> tuple[str, ...]:
-        return ("results", "uses")
-
-    def _malformed(self, answer: _Answer) -> str | None:
-        problem = super()._malformed(answer)
-        if problem is not None:
-            return problem
-        uses = answer.values["uses"]
-        if type(uses) is not list or not all(type(name) is str for name in uses):
-            return f"its list of {self.listing} has an unexpected form"
-        return None
-
-    def _judge(self, answer: _Answer):
-        uses = answer.values["uses"]
-        if uses:
-            return self._wrong(f"`{self.name}` {self.what} ({', '.join(uses[:3])}). {self.advice}")
-        return super()._judge(answer)
-
-
-def _no_loops(id: str, *, advice: str, **kwargs: Any) -> _CodeRule:
+def _no_loops(id: str, *, advice: str, **kwargs: Any) -> MethodRule:
     """A function problem whose prompt forbids Python loops."""
-    return _CodeRule(
-        id,
-        find=_loops_used,
-        what="loops in Python",
-        listing="the loops found",
-        advice=advice,
-        **kwargs,
-    )
+    return MethodRule(id, find=_loops_used, breaks="loops in Python", advice=advice, **kwargs)
 
 
 # --------------------------------------------------------------------------------------
@@ -617,11 +574,10 @@ MODULE = Module(
                 "`y_train[d.argmin(axis=1)]` for each chunk, then `np.concatenate` the chunks.",
             ],
         ),
-        _CodeRule(
+        MethodRule(
             "02.7",
             find=_inverse_used,
-            what="inverts a matrix",
-            listing="the functions used",
+            breaks="inverts a matrix",
             advice=(
                 "The task is to solve the least-squares problem with NumPy's least-squares "
                 "solver, without forming an inverse (`ex.q7.hint()` names it)."

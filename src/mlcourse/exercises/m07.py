@@ -27,6 +27,7 @@ from mlcourse.checks import (
     Fail,
     Function,
     LoggedRun,
+    MethodRule,
     Numeric,
     Value,
     describe,
@@ -291,48 +292,37 @@ def _traced_metrics(run: Any) -> tuple[Any, list[str]]:
     return result, called
 
 
-class _FromScratch(Function):
+class _FromScratch(MethodRule):
     """A function problem whose prompt forbids scikit-learn's metrics: calls are traced.
 
     ``collect`` runs the cases under a live trace of the calls into ``sklearn.metrics``, and
     also reads the compiled code (a metric named but not reached by the cases still counts);
-    it adds ``uses``, the names found. The judge rejects the function when there are any. The
-    trace runs in the learner's kernel: it holds honest work to the rule, it cannot stop a
-    learner who sets out to hide a call (which is why the exercise is worth few points).
+    it adds ``uses``, the names found. The trace runs in the learner's kernel: it holds honest
+    work to the rule, it cannot stop a learner who sets out to hide a call (which is why the
+    exercise is worth few points).
     """
 
+    def __init__(self, id: str, **kwargs: Any):
+        super().__init__(
+            id,
+            find=_metrics_used,
+            breaks="calls scikit-learn's metrics",
+            advice=(
+                "The task is to count the true positives, the flagged examples and the positive "
+                "examples yourself, with NumPy or plain Python; use scikit-learn afterwards to "
+                "compare, outside the function."
+            ),
+            **kwargs,
+        )
+
     def collect(self, namespace):
-        answer, called = _traced_metrics(lambda: super(_FromScratch, self).collect(namespace))
+        answer, called = _traced_metrics(lambda: Function.collect(self, namespace))
         if answer.missing is None and answer.error is None:
             named = _metrics_used(namespace[self.name])
             public = [name for name in called if not name.startswith("_")]
             found = dict.fromkeys([*named, *public, *called])  # ordered, without repeats
-            answer.values["uses"] = list(found)[:10]
+            answer.values["uses"] = [f"`{name}`" for name in found][:10]
         return answer
-
-    def _collected_names(self) -> tuple[str, ...]:
-        return ("results", "uses")
-
-    def _malformed(self, answer: _Answer) -> str | None:
-        problem = super()._malformed(answer)
-        if problem is not None:
-            return problem
-        uses = answer.values["uses"]
-        if type(uses) is not list or not all(type(name) is str for name in uses):
-            return "its list of the functions used has an unexpected form"
-        return None
-
-    def _judge(self, answer: _Answer):
-        uses = answer.values["uses"]
-        if uses:
-            names = ", ".join(f"`{name}`" for name in uses[:3])
-            return self._wrong(
-                f"`{self.name}` calls scikit-learn's metrics ({names}). The task is to count the true "
-                "positives, the flagged examples and the positive examples yourself, with "
-                "NumPy or plain Python; use scikit-learn afterwards to compare, outside the "
-                "function."
-            )
-        return super()._judge(answer)
 
 
 # --------------------------------------------------------------------------------------
