@@ -147,7 +147,6 @@ def test_series_and_frames():
     assert "DataFrame" in compare(frame, frame.to_dict(), "df")
 
 
-
 def test_no_text_passes_for_a_missing_value_or_an_object():
     from decimal import Decimal
 
@@ -166,6 +165,7 @@ def test_dates_compare_whatever_their_unit():
         assert compare(dates, other, "df") is None, unit
     later = dates.assign(date=dates["date"] + pd.Timedelta(seconds=1))
     assert "`df['date']`" in compare(dates, later, "df")
+
 
 def test_unsupported_expected_kind_is_a_checker_bug():
     with pytest.raises(CompareError):
