@@ -69,7 +69,9 @@ class BoundProblem:
         """Show hint number ``level`` (1 is the gentlest)."""
         hints = self.problem.hints
         if not hints:
-            text = "There are no hints for this one. Re-read the task and the lesson section it names."
+            text = (
+                "There are no hints for this one. Re-read the task and the lesson section it names."
+            )
             return Text(text, text)
         if not isinstance(level, int) or not 1 <= level <= len(hints):
             text = f"Hints for {self.id} are numbered 1 to {len(hints)}; try `hint({min(max(1, level if isinstance(level, int) else 1), len(hints))})`."
@@ -102,7 +104,9 @@ class BoundProblem:
         """
         outcome = self.evaluate_values(**values)
         if outcome.status != "incorrect":
-            raise SelfTestFailed(f"expected the check of {self.id} to reject this answer, got: {outcome}")
+            raise SelfTestFailed(
+                f"expected the check of {self.id} to reject this answer, got: {outcome}"
+            )
         return outcome
 
     def assert_accepts(self, **values: Any) -> Outcome:
@@ -115,7 +119,9 @@ class BoundProblem:
         """
         outcome = self.evaluate_values(**values)
         if not outcome.correct:
-            raise SelfTestFailed(f"expected the check of {self.id} to accept this answer, got: {outcome}")
+            raise SelfTestFailed(
+                f"expected the check of {self.id} to accept this answer, got: {outcome}"
+            )
         return outcome
 
     def __repr__(self) -> str:
@@ -153,13 +159,18 @@ class LoadedModule:
     def summary(self) -> Text:
         """A table of every problem's current outcome and the total score."""
         outcomes = self.outcomes()
-        rows = [(o.problem, o.status.replace("_", " "), f"{o.points:g}/{o.max_points:g}") for o in outcomes]
+        rows = [
+            (o.problem, o.status.replace("_", " "), f"{o.points:g}/{o.max_points:g}")
+            for o in outcomes
+        ]
         total = sum(o.points for o in outcomes)
         total_text = f"{total:g}/{self.module.max_points:g}"
         md = ["| problem | status | points |", "|---|---|---|"]
         md += [f"| {p} | {s} | {pts} |" for p, s, pts in rows]
         md.append(f"| **total** | | **{total_text}** |")
-        plain = [f"{p:<8} {s:<15} {pts}" for p, s, pts in rows] + [f"{'total':<8} {'':<15} {total_text}"]
+        plain = [f"{p:<8} {s:<15} {pts}" for p, s, pts in rows] + [
+            f"{'total':<8} {'':<15} {total_text}"
+        ]
         return Text("\n".join(md), "\n".join(plain))
 
     def __repr__(self) -> str:

@@ -31,7 +31,9 @@ class NotebookRun:
         return [p.id for p in self.module.problems if p.id not in self.statuses]
 
 
-def run_notebook(path: Path, *, timeout: int = 120, strict: bool = False, env: dict | None = None) -> NotebookRun:
+def run_notebook(
+    path: Path, *, timeout: int = 120, strict: bool = False, env: dict | None = None
+) -> NotebookRun:
     """Execute ``path`` in a fresh ``mlcourse`` kernel and collect its check outcomes.
 
     The notebook is executed in its own folder and is not modified on disk. Its check events
@@ -95,7 +97,7 @@ def run_notebook(path: Path, *, timeout: int = 120, strict: bool = False, env: d
 
 
 def _first_line(error: BaseException) -> str:
-    lines = [l for l in str(error).splitlines() if l.strip()]
+    lines = [text for text in str(error).splitlines() if text.strip()]
     for line in reversed(lines):
         if "Error" in line or "Exception" in line:
             return line.strip()

@@ -27,7 +27,7 @@ def solution_source(module: Module, problem: Problem) -> tuple[bool, str]:
     roles = classify(nb.cells)
     sources = [
         cell.source.strip()
-        for cell, role in zip(nb.cells, roles)
+        for cell, role in zip(nb.cells, roles, strict=True)
         if role.role == ANSWER and role.attribute == problem.attribute
     ]
     if not sources:

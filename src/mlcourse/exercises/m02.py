@@ -27,7 +27,6 @@ from mlcourse.checks import (
     Value,
     names_used,
 )
-from mlcourse.checks import Answer as _Answer
 from mlcourse.exercises import Module
 
 N_TRAIN = 1500  # exercise 6: the first 1,500 images train, the rest are held out (prompt)

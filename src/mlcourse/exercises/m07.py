@@ -33,7 +33,6 @@ from mlcourse.checks import (
     describe,
     names_used,
 )
-from mlcourse.checks import Answer as _Answer
 from mlcourse.exercises import Module
 
 _SPLIT_SEED = 42  # random_state of every split and of the cross-validation splitter
