@@ -399,6 +399,15 @@ def _figures_04() -> None:
 _figures_04()
 
 
+def _part_2() -> None:
+    """Modules 06, 08, 09 and 10, built in ``forged_part2.py``."""
+    from .forged_part2 import HARMLESS_P2, RIGHT_P2, WRONG_P2
+
+    RIGHT.update(RIGHT_P2)
+    WRONG.update(WRONG_P2)
+    HARMLESS.update(HARMLESS_P2)
+
+
 def _reference_data(name: str) -> Any:
     from mlcourse.exercises.m20 import _data
 
@@ -547,6 +556,9 @@ HARMLESS: dict[str, list[tuple[str, set[str] | None, str]]] = {
         (r"\['inputs'\]\[\d+\]\['required'\]$", {"dropped"}, "'required' is optional"),
     ],
 }
+
+
+_part_2()
 
 
 def _harmless(problem_id: str, path: str, kind: str) -> bool:

@@ -12,7 +12,6 @@ sets, which the key compares with the same model refitted on the training rows.
 
 from __future__ import annotations
 
-import types
 import warnings
 from functools import lru_cache
 from typing import Any
@@ -20,20 +19,18 @@ from typing import Any
 import numpy as np
 
 from mlcourse.checks import (
-    UNRESOLVED,
     Case,
     Choice,
     Custom,
     Fail,
     Function,
     LoggedRun,
-    MethodRule,
     Numeric,
     Value,
     describe,
-    names_used,
 )
 from mlcourse.exercises import Module
+from mlcourse.exercises._sklearn_metrics import NoSklearnMetrics, metrics_used
 
 _SPLIT_SEED = 42  # random_state of every split and of the cross-validation splitter
 _TEST_SIZE = 0.25
@@ -226,102 +223,9 @@ def _cost_hidden() -> list[Case]:
     ]
 
 
-def _sklearn_metric(obj: Any) -> str | None:
-    """The name of a scikit-learn metric (or of sklearn.metrics) that ``obj`` is, or None."""
-    target = getattr(obj, "func", obj)  # functools.partial
-    if isinstance(target, types.ModuleType):
-        name = target.__name__
-        return name if name.startswith("sklearn.metrics") else None
-    module = getattr(target, "__module__", None) or ""
-    if isinstance(module, str) and module.startswith("sklearn.metrics"):
-        return getattr(target, "__name__", "a function of sklearn.metrics")
-    return None
-
-
 def _metrics_used(func: Any) -> list[str]:
-    """scikit-learn metrics that ``func`` (or a notebook function it calls) refers to.
-
-    Reads the compiled code, nested functions included: a global name is resolved in the
-    function's own namespace (an alias of a scikit-learn metric counts; the learner's own
-    function of the same name does not, but is read in turn, a few calls deep, as are
-    closures); an attribute or imported name counts when it is one of scikit-learn's metrics
-    (``metrics.precision_score``, ``from sklearn.metrics import ...`` inside the function).
-    """
-
-    def judge(name: str, value: Any, opname: str) -> str | None:
-        if value is UNRESOLVED:
-            return name if name in _SKLEARN_METRICS else None
-        return _sklearn_metric(value)
-
-    return names_used(func, judge)
-
-
-def _traced_metrics(run: Any) -> tuple[Any, list[str]]:
-    """``run()``, and the functions of ``sklearn.metrics`` called while it ran, in call order.
-
-    A live trace (``sys.setprofile``) sees every call into the package's files, however the
-    function was reached: an alias, a default argument, a dict, ``functools.partial``,
-    ``getattr``, a class attribute, ``eval``, a helper many calls deep. Functions of other
-    packages are not reported. A learner's function that switches the trace off is reported
-    as such.
-    """
-    import os
-    import sys
-
-    import sklearn.metrics
-
-    root = os.path.dirname(sklearn.metrics.__file__) + os.sep
-    called: list[str] = []
-
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        if event == "call":
-            code = frame.f_code
-            if code.co_filename.startswith(root) and code.co_name not in called:
-                called.append(code.co_name)
-
-    previous = sys.getprofile()
-    sys.setprofile(profile)
-    try:
-        result = run()
-    finally:
-        switched_off = sys.getprofile() is not profile
-        sys.setprofile(previous)
-    if switched_off:
-        called.append("sys.setprofile (it switched the check's trace off)")
-    return result, called
-
-
-class _FromScratch(MethodRule):
-    """A function problem whose prompt forbids scikit-learn's metrics: calls are traced.
-
-    ``collect`` runs the cases under a live trace of the calls into ``sklearn.metrics``, and
-    also reads the compiled code (a metric named but not reached by the cases still counts);
-    it adds ``uses``, the names found. The trace runs in the learner's kernel: it holds honest
-    work to the rule, it cannot stop a learner who sets out to hide a call (which is why the
-    exercise is worth few points).
-    """
-
-    def __init__(self, id: str, **kwargs: Any):
-        super().__init__(
-            id,
-            find=_metrics_used,
-            breaks="calls scikit-learn's metrics",
-            advice=(
-                "The task is to count the true positives, the flagged examples and the positive "
-                "examples yourself, with NumPy or plain Python; use scikit-learn afterwards to "
-                "compare, outside the function."
-            ),
-            **kwargs,
-        )
-
-    def collect(self, namespace):
-        answer, called = _traced_metrics(lambda: Function.collect(self, namespace))
-        if answer.missing is None and answer.error is None:
-            named = _metrics_used(namespace[self.name])
-            public = [name for name in called if not name.startswith("_")]
-            found = dict.fromkeys([*named, *public, *called])  # ordered, without repeats
-            answer.values["uses"] = [f"`{name}`" for name in found][:10]
-        return answer
+    """The scikit-learn metrics ``func`` refers to (see ``_sklearn_metrics.metrics_used``)."""
+    return metrics_used(func, _SKLEARN_METRICS)
 
 
 # --------------------------------------------------------------------------------------
@@ -709,8 +613,14 @@ MODULE = Module(
                 "F1 is the harmonic mean: 2 * precision * recall / (precision + recall).",
             ],
         ),
-        _FromScratch(
+        NoSklearnMetrics(
             "07.3",
+            metric_names=_SKLEARN_METRICS,
+            advice=(
+                "The task is to count the true positives, the flagged examples and the positive "
+                "examples yourself, with NumPy or plain Python; use scikit-learn afterwards to "
+                "compare, outside the function."
+            ),
             name="precision_recall",
             cases=_pr_cases,
             hidden=_pr_hidden,
