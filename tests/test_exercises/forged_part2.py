@@ -29,7 +29,7 @@ def _cars_split(X: Any) -> dict[str, Any]:
 
     cars = _cars()
     parts = train_test_split(X, cars["Miles_per_Gallon"], test_size=0.2, random_state=42)
-    return dict(zip(["X_train", "X_test", "y_train", "y_test"], parts))
+    return dict(zip(["X_train", "X_test", "y_train", "y_test"], parts, strict=True))
 
 
 def _cars_X() -> Any:
@@ -85,14 +85,50 @@ def _wrong_06_1() -> list[Any]:
     ]
 
 
+# --------------------------------------------------------------------------------------
+# Module 10: the number of principal components chosen by the one-standard-error rule.
+# --------------------------------------------------------------------------------------
+
+
+def _pca_answer(n: int, on_test: bool = False) -> dict[str, Any]:
+    from mlcourse.exercises.m10 import _digits_split
+    from mlcourse.keys.m10 import _cv_scores, _pca_pipeline
+
+    d = _digits_split()
+    rows = "test" if on_test else "train"
+    return {
+        "cv_scores": {k: np.asarray(v) for k, v in _cv_scores().items()},
+        "best_n": n,
+        "pca_clf": _pca_pipeline(n).fit(d[f"X_{rows}"], d[f"y_{rows}"]),
+    }
+
+
+def _right_10_5() -> Any:
+    from mlcourse.keys.m10 import _best_n
+
+    return _collected("10.5", **_pca_answer(_best_n()))
+
+
+def _wrong_10_5() -> list[Any]:
+    from mlcourse.keys.m10 import _best_n
+
+    return [
+        _collected("10.5", **_pca_answer(40)),  # the highest mean, no standard error
+        _collected("10.5", **_pca_answer(64)),  # no reduction at all
+        _collected("10.5", **_pca_answer(_best_n(), on_test=True)),  # fitted on the test digits
+    ]
+
+
 RIGHT_P2: dict[str, Callable[[], Any]] = {
     "06.1": lambda: _collected("06.1", **_cars_split(_cars_X())),
     "06.8": _right_06_8,
+    "10.5": _right_10_5,
 }
 
 WRONG_P2: dict[str, Callable[[], list[Any]]] = {
     "06.1": _wrong_06_1,
     "06.8": _wrong_06_8,
+    "10.5": _wrong_10_5,
 }
 
 HARMLESS_P2: dict[str, list[tuple[str, set[str] | None, str]]] = {}
