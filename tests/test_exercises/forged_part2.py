@@ -86,6 +86,46 @@ def _wrong_06_1() -> list[Any]:
 
 
 # --------------------------------------------------------------------------------------
+# Module 08: the forest (08.4), the learning rate (08.5) and the early-stopped booster (08.6).
+# --------------------------------------------------------------------------------------
+
+
+def _wine_forest(rows: str = "train", **params: Any) -> Any:
+    from sklearn.ensemble import RandomForestClassifier
+
+    from mlcourse.exercises.m08 import _wine
+
+    d = _wine()
+    forest = RandomForestClassifier(**{"n_estimators": 100, "random_state": 0, **params})
+    return forest.fit(d[f"X_{rows}"], d[f"y_{rows}"])
+
+
+def _rates_answer(chosen_lr: float, reverse: bool = False) -> Any:
+    from mlcourse.keys.m08 import _val_scores
+
+    val_ap = [float(v) for v in _val_scores()]
+    return _collected("08.5", val_ap=val_ap[::-1] if reverse else val_ap, chosen_lr=chosen_lr)
+
+
+def _lgbm_booster(watch: str = "val", early_stopping: bool = True, **params: Any) -> Any:
+    import lightgbm as lgb
+
+    from mlcourse.exercises.m08 import LGBM, LGBM_PATIENCE, _transactions
+
+    d = _transactions()
+    model = lgb.LGBMClassifier(**{**LGBM, **params}, random_state=0, n_jobs=1, verbose=-1)
+    if not early_stopping:
+        return model.fit(d["X_fit"], d["y_fit"])
+    return model.fit(
+        d["X_fit"],
+        d["y_fit"],
+        eval_X=d[f"X_{watch}"],
+        eval_y=d[f"y_{watch}"],
+        callbacks=[lgb.early_stopping(LGBM_PATIENCE, verbose=False)],
+    )
+
+
+# --------------------------------------------------------------------------------------
 # Module 10: the number of principal components chosen by the one-standard-error rule.
 # --------------------------------------------------------------------------------------
 
@@ -122,12 +162,25 @@ def _wrong_10_5() -> list[Any]:
 RIGHT_P2: dict[str, Callable[[], Any]] = {
     "06.1": lambda: _collected("06.1", **_cars_split(_cars_X())),
     "06.8": _right_06_8,
+    "08.4": lambda: _collected("08.4", forest=_wine_forest()),
+    "08.5": lambda: _rates_answer(0.1),
+    "08.6": lambda: _collected("08.6", booster=_lgbm_booster()),
     "10.5": _right_10_5,
 }
 
 WRONG_P2: dict[str, Callable[[], list[Any]]] = {
     "06.1": _wrong_06_1,
     "06.8": _wrong_06_8,
+    "08.4": lambda: [
+        _collected("08.4", forest=_wine_forest(rows="test")),  # fitted on the test wines
+        _collected("08.4", forest=_wine_forest(n_estimators=10)),
+        _collected("08.4", forest=_wine_forest(max_features=None)),  # bagged trees, no forest
+    ],
+    "08.5": lambda: [_rates_answer(0.3), _rates_answer(0.1, reverse=True)],
+    "08.6": lambda: [
+        _collected("08.6", booster=_lgbm_booster(watch="test")),  # stopped on the test set
+        _collected("08.6", booster=_lgbm_booster(early_stopping=False, n_estimators=81)),
+    ],
     "10.5": _wrong_10_5,
 }
 
