@@ -126,6 +126,22 @@ def _lgbm_booster(watch: str = "val", early_stopping: bool = True, **params: Any
 
 
 # --------------------------------------------------------------------------------------
+# Module 09: the chosen RBF SVM, fitted on the training digits (09.8).
+# --------------------------------------------------------------------------------------
+
+
+def _svm_answer(C: float, gamma: float, rows: str = "train") -> Any:
+    from sklearn.svm import SVC
+
+    from mlcourse.exercises.m09 import _digits
+
+    d = _digits()
+    svm = SVC(C=C, gamma=gamma).fit(d[f"X_{rows}"], d[f"y_{rows}"])
+    accuracy = float(svm.score(d["X_test"], d["y_test"]))
+    return _collected("09.8", svm_clf=svm, test_accuracy=accuracy)
+
+
+# --------------------------------------------------------------------------------------
 # Module 10: the number of principal components chosen by the one-standard-error rule.
 # --------------------------------------------------------------------------------------
 
@@ -165,6 +181,7 @@ RIGHT_P2: dict[str, Callable[[], Any]] = {
     "08.4": lambda: _collected("08.4", forest=_wine_forest()),
     "08.5": lambda: _rates_answer(0.1),
     "08.6": lambda: _collected("08.6", booster=_lgbm_booster()),
+    "09.8": lambda: _svm_answer(10.0, 0.001),
     "10.5": _right_10_5,
 }
 
@@ -180,6 +197,10 @@ WRONG_P2: dict[str, Callable[[], list[Any]]] = {
     "08.6": lambda: [
         _collected("08.6", booster=_lgbm_booster(watch="test")),  # stopped on the test set
         _collected("08.6", booster=_lgbm_booster(early_stopping=False, n_estimators=81)),
+    ],
+    "09.8": lambda: [
+        _svm_answer(10.0, 0.001, rows="test"),  # fitted on the test digits
+        _svm_answer(1.0, 0.003),  # another pair than the one chosen
     ],
     "10.5": _wrong_10_5,
 }
