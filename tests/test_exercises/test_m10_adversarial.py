@@ -6,7 +6,6 @@ Each test names the attempt it encodes.
 
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
@@ -15,7 +14,7 @@ import pytest
 from mlcourse.checks import Answer, Function, Value
 from mlcourse.exercises import get_module
 from mlcourse.exercises.m10 import _digits_split, _transactions
-from tests.helpers import problem_helpers
+from tests.helpers import mutating, problem_helpers
 
 MODULE = get_module("10")
 FUNCTIONS = [p for p in MODULE.problems if isinstance(p, Function)]
@@ -24,26 +23,9 @@ VALUES = [p for p in MODULE.problems if isinstance(p, Value)]
 problem, outcome = problem_helpers("10")
 
 
-def _mutating(reference):
-    """The reference, but it also changes its first array or list argument in place."""
-
-    def wrapper(*args, **kwargs):
-        result = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        for arg in args:
-            if isinstance(arg, np.ndarray) and arg.size and arg.dtype.kind == "f":
-                arg.flat[0] += 1.0
-                break
-            if isinstance(arg, list) and arg:
-                arg.append(arg[0])
-                break
-        return result
-
-    return wrapper
-
-
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda p: p.id)
 def test_a_right_result_that_changes_the_input_is_rejected(fn):
-    result = fn.check({fn.name: _mutating(fn.reference)})
+    result = fn.check({fn.name: mutating(fn.reference)})
     assert result.status == "incorrect", result
 
 
