@@ -111,3 +111,38 @@ def mutating(reference):
         return result
 
     return wrapper
+
+
+def option_length_scores(notebook: str, key: dict) -> tuple[int, dict[str, int]]:
+    """How many choice questions a solutions notebook has, and how many of them picking the
+    longest (or the shortest) option of every question gets right.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's file name in ``solutions/`` (its questions are markdown cells that
+        start with ``**Question N.**`` and list options ``a) ...`` to ``d) ...``).
+    key : dict
+        The module's answer key (``mlcourse.keys.mNN.KEY``).
+    """
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    nb = nbformat.read(root / "solutions" / notebook, as_version=4)
+    module = notebook[:2]
+    earned = {"longest": 0, "shortest": 0}
+    questions = 0
+    for cell in nb.cells:
+        found = re.match(r"\*\*Question (\d+)\.\*\*", cell.source)
+        if cell.cell_type != "markdown" or not found:
+            continue
+        options = dict(re.findall(r"^([a-d])\) (.+?)\s*$", cell.source, flags=re.MULTILINE))
+        answer = key[f"{module}.kc{found.group(1)}"].get("answer")
+        if not options or answer is None:
+            continue
+        questions += 1
+        lengths = {letter: len(text) for letter, text in options.items()}
+        earned["longest"] += max(lengths, key=lengths.get) == answer
+        earned["shortest"] += min(lengths, key=lengths.get) == answer
+    return questions, earned

@@ -39,6 +39,7 @@ from mlcourse.checks import Answer
 from mlcourse.datasets import load_breast_cancer, load_penguins
 from mlcourse.exercises import get_module
 from mlcourse.exercises.m07 import _metrics_used
+from tests.helpers import option_length_scores
 
 GRID = [0.03, 0.3, 1.0, 3.0, 30.0]  # exercise 7's grid (not the lesson's)
 MEASUREMENTS = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
@@ -595,30 +596,8 @@ def test_targeted_messages(cancer):
 
 def test_knowledge_check_cannot_be_passed_by_option_length():
     """Picking the longest (or the shortest) option of every choice question earns at most 2."""
-    import re
-    from pathlib import Path
-
-    import nbformat
-
     from mlcourse.keys.m07 import KEY
 
-    root = Path(__file__).resolve().parents[2]
-    nb = nbformat.read(root / "solutions" / "07_classification_evaluation.ipynb", as_version=4)
-    earned = {"longest": 0, "shortest": 0}
-    questions = 0
-    for cell in nb.cells:
-        found = re.match(r"\*\*Question (\d+)\.\*\*", cell.source)
-        if cell.cell_type != "markdown" or not found:
-            continue
-        options = dict(re.findall(r"^([a-d])\) (.+?)\s*$", cell.source, flags=re.MULTILINE))
-        answer = KEY[f"07.kc{found.group(1)}"].get("answer")
-        if not options or answer is None:
-            continue
-        questions += 1
-        lengths = {letter: len(text) for letter, text in options.items()}
-        longest = max(lengths, key=lengths.get)
-        shortest = min(lengths, key=lengths.get)
-        earned["longest"] += longest == answer
-        earned["shortest"] += shortest == answer
+    questions, earned = option_length_scores("07_classification_evaluation.ipynb", KEY)
     assert questions == 7
     assert earned["longest"] <= 2 and earned["shortest"] <= 2, earned

@@ -24,6 +24,7 @@ from sklearn.utils import shuffle
 
 from mlcourse.datasets import load_digits
 from mlcourse.exercises import get_module
+from tests.helpers import option_length_scores
 
 GRID = {"C": [1.0, 10.0], "gamma": [0.0003, 0.001, 0.003]}
 
@@ -341,29 +342,9 @@ def test_09_8_judge_rejects_forged_extracts(digits):
 
 def test_knowledge_check_cannot_be_passed_by_option_length():
     """Picking the longest (or the shortest) option of every choice question earns at most 2."""
-    import re
-    from pathlib import Path
-
-    import nbformat
-
     from mlcourse.keys.m09 import KEY
 
-    root = Path(__file__).resolve().parents[2]
-    nb = nbformat.read(root / "solutions" / "09_svm_knn_regularization.ipynb", as_version=4)
-    earned = {"longest": 0, "shortest": 0}
-    questions = 0
-    for cell in nb.cells:
-        found = re.match(r"\*\*Question (\d+)\.\*\*", cell.source)
-        if cell.cell_type != "markdown" or not found:
-            continue
-        options = dict(re.findall(r"^([a-d])\) (.+?)\s*$", cell.source, flags=re.MULTILINE))
-        answer = KEY[f"09.kc{found.group(1)}"].get("answer")
-        if not options or answer is None:
-            continue
-        questions += 1
-        lengths = {letter: len(text) for letter, text in options.items()}
-        earned["longest"] += max(lengths, key=lengths.get) == answer
-        earned["shortest"] += min(lengths, key=lengths.get) == answer
+    questions, earned = option_length_scores("09_svm_knn_regularization.ipynb", KEY)
     assert questions == 4
     assert earned["longest"] <= 2 and earned["shortest"] <= 2, earned
     assert sorted(KEY[f"09.kc{i}"]["answer"] for i in range(1, 5)) == ["a", "b", "c", "d"]
