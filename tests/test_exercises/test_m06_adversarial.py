@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.linear_model import LinearRegression, Ridge
@@ -207,7 +208,9 @@ def test_right_answers_written_otherwise_are_accepted(cars):
         errors = model.predict(X_train.iloc[val_rows]) - y_train.iloc[val_rows].to_numpy()
         folds.append(float(np.sqrt(np.mean(errors**2))))
     assert problem("q4").check({"lr_fold_rmse": np.array(folds)}).correct
-    assert problem("q4").check({"lr_fold_rmse": np.round(folds, 4)}).correct
+    rounded = problem("q4").check({"lr_fold_rmse": np.round(folds, 4)})  # read to 1e-6
+    assert not rounded.correct and "rounded to 4 decimals" in rounded.message
+    assert problem("q4").check({"lr_fold_rmse": np.round(folds, 7)}).correct
     mean_only = []
     for fit_rows, val_rows in cv.split(X_train):
         errors = y_train.iloc[val_rows].to_numpy() - y_train.iloc[fit_rows].mean()
@@ -270,3 +273,30 @@ def test_values_typed_from_a_display_are_rejected_as_rounded(cars):
     namespace = _final_namespace(cars, right)
     outcome = problem("q8").check({**namespace, "test_mae": round(namespace["test_mae"], 2)})
     assert not outcome.correct and "rounded" in outcome.message
+
+
+def test_06_1_reset_labels_are_named(cars):
+    names = ("X_train", "X_test", "y_train", "y_test")
+    parts = {n: cars[n] for n in names}
+    for reset in (("X_train", "X_test"), ("y_train",), ("y_test",)):
+        values = {**parts, **{n: parts[n].reset_index(drop=True) for n in reset}}
+        outcome = problem("q1").check(values)
+        assert not outcome.correct and "reset the index" in outcome.message, reset
+    # the test rows repeated in the training part: the right count, not a reset index
+    X_train = pd.concat([parts["X_train"].iloc[:-5], parts["X_test"].iloc[:5]])
+    repeated = {**parts, "X_train": X_train}
+    outcome = problem("q1").check(repeated)
+    assert not outcome.correct and "reset the index" not in outcome.message
+
+
+def test_06_8_calls_only_true_roundings_rounded(cars):
+    right = _log_lr().fit(cars["X_train"], cars["y_train"])
+    namespace = _final_namespace(cars, right)
+    for digits in (1, 2, 3, 4):
+        outcome = problem("q8").check(
+            {**namespace, "test_rmse": round(namespace["test_rmse"], digits)}
+        )
+        assert not outcome.correct and "rounded" in outcome.message, digits
+    for offset in (0.004, -0.002, 0.0004):
+        outcome = problem("q8").check({**namespace, "test_mae": namespace["test_mae"] + offset})
+        assert not outcome.correct and "rounded" not in outcome.message, offset

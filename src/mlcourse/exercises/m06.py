@@ -338,7 +338,7 @@ MODULE = Module(
             "06.4",
             var="lr_fold_rmse",
             rtol=0,
-            atol=1e-4,
+            atol=1e-6,
             title="Linear regression, fold by fold",
             points=1,
             hints=[
@@ -373,7 +373,7 @@ MODULE = Module(
             "06.6",
             var="residuals",
             rtol=0,
-            atol=1e-4,
+            atol=1e-6,
             title="Out-of-fold residuals",
             points=2,
             hints=[
@@ -389,7 +389,7 @@ MODULE = Module(
             "06.7",
             var="log_fold_rmse",
             rtol=0,
-            atol=1e-4,
+            atol=1e-6,
             title="A log target, scored in miles per gallon",
             points=2,
             hints=[

@@ -173,6 +173,9 @@ def _dummy_swapped(what: str) -> dict[str, dict[str, float]]:
     return {k: {"rmse": v["mae"], "mae": v["rmse"]} for k, v in s.items()}
 
 
+_ROUNDING_DIGITS = (1, 2, 3, 4, 5)
+
+
 def _rounded(value: Any, digits: int) -> Any:
     """``value`` (a float, array, Series or dict of them) rounded as a learner might."""
     if isinstance(value, dict):
@@ -183,15 +186,19 @@ def _rounded(value: Any, digits: int) -> Any:
 
 
 def _rounding(expected: Any, name: str) -> list[Mistake]:
-    """Mistakes: ``expected()`` rounded to 1 to 4 decimals, each with a "don't round" message."""
+    """Mistakes: ``expected()`` rounded to 1 to 5 decimals, each with a "don't round" message.
+
+    The checks that use them read their variable to 1e-6, so each of these roundings fails the
+    comparison with the expected value and is named as a rounding.
+    """
     return [
         Mistake(
             lambda digits=digits: _rounded(expected(), digits),
-            f"`{name}` is rounded to {digits} decimal{'s' if digits > 1 else ''}: store the "
-            "values as computed. Round only what you display (the last line of the cell), "
+            f"`{name}` is rounded to {digits} decimal{'s' if digits > 1 else ''}: store what "
+            "you computed, unrounded. Round only what you display (the last line of the cell), "
             "never the variable the check reads.",
         )
-        for digits in (1, 2, 3, 4)
+        for digits in _ROUNDING_DIGITS
     ]
 
 
@@ -220,6 +227,11 @@ def _cached_residuals(kind: str) -> Any:
 # --------------------------------------------------------------------------------------
 
 
+def _renumbered(rows: list[int]) -> bool:
+    """Whether the labels are 0, 1, 2, ...: a part whose index was reset."""
+    return len(rows) > 1 and rows == list(range(len(rows)))
+
+
 def _judge_split(data: dict[str, Any]) -> None:
     names = ("X_train", "X_test", "y_train", "y_test")
     require_dict(
@@ -244,6 +256,19 @@ def _judge_split(data: dict[str, Any]) -> None:
     d = _split()
     n_cars = len(_cars())
     train, test = data["X_train_rows"], data["X_test_rows"]
+    if sorted(train + test) != list(range(n_cars)) and len(train) + len(test) == n_cars:
+        if _renumbered(train) or _renumbered(test):
+            raise Fail(
+                f"`X_train` and `X_test` hold {len(train)} + {len(test)} rows, as many as `X` "
+                "has cars, but these are not `X`'s row labels (did you reset the index?): keep "
+                "the labels that `train_test_split` gives, so that each row stays with its car."
+            )
+        raise Fail(
+            f"`X_train` and `X_test` hold {len(train)} + {len(test)} rows, as many as `X` has "
+            "cars, but their row labels are not each of `X`'s labels once: some cars are "
+            "repeated and others missing. Split `X` itself, once, and keep the parts as they "
+            "come."
+        )
     if sorted(train + test) != list(range(n_cars)):
         raise Fail(
             f"`X_train` and `X_test` together should hold each of the {n_cars} cars of `X` "
@@ -256,6 +281,12 @@ def _judge_split(data: dict[str, Any]) -> None:
             "20% (`test_size=0.2`)."
         )
     if data["y_train_rows"] != train or data["y_test_rows"] != test:
+        if _renumbered(data["y_train_rows"]) or _renumbered(data["y_test_rows"]):
+            raise Fail(
+                "The row labels of `y_train` or `y_test` are not those of `X_train` and "
+                "`X_test` (did you reset the index?): keep the labels that `train_test_split` "
+                "gives, so that each target stays with its car."
+            )
         raise Fail(
             "`y_train` and `y_test` are not the targets of the same cars as `X_train` and "
             "`X_test`, in the same order: split `X` and `y` in one call of `train_test_split`."
@@ -386,11 +417,12 @@ def _judge_final(data: dict[str, Any]) -> None:
             raise Fail("`test_rmse` and `test_mae` are swapped.")
         if label == "test_rmse" and math.isclose(got, rmse**2, rel_tol=1e-6):
             raise Fail("`test_rmse` is the mean squared error: take its square root.")
-        if abs(got - expected) <= 0.005:
+        if any(
+            math.isclose(got, round(expected, k), rel_tol=0, abs_tol=1e-9) for k in _ROUNDING_DIGITS
+        ):
             raise Fail(
-                f"`{label}` is close to the {label[5:].upper()} of `final_model`'s predictions "
-                "but not equal to it: it looks rounded. Store the number as computed, and "
-                "round only what you display."
+                f"`{label}` is rounded: store the {label[5:].upper()} of `final_model`'s "
+                "predictions as computed, and round only what you display."
             )
         raise Fail(
             f"`{label}` ({got:.4g}) is not the {label[5:].upper()} of `final_model`'s "
@@ -472,7 +504,7 @@ KEY = {
                 lambda: _folds("lr", rows="all"),
                 "These folds include the test cars: cross-validate on `X_train` and `y_train`.",
             ),
-            *_rounding(lambda: _folds("lr"), "lr_fold_rmse")[:3],
+            *_rounding(lambda: _folds("lr"), "lr_fold_rmse"),
         ],
     },
     "06.5": {
@@ -507,7 +539,7 @@ KEY = {
                 lambda: _residuals("unshuffled"),
                 "`cv=5` does not shuffle: pass the notebook's splitter, `cv=cv`.",
             ),
-            *_rounding(_residuals, "residuals")[:3],
+            *_rounding(_residuals, "residuals"),
         ],
     },
     "06.7": {
@@ -528,7 +560,7 @@ KEY = {
                 lambda: -_folds("log"),
                 "These are negated RMSEs: flip the sign.",
             ),
-            *_rounding(lambda: _folds("log"), "log_fold_rmse")[:3],
+            *_rounding(lambda: _folds("log"), "log_fold_rmse"),
         ],
     },
     "06.8": {"judge": _judge_final},
