@@ -4,8 +4,10 @@ The solutions notebook's self-tests hold the attempts that ``assert_rejects`` ca
 that are cheap enough for the notebook's time budget. These are the others: the code that the
 from-scratch exercises' checks read (09.1, 09.3, 09.6, scipy.spatial included), answers
 searched for one element at a time (09.2, 09.4, 09.5, 09.7), the unshuffled grid search
-(09.7), the final SVM fitted on other rows, behind other steps, disguised or with a forged
-accuracy (09.8), forged extracts, and the knowledge check's options. Right answers are
+(09.7), the final SVM fitted on other rows (some of them test digits), behind other steps,
+disguised or with a forged accuracy (09.8), forged extracts, and the knowledge check's options.
+Right work solved otherwise is accepted: the lasso by other solvers (09.4), the margins and the
+final SVM fitted on the training rows in another order (09.5, 09.8). Right answers are
 computed here independently of the key.
 """
 
@@ -147,6 +149,95 @@ def test_09_3_rule_and_right_variants():
     assert q3.check({"ridge_fit": ridge_as_list}).status in {"correct", "incorrect"}
 
 
+def test_09_3_rule_covers_every_inverse_and_least_squares_helper():
+    """W1-W3 of the second review."""
+    import scipy.optimize
+    import scipy.sparse.linalg as spl
+
+    def centred(X, y):
+        xm, ym = X.mean(axis=0), y.mean()
+        return xm, ym, X - xm, y - ym
+
+    def via_identity(X, y, alpha):
+        xm, ym, Xc, yc = centred(X, y)
+        w = np.linalg.solve(b=np.identity(X.shape[1]), a=Xc.T @ Xc + alpha * np.eye(X.shape[1]))
+        return float(ym - xm @ (w @ Xc.T @ yc)), w @ Xc.T @ yc
+
+    def via_tensorinv(X, y, alpha):
+        xm, ym, Xc, yc = centred(X, y)
+        w = np.linalg.tensorinv(Xc.T @ Xc + alpha * np.eye(X.shape[1]), ind=1) @ Xc.T @ yc
+        return float(ym - xm @ w), w
+
+    def via_lsmr(X, y, alpha):
+        xm, ym, Xc, yc = centred(X, y)
+        w = spl.lsmr(Xc, yc, damp=np.sqrt(alpha), atol=1e-14, btol=1e-14)[0]
+        return float(ym - xm @ w), w
+
+    def via_lsq_linear(X, y, alpha):
+        xm, ym, Xc, yc = centred(X, y)
+        A = np.vstack([Xc, np.sqrt(alpha) * np.eye(X.shape[1])])
+        b = np.concatenate([yc, np.zeros(X.shape[1])])
+        w = scipy.optimize.lsq_linear(A, b, tol=1e-14).x
+        return float(ym - xm @ w), w
+
+    def identity_named(X, y, alpha):  # right: the identity only inside the penalty
+        xm, ym, Xc, yc = centred(X, y)
+        eye = np.eye(X.shape[1])
+        w = np.linalg.solve(Xc.T @ Xc + alpha * eye, Xc.T @ yc)
+        return float(ym - xm @ w), w
+
+    q3 = problem("q3")
+    namespace = {"spl": spl, "scipy": scipy, "centred": centred}
+    for wrong in (via_identity, via_tensorinv, via_lsmr, via_lsq_linear):
+        outcome = q3.check({**namespace, "ridge_fit": wrong})
+        assert outcome.status == "incorrect" and "rules out" in outcome.message, wrong.__name__
+    assert q3.check({**namespace, "ridge_fit": identity_named}).correct
+
+
+def test_09_4_and_5_accept_right_work_solved_otherwise():
+    """W4 and W5 of the second review: other solvers and another row order."""
+    from sklearn.linear_model import Lasso, LassoLars
+
+    from mlcourse.datasets import load_diabetes, load_iris
+
+    X, y = load_diabetes(return_X_y=True)
+    Xd_train, _, yd_train, _ = train_test_split(X, y, test_size=0.25, random_state=42)
+    alphas = [0.1, 1.0, 3.0, 10.0, 30.0]
+    solvers = [
+        lambda a: Lasso(alpha=a, tol=1e-10, max_iter=100000),
+        LassoLars,
+        lambda a: Lasso(alpha=a, max_iter=10000, selection="random", random_state=1),
+    ]
+    for solver in solvers:
+        coefs = np.array(
+            [
+                make_pipeline(StandardScaler(), solver(a)).fit(Xd_train, yd_train)[-1].coef_
+                for a in alphas
+            ]
+        )
+        assert problem("q4").check({"lasso_coefs": coefs}).correct
+
+    X, y = load_iris(return_X_y=True)
+    keep = (y != "setosa").to_numpy()
+    Xi, yi = X.loc[keep, ["petal_length_cm", "petal_width_cm"]], y[keep].astype(str)
+    Xi_train, _, yi_train, _ = train_test_split(
+        Xi, yi, test_size=0.25, stratify=yi, random_state=42
+    )
+    for seed in (0, 2, 3, 5):
+        X_s, y_s = shuffle(Xi_train, yi_train, random_state=seed)
+        models = [
+            make_pipeline(StandardScaler(), SVC(kernel="linear", C=C)).fit(X_s, y_s)
+            for C in (0.003, 0.03, 0.3, 3.0, 30.0)
+        ]
+        answer = {
+            "width": [float(2 / np.linalg.norm(m[-1].coef_)) for m in models],
+            "n_support": [int(m[-1].n_support_.sum()) for m in models],
+        }
+        assert problem("q5").check({"svm_margins": answer}).correct, seed
+        halved = {**answer, "width": [w / 2 for w in answer["width"]]}
+        assert "2 / ||w||" in problem("q5").check({"svm_margins": halved}).message
+
+
 def test_09_6_rejects_a_constant_and_mutation():
     def constant(X, q):
         return 2.0
@@ -175,7 +266,8 @@ def test_09_6_rejects_a_constant_and_mutation():
     assert q6.check({"distance_contrast": mutating}).status == "incorrect"
     visible = q6.check({"distance_contrast": wrong_on_the_demo}).message
     assert "X_demo" not in visible and "distance_contrast(np.array(" in visible
-    assert q6.check({"distance_contrast": ratio}).status == "incorrect"
+    outcome = q6.check({"distance_contrast": ratio})  # F1: max / min is named as such
+    assert outcome.status == "incorrect" and "ratio max / min" in outcome.message
 
 
 # --------------------------------------------------------------------------------------
@@ -257,8 +349,9 @@ def test_09_8_judges_what_the_model_was_fitted_on(digits):
         piped = make_pipeline(first, SVC(C=C, gamma=gamma)).fit(X, y)
         assert check(piped).status == "incorrect", type(first).__name__
     model = SVC(C=C, gamma=gamma).fit(X, y)
-    for forged in (1.0, "0.99", 0.989, 1):
+    for forged in (1.0, "0.99", 0.987, 1):  # 0.987: off by more than one rounding
         assert check(model, forged).status == "incorrect", forged
+    assert check(model, round(float(model.score(X_test, y_test)), 3)).correct  # W7
     assert check("SVC", 0.99).status == "incorrect"
     assert check(SVC(C=C, gamma=gamma), 0.99).status == "incorrect"  # not fitted
 
@@ -297,12 +390,37 @@ def test_09_8_rejects_disguised_and_unconverged_models(digits):
     assert check(SVC(C=C, gamma=gamma).fit(X_shuffled, y_shuffled)).correct
 
 
+def test_09_8_rejects_a_fit_partly_on_the_test_digits(digits):
+    """W6 of the second review: the right number of rows, 10 of them test digits."""
+    from mlcourse.exercises.m09 import _row_digest
+
+    X, y, X_test, y_test = digits["X_train"], digits["y_train"], digits["X_test"], digits["y_test"]
+    C, gamma = digits["best"]["C"], digits["best"]["gamma"]
+    train = {_row_digest(row) for row in X}
+    assert not train & {_row_digest(row) for row in X_test}  # no test row repeats a training row
+    mixed = SVC(C=C, gamma=gamma).fit(
+        np.vstack([X[:1337], X_test[:10]]), np.concatenate([y[:1337], y_test[:10]])
+    )
+    accuracy = float(mixed.score(X_test, y_test))
+    outcome = problem("q8").check({"svm_clf": mixed, "test_accuracy": accuracy})
+    assert outcome.status == "incorrect" and "support vectors" in outcome.message
+    for seed in (0, 1, 3):  # right work in other row orders: every support vector is a training row
+        X_s, y_s = shuffle(X, y, random_state=seed)
+        model = SVC(C=C, gamma=gamma).fit(X_s, y_s)
+        assert {_row_digest(row) for row in model.support_vectors_} <= train
+        accuracy = float(model.score(X_test, y_test))
+        assert problem("q8").check({"svm_clf": model, "test_accuracy": accuracy}).correct
+
+
 def test_09_8_judge_rejects_forged_extracts(digits):
     from mlcourse.checks import Fail
+    from mlcourse.exercises.m09 import _row_digest
     from mlcourse.keys.m09 import KEY
 
     judge = KEY["09.8"]["judge"]
     reference = [int(v) for v in digits["model"].predict(digits["X_test"])]
+    vectors = sorted(_row_digest(row) for row in digits["model"].support_vectors_)
+    test_rows = sorted(_row_digest(row) for row in digits["X_test"][:5])
     good = {
         "estimator": "SVC",
         "is_svc": True,
@@ -313,6 +431,8 @@ def test_09_8_judge_rejects_forged_extracts(digits):
         "fit_status": 0,
         "predicted": reference,
         "n_fit": 1347,
+        "n_support": len(vectors),
+        "support_vectors": vectors,
         "test_accuracy": float(np.mean(np.array(reference) == digits["y_test"])),
     }
     judge(good)
@@ -328,6 +448,12 @@ def test_09_8_judge_rejects_forged_extracts(digits):
         ("test_accuracy", float("nan")),
         ("test_accuracy", 1.0),
         ("n_fit", 450),
+        ("n_support", len(vectors) - 1),
+        ("n_support", None),
+        ("support_vectors", None),
+        ("support_vectors", vectors[::-1]),  # not sorted
+        ("support_vectors", [vectors[0]] * len(vectors)),  # one training row repeated
+        ("support_vectors", sorted(vectors[5:] + test_rows)),  # five test rows among them
     ]:
         with pytest.raises(Fail):
             judge({**good, key: value})
