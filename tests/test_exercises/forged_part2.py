@@ -90,6 +90,29 @@ def _wrong_06_1() -> list[Any]:
 # --------------------------------------------------------------------------------------
 
 
+def _pruning_answer(cv: Any = "notebook", smallest: bool = False) -> Any:
+    """08.2: the CV accuracy of every alpha on the pruning path, and the largest best alpha."""
+    from sklearn.model_selection import cross_val_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    from mlcourse.exercises.m08 import _cv, _wine
+
+    X, y = _wine()["X_train"], _wine()["y_train"]
+    path = DecisionTreeClassifier(random_state=0).cost_complexity_pruning_path(X, y)
+    splitter = _cv() if cv == "notebook" else cv
+    acc = np.array(
+        [
+            cross_val_score(
+                DecisionTreeClassifier(ccp_alpha=alpha, random_state=0), X, y, cv=splitter
+            ).mean()
+            for alpha in path.ccp_alphas
+        ]
+    )
+    tied = path.ccp_alphas[np.flatnonzero(acc == acc.max())]
+    best = float(tied.min() if smallest else tied.max())
+    return _collected("08.2", alpha_acc=acc, best_alpha=best)
+
+
 def _wine_forest(rows: str = "train", **params: Any) -> Any:
     from sklearn.ensemble import RandomForestClassifier
 
@@ -131,12 +154,22 @@ def _lgbm_booster(watch: str = "val", early_stopping: bool = True, **params: Any
 
 
 def _svm_answer(C: float, gamma: float, rows: str = "train") -> Any:
+    """An RBF SVM fitted on the training digits, the test digits, the training digits in
+    another order ("shuffled"), or the training digits with ten test digits in ("mixed")."""
     from sklearn.svm import SVC
+    from sklearn.utils import shuffle
 
     from mlcourse.exercises.m09 import _digits
 
     d = _digits()
-    svm = SVC(C=C, gamma=gamma).fit(d[f"X_{rows}"], d[f"y_{rows}"])
+    if rows == "shuffled":
+        X, y = shuffle(d["X_train"], d["y_train"], random_state=3)
+    elif rows == "mixed":
+        X = np.vstack([d["X_train"][:-10], d["X_test"][:10]])
+        y = np.concatenate([d["y_train"][:-10], d["y_test"][:10]])
+    else:
+        X, y = d[f"X_{rows}"], d[f"y_{rows}"]
+    svm = SVC(C=C, gamma=gamma).fit(X, y)
     accuracy = float(svm.score(d["X_test"], d["y_test"]))
     return _collected("09.8", svm_clf=svm, test_accuracy=accuracy)
 
@@ -178,6 +211,7 @@ def _wrong_10_5() -> list[Any]:
 RIGHT_P2: dict[str, Callable[[], Any]] = {
     "06.1": lambda: _collected("06.1", **_cars_split(_cars_X())),
     "06.8": _right_06_8,
+    "08.2": _pruning_answer,
     "08.4": lambda: _collected("08.4", forest=_wine_forest()),
     "08.5": lambda: _rates_answer(0.1),
     "08.6": lambda: _collected("08.6", booster=_lgbm_booster()),
@@ -188,6 +222,10 @@ RIGHT_P2: dict[str, Callable[[], Any]] = {
 WRONG_P2: dict[str, Callable[[], list[Any]]] = {
     "06.1": _wrong_06_1,
     "06.8": _wrong_06_8,
+    "08.2": lambda: [
+        _pruning_answer(cv=5),  # unshuffled folds, not the notebook's splitter
+        _pruning_answer(smallest=True),  # the smallest of the tied alphas
+    ],
     "08.4": lambda: [
         _collected("08.4", forest=_wine_forest(rows="test")),  # fitted on the test wines
         _collected("08.4", forest=_wine_forest(n_estimators=10)),
@@ -196,11 +234,12 @@ WRONG_P2: dict[str, Callable[[], list[Any]]] = {
     "08.5": lambda: [_rates_answer(0.3), _rates_answer(0.1, reverse=True)],
     "08.6": lambda: [
         _collected("08.6", booster=_lgbm_booster(watch="test")),  # stopped on the test set
-        _collected("08.6", booster=_lgbm_booster(early_stopping=False, n_estimators=81)),
+        _collected("08.6", booster=_lgbm_booster(early_stopping=False, n_estimators=73)),
     ],
     "09.8": lambda: [
         _svm_answer(10.0, 0.001, rows="test"),  # fitted on the test digits
         _svm_answer(1.0, 0.003),  # another pair than the one chosen
+        _svm_answer(10.0, 0.001, rows="mixed"),  # ten test digits among the training rows
     ],
     "10.5": _wrong_10_5,
 }

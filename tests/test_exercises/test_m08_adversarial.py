@@ -2,11 +2,12 @@
 
 The solutions notebook's self-tests hold the attempts that are quick to run there. These are the
 slower or more hostile ones: forests and boosters fitted on the wrong rows or with the wrong
-settings (08.4, 08.6), a booster whose best iteration is set by hand (08.6), boosting without the
-asked regularisation (08.5), importances measured on the training rows or with the wrong score
-(08.7, 08.8), functions that mutate their input (08.3), and collected data forged to look like an
-extract (08.4, 08.5, 08.6), which must be refused as malformed, never crash the checker. Right answers are computed here independently of
-the key, the way a learner would.
+settings (08.4, 08.6), a booster whose best iteration is set by hand or that watched the test
+period besides the validation period (08.6), pruning scored with other folds (08.2), boosting
+without the asked regularisation (08.5), importances measured on the training rows or with the
+wrong score (08.7, 08.8), functions that mutate their input (08.3), and collected data forged to
+look like an extract (08.2, 08.4, 08.5, 08.6), which must be refused as malformed, never crash
+the checker. Right answers are computed here independently of the key, the way a learner would.
 """
 
 from __future__ import annotations
@@ -117,9 +118,13 @@ def test_08_4_judges_the_forest_and_its_rows(wine):
 
 def test_08_4_and_08_6_refuse_forged_extracts():
     for attribute, fields in (
+        ("q2", ("alpha_acc", "best_alpha")),
         ("q4", ("estimator", "params", "classes", "proba")),
         ("q5", ("val_ap", "chosen_lr")),
-        ("q6", ("estimator", "params", "best_iteration", "eval_curves", "classes", "proba")),
+        (
+            "q6",
+            ("estimator", "params", "best_iteration", "n_trees", "eval_curves", "classes", "proba"),
+        ),
     ):
         custom = problem(attribute)
         for forged in (
@@ -137,8 +142,8 @@ def test_08_4_and_08_6_refuse_forged_extracts():
 def booster(**changes):
     params = {
         "n_estimators": 500,
-        "learning_rate": 0.05,
-        "num_leaves": 15,
+        "learning_rate": 0.1,
+        "num_leaves": 7,
         "random_state": 0,
         "n_jobs": 1,
         "verbose": -1,
@@ -169,7 +174,7 @@ def test_08_6_judges_where_early_stopping_looked(tx):
     no_stopping = booster().fit(tx["X_fit"], tx["y_fit"])
     assert "early" in check(no_stopping).message
     for wrong in (
-        booster(learning_rate=0.1).fit(
+        booster(learning_rate=0.05).fit(
             tx["X_fit"], tx["y_fit"], eval_X=tx["X_val"], eval_y=tx["y_val"], callbacks=stop()
         ),
         booster().fit(  # a column left out
@@ -191,11 +196,17 @@ def test_08_6_judges_where_early_stopping_looked(tx):
         assert outcome.status == "incorrect", (wrong, outcome)
 
 
+def right_booster(tx):
+    return booster().fit(
+        tx["X_fit"], tx["y_fit"], eval_X=tx["X_val"], eval_y=tx["y_val"], callbacks=stop()
+    )
+
+
 def test_08_6_rejects_a_best_iteration_set_by_hand(tx):
-    """Review of module 08, row 3: the lesson prints the stopping round; a booster of that many
-    trees fitted without early stopping, its best iteration then set by hand, predicts like the
-    right one but never watched the validation period."""
-    best = 81  # printed in the lesson
+    """Review of module 08, row 3: a booster of as many trees as the right stopping round, fitted
+    without early stopping, its best iteration then set by hand, predicts like the right one but
+    never watched the validation period."""
+    best = right_booster(tx).best_iteration_
     forged = booster(n_estimators=best).fit(tx["X_fit"], tx["y_fit"])
     forged.set_params(n_estimators=500)
     forged._best_iteration = best
@@ -325,3 +336,101 @@ def test_08_1_rejects_unshuffled_folds_and_test_accuracies(wine):
     on_test = np.array([tree(d).fit(X, y).score(wine["X_test"], wine["y_test"]) for d in depths])
     outcome = problem("q1").check({"cv_acc": on_test})
     assert outcome.status == "incorrect" and "test" in outcome.message
+
+
+def test_08_6_rejects_the_test_period_watched_besides_validation(tx):
+    """Second review, row B: validation and test periods both watched (either order); the
+    validation period may run out of patience first, but the test set was watched."""
+    for X_eval, y_eval in (
+        ((tx["X_val"], tx["X_test"]), (tx["y_val"], tx["y_test"])),
+        ((tx["X_test"], tx["X_val"]), (tx["y_test"], tx["y_val"])),
+    ):
+        model = booster().fit(
+            tx["X_fit"], tx["y_fit"], eval_X=X_eval, eval_y=y_eval, callbacks=stop()
+        )
+        outcome = problem("q6").check({"booster": model})
+        assert outcome.status == "incorrect" and "test transactions" in outcome.message
+    # the training period watched besides the validation period is harmless (never stops)
+    both = booster().fit(
+        tx["X_fit"],
+        tx["y_fit"],
+        eval_X=(tx["X_fit"], tx["X_val"]),
+        eval_y=(tx["y_fit"], tx["y_val"]),
+        callbacks=stop(),
+    )
+    assert problem("q6").check({"booster": both}).correct
+
+
+def test_08_6_rejects_forged_rounds_and_names_what_was_watched(tx):
+    """Second review, row C and messages: a booster of as many rounds as the validation curve,
+    fitted without early stopping, with its best iteration set by hand, holds more rounds than
+    its best one; one that early-stopped on half of the validation period is not told that it
+    watched the test set."""
+    right = right_booster(tx)
+    best, curve = right.best_iteration_, right.evals_result_["valid_0"]["binary_logloss"]
+    forged = booster(n_estimators=len(curve)).fit(
+        tx["X_fit"], tx["y_fit"], eval_X=tx["X_val"], eval_y=tx["y_val"]
+    )
+    forged.set_params(n_estimators=500)
+    forged._best_iteration = forged._Booster.best_iteration = best
+    outcome = problem("q6").check({"booster": forged})
+    assert outcome.status == "incorrect" and "rounds" in outcome.message
+    # the rounds kept, but the recorded curve cut at the best round or padded with made-up losses
+    kept = booster(n_estimators=best).fit(tx["X_fit"], tx["y_fit"])
+    kept.set_params(n_estimators=500)
+    kept._best_iteration = kept._Booster.best_iteration = best
+    for fake in (curve[:best], curve[:best] + [curve[best - 1]] * 30):
+        kept._evals_result = {"valid_0": {"binary_logloss": list(fake)}}
+        assert problem("q6").check({"booster": kept}).status == "incorrect"
+    half = len(tx["X_val"]) // 2
+    on_half = booster().fit(
+        tx["X_fit"],
+        tx["y_fit"],
+        eval_X=tx["X_val"].iloc[:half],
+        eval_y=tx["y_val"].iloc[:half],
+        callbacks=stop(),
+    )
+    outcome = problem("q6").check({"booster": on_half})
+    assert outcome.status == "incorrect" and "watched the test" not in outcome.message
+
+
+def test_08_2_grades_the_scores_of_every_alpha(wine):
+    """Second review, row A: unshuffled cv=5 and ten shuffled folds choose the same alpha as the
+    asked splitter (the path has 6 alphas), so the scores per alpha are graded too."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    X, y = wine["X_train"], wine["y_train"]
+    alphas = DecisionTreeClassifier(random_state=0).cost_complexity_pruning_path(X, y).ccp_alphas
+
+    def scores(cv):
+        return np.array(
+            [
+                cross_val_score(
+                    DecisionTreeClassifier(ccp_alpha=a, random_state=0), X, y, cv=cv
+                ).mean()
+                for a in alphas
+            ]
+        )
+
+    def largest_best(acc):
+        return float(alphas[np.flatnonzero(acc == acc.max())].max())
+
+    right = scores(StratifiedKFold(5, shuffle=True, random_state=42))
+    best = largest_best(right)
+    assert problem("q2").check({"alpha_acc": right, "best_alpha": best}).correct
+    for splitter in (5, StratifiedKFold(10, shuffle=True, random_state=42)):
+        other = scores(splitter)
+        assert largest_best(other) == best  # the same choice, from other scores
+        outcome = problem("q2").check({"alpha_acc": other, "best_alpha": best})
+        assert outcome.status == "incorrect"
+    # guessing the alpha: every other alpha of the path gets the same message, which does not
+    # say which way to move
+    messages = {
+        problem("q2")
+        .check({"alpha_acc": right, "best_alpha": float(a)})
+        .message.split("`best_alpha` is ", 1)[1]
+        .split(",", 1)[1]
+        for a in alphas
+        if a != best
+    }
+    assert len(messages) == 1 and "smallest" not in messages.pop()

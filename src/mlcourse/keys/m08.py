@@ -20,7 +20,9 @@ from mlcourse.checks import (
     compare,
     require_dict,
     require_float,
+    require_int,
     require_list,
+    require_optional,
     require_str,
 )
 from mlcourse.exercises.m08 import (
@@ -124,36 +126,73 @@ def _alpha_scores(kind: str = "cv", rows: str = "train") -> np.ndarray:
     return np.array(out, dtype=float)
 
 
-def _best_alpha(kind: str = "cv", rows: str = "train", tie: str = "largest") -> float:
+def _best_alpha(kind: str = "cv", rows: str = "train") -> float:
     """The alpha with the best score; among ties the largest (the simplest tree)."""
     scores, alphas = _alpha_scores(kind, rows), _ccp_alphas(rows)
     tied = alphas[np.flatnonzero(scores >= scores.max() - _TIE_ATOL)]
-    return float(tied.max() if tie == "largest" else tied.min())
+    return float(tied.max())
 
 
+# what `alpha_acc` holds when the alphas were scored in another way than the task asks
 _ALPHA_MISTAKES = [
     Mistake(
-        lambda: _best_alpha(tie="smallest"),
-        "Several alphas share the best cross-validated accuracy, and this is the smallest of "
-        "them (what `np.argmax` returns). The task asks for the largest: the simplest of the "
-        "trees that validate equally well.",
+        lambda: _alpha_scores("cv5"),
+        "These accuracies come from folds that were not shuffled (`cv=5`); score every alpha "
+        "with the notebook's splitter, `cv=cv`.",
     ),
     Mistake(
-        lambda: _best_alpha("test"),
-        "That alpha is the best on the test set. Choose it by cross-validation on the training "
-        "wines (`cv=cv`): the test set is kept for the final measurement.",
+        lambda: _alpha_scores("test"),
+        "These are accuracies on the test set. Choose alpha by cross-validation on the "
+        "training wines (`cv=cv`): the test set is kept for the final measurement.",
     ),
     Mistake(
-        lambda: _best_alpha("train"),
-        "That alpha is the best on the training wines themselves, where the unpruned tree is "
-        "always perfect. Choose it by cross-validation with `cv=cv`.",
+        lambda: _alpha_scores("train"),
+        "These are accuracies on the training wines themselves, where the unpruned tree is "
+        "always perfect. Score every alpha by cross-validation with `cv=cv`.",
     ),
     Mistake(
-        lambda: _best_alpha(rows="all"),
-        "That alpha comes from a pruning path computed on all 178 wines, test wines "
+        lambda: _alpha_scores(rows="all"),
+        "These alphas come from a pruning path computed on all 178 wines, test wines "
         "included. Compute the path on `X_train`, `y_train` only.",
     ),
 ]
+
+
+def _judge_pruning(data: dict[str, Any]) -> None:
+    require_dict(data, "data", ("alpha_acc", "best_alpha"))
+    scores = require_list(data["alpha_acc"], at("data", "alpha_acc"), item=require_float)
+    chosen = require_float(data["best_alpha"], at("data", "best_alpha"), finite=True)
+    got, expected, alphas = np.array(scores, dtype=float), _alpha_scores(), _ccp_alphas()
+
+    def same(reference: np.ndarray) -> bool:
+        return len(reference) == len(got) and bool(
+            np.allclose(got, reference, rtol=1e-6, atol=1e-9)
+        )
+
+    if not same(expected):
+        for mistake in _ALPHA_MISTAKES:
+            if same(mistake.value()):
+                raise Fail(mistake.message)
+        if len(got) != len(alphas):
+            raise Fail(
+                f"`alpha_acc` has {len(got)} entries, but the pruning path of the tree grown on "
+                "the training wines has another number of alphas. Store one accuracy per alpha "
+                "of `ccp_alphas`, in the order of the path."
+            )
+        raise Fail(
+            compare(expected, got, "alpha_acc", rtol=1e-6, atol=1e-9)
+            or "`alpha_acc` differs from the cross-validated accuracies the task describes."
+        )
+    if not np.any(np.isclose(chosen, alphas, rtol=1e-9, atol=1e-12)):
+        raise Fail(
+            f"`best_alpha` is {chosen:.6g}, which is not one of the alphas of the pruning path "
+            "(unrounded)."
+        )
+    if not np.isclose(chosen, _best_alpha(), rtol=1e-9, atol=1e-12):
+        raise Fail(
+            f"`best_alpha` is {chosen:.6g}, but that is not the alpha the task asks for: among "
+            "the alphas whose accuracy in `alpha_acc` is the highest, the largest one."
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -396,6 +435,42 @@ def _booster(watch: str = "val", train: str = "fit") -> tuple[int, np.ndarray, n
     return int(model.best_iteration_), proba, curve
 
 
+@cache
+def _booster_curves() -> dict[str, np.ndarray]:
+    """The log loss at every round of the asked booster grown without early stopping, on the
+    validation, test and fit periods (early stopping changes no tree, only where it stops)."""
+    d = _transactions()
+    names = ("val", "test", "fit")
+    with _one_thread():
+        model = _lgbm().fit(
+            d["X_fit"],
+            d["y_fit"],
+            eval_X=(d["X_val"], d["X_test"], d["X_fit"].copy()),
+            eval_y=(d["y_val"], d["y_test"], d["y_fit"].copy()),
+            eval_names=list(names),
+        )
+    return {n: np.array(model.evals_result_[n]["binary_logloss"], dtype=float) for n in names}
+
+
+def _starts(curve: np.ndarray, reference: np.ndarray) -> bool:
+    """True when ``curve`` is the first ``len(curve)`` rounds of ``reference``."""
+    return 0 < len(curve) <= len(reference) and bool(
+        np.allclose(curve, reference[: len(curve)], rtol=1e-4, atol=1e-6)
+    )
+
+
+def _curve_kind(curve: list[float], right_curve: np.ndarray) -> str:
+    """What a recorded curve is: the asked validation curve (``val``, whole), the test or fit
+    period's loss (``test``, ``fit``, first rounds), or ``other``."""
+    values, references = np.asarray(curve, dtype=float), _booster_curves()
+    if len(values) == len(right_curve) and np.allclose(values, right_curve, rtol=1e-4, atol=1e-6):
+        return "val"
+    for kind in ("test", "fit"):
+        if _starts(values, references[kind]):
+            return kind
+    return "other"
+
+
 def _require_curves(value: Any, path: str) -> dict:
     require_dict(value, path)
     for name, curve in value.items():
@@ -406,13 +481,20 @@ def _require_curves(value: Any, path: str) -> dict:
 def _judge_booster(data: dict[str, Any]) -> None:
     import lightgbm as lgb
 
-    fields = ("estimator", "params", "best_iteration", "eval_curves", "classes", "proba")
+    fields = (
+        "estimator",
+        "params",
+        "best_iteration",
+        "n_trees",
+        "eval_curves",
+        "classes",
+        "proba",
+    )
     require_dict(data, "data", fields)
     require_str(data["estimator"], at("data", "estimator"))
     params = _require_params(data["params"], at("data", "params"), BOOSTER_PARAMS)
-    best = data["best_iteration"]
-    if best is not None and type(best) is not int:
-        raise Fail("The collected answer is malformed: `data['best_iteration']` is not an int.")
+    best = require_optional(require_int)(data["best_iteration"], at("data", "best_iteration"))
+    n_trees = require_optional(require_int)(data["n_trees"], at("data", "n_trees"))
     curves = _require_curves(data["eval_curves"], at("data", "eval_curves"))
     require_list(data["classes"], at("data", "classes"), item=require_str)
     require_list(data["proba"], at("data", "proba"), item=require_float)
@@ -429,37 +511,48 @@ def _judge_booster(data: dict[str, Any]) -> None:
             "`booster` should be fitted on `y_fit` (0 legitimate, 1 fraud) with the columns of "
             f"`X_fit`; its classes are {data['classes'][:5]}."
         )
+    stop = f"`callbacks=[lgb.early_stopping({LGBM_PATIENCE}, verbose=False)]`"
     if not best:
         raise Fail(
             "`booster` did not stop early: its `best_iteration_` is not set. Pass "
-            "`eval_X=X_val, eval_y=y_val` and `callbacks=[lgb.early_stopping(30, "
-            "verbose=False)]` to `fit`."
+            f"`eval_X=X_val, eval_y=y_val` and {stop} to `fit`."
         )
     if not curves:
         raise Fail(
             "`booster` recorded no validation loss: it did not stop early on a watched set. "
-            "Pass the validation period to `fit` (`eval_X=X_val, eval_y=y_val`) with "
-            "`callbacks=[lgb.early_stopping(30, verbose=False)]`."
+            f"Pass the validation period to `fit` (`eval_X=X_val, eval_y=y_val`) with {stop}."
+        )
+    right_best, right_proba, right_curve = _booster()
+    kinds = [_curve_kind(curve, right_curve) for curve in curves.values()]
+    if "test" in kinds:
+        raise Fail(
+            "Early stopping watched the test transactions: `booster` recorded their log loss, "
+            "so the number of trees may have been chosen on the test set, and its score there "
+            "would be optimistic. Watch only `X_val`, `y_val`."
+        )
+    if n_trees != best:
+        raise Fail(
+            f"`booster` holds {n_trees} boosting rounds, but its best iteration is {best}: after "
+            "early stopping LightGBM keeps exactly the rounds up to the best one. Fit it with "
+            f"early stopping ({stop}) rather than setting its best iteration afterwards."
         )
     proba = np.asarray(data["proba"], dtype=float)
-    right_best, right_proba, right_curve = _booster()
     if best == right_best and float(np.max(np.abs(proba - right_proba))) <= _BOOST_ATOL:
-        if any(
-            len(curve) == len(right_curve) and np.allclose(curve, right_curve, rtol=1e-4, atol=1e-6)
-            for curve in curves.values()
-        ):
+        if "val" in kinds and set(kinds) <= {"val", "fit"}:
             return
         raise Fail(
-            "`booster` predicts like the booster the task describes, but the loss it recorded "
-            f"is not the log loss of the validation period at every round, up to {LGBM_PATIENCE} "
-            f"rounds after its best one. Early-stop it on `X_val`, `y_val` with a patience of "
-            f"{LGBM_PATIENCE}."
+            "`booster` predicts like the booster the task describes, but the losses it recorded "
+            "are not only the log loss of the validation period at every round, up to "
+            f"{LGBM_PATIENCE} rounds after its best one. Early-stop it on `X_val`, `y_val` alone, "
+            f"with a patience of {LGBM_PATIENCE}."
         )
     test_best, test_proba, _ = _booster(watch="test")
     if best == test_best and float(np.max(np.abs(proba - test_proba))) <= _BOOST_ATOL:
         raise Fail(
-            "Early stopping watched the test transactions: the number of trees was chosen on "
-            "the test set, so its score there is optimistic. Watch `X_val`, `y_val`."
+            f"`booster` stopped at round {best}, the round where a booster watching the test "
+            "transactions stops, and the loss it recorded is not the validation period's at "
+            "every round. Early-stop it on `X_val`, `y_val`: the test set is for one final "
+            "measurement."
         )
     leak_best, leak_proba, _ = _booster(train="train")
     if best == leak_best and float(np.max(np.abs(proba - leak_proba))) <= _BOOST_ATOL:
@@ -470,7 +563,8 @@ def _judge_booster(data: dict[str, Any]) -> None:
     raise Fail(
         f"`booster` stopped at {best} trees and predicts the test transactions differently from "
         "the booster the task describes, trained on `X_fit`, `y_fit` and watching `X_val`, "
-        "`y_val` with a patience of 30 rounds. Were other rows, columns or settings used?"
+        f"`y_val` with a patience of {LGBM_PATIENCE} rounds. Were other rows, columns or "
+        "settings used?"
     )
 
 
@@ -556,7 +650,7 @@ KEY = {
             ),
         ],
     },
-    "08.2": {"expected": _best_alpha, "mistakes": _ALPHA_MISTAKES},
+    "08.2": {"judge": _judge_pruning},
     "08.3": {
         "reference": _gini,
         "mistakes": [
