@@ -179,14 +179,16 @@ def _svm_answer(C: float, gamma: float, rows: str = "train") -> Any:
 # --------------------------------------------------------------------------------------
 
 
-def _pca_answer(n: int, on_test: bool = False) -> dict[str, Any]:
+def _pca_answer(n: int, on_test: bool = False, nudged: int | None = None) -> dict[str, Any]:
+    """10.5's namespace; ``nudged`` adds 0.0039 to every fold accuracy of that n."""
     from mlcourse.exercises.m10 import _digits_split
     from mlcourse.keys.m10 import _cv_scores, _pca_pipeline
 
     d = _digits_split()
     rows = "test" if on_test else "train"
+    scores = {k: np.asarray(v) + (0.0039 if k == nudged else 0.0) for k, v in _cv_scores().items()}
     return {
-        "cv_scores": {k: np.asarray(v) for k, v in _cv_scores().items()},
+        "cv_scores": scores,
         "best_n": n,
         "pca_clf": _pca_pipeline(n).fit(d[f"X_{rows}"], d[f"y_{rows}"]),
     }
@@ -205,6 +207,7 @@ def _wrong_10_5() -> list[Any]:
         _collected("10.5", **_pca_answer(40)),  # the highest mean, no standard error
         _collected("10.5", **_pca_answer(64)),  # no reduction at all
         _collected("10.5", **_pca_answer(_best_n(), on_test=True)),  # fitted on the test digits
+        _collected("10.5", **_pca_answer(20, nudged=20)),  # 20's folds raised to pass the rule
     ]
 
 

@@ -31,7 +31,8 @@ from mlcourse.exercises import Module
 SPLIT_SEED = 42  # the digits' train/test split and the cross-validation splitter
 TEST_SIZE = 0.25
 KS = tuple(range(2, 11))  # exercise 1: the numbers of clusters compared
-KMEANS_SEED = 0  # exercise 1: KMeans(n_clusters=k, n_init=1, random_state=0)
+KMEANS_SEED = 0  # exercise 1: KMeans(n_clusters=k, n_init=KMEANS_STARTS, random_state=0)
+KMEANS_STARTS = 3  # exercise 1: three starts per k (the lesson uses one), on X_train
 VARIANCE_TARGET = 0.90  # exercise 3
 N_GRID = (5, 10, 20, 30, 40, 64)  # exercise 5: the numbers of principal components compared
 N_FOLDS = 5
@@ -119,13 +120,24 @@ def _is_number(value: Any) -> bool:
     )
 
 
+def _numeric_series(value: Any) -> bool:
+    """Whether ``value`` is a 1-D pandas Series of numbers (a column of a table, say)."""
+    import pandas as pd
+
+    return type(value) is pd.Series and value.dtype.kind in "iuf" and len(value) <= 100_000
+
+
 def _same_container(expected: Any, got: Any) -> Any:
     """``got`` in the container ``expected`` uses, when only the container differs.
 
     A list of numbers may come as a tuple or a 1-D array, an array of numbers as a list or a
-    tuple, and dict keys as NumPy integers (``np.arange`` gives them); the values themselves
-    are still compared as they are. Anything else is returned unchanged.
+    tuple, either as a numeric pandas Series (read by position, its index ignored), and dict
+    keys as NumPy integers (``np.arange`` gives them); the values themselves are still
+    compared as they are. Anything else is returned unchanged.
     """
+    if (isinstance(expected, list) or type(expected) is np.ndarray) and _numeric_series(got):
+        as_array = got.to_numpy(dtype=float)
+        return as_array.tolist() if isinstance(expected, list) else as_array
     if isinstance(expected, list) and type(got) in (tuple, np.ndarray):
         if type(got) is np.ndarray and (got.ndim != 1 or got.dtype.kind not in "iuf"):
             return got
@@ -151,12 +163,22 @@ class _Plain(Value):
     """A :class:`Value` that accepts another container for the same numbers (see
     :func:`_same_container`) and, for the dict entries named in ``ints``, requires an int."""
 
-    def __init__(self, id: str, *, ints: tuple[str, ...] = (), **kwargs: Any):
+    def __init__(
+        self, id: str, *, ints: tuple[str, ...] = (), int_keys: bool = False, **kwargs: Any
+    ):
         super().__init__(id, **kwargs)
         self.ints = ints
+        self.int_keys = int_keys
 
     def _judge(self, answer: Answer):
         got = answer.values.get(self.var)
+        if type(got) is dict and self.int_keys:
+            for key in list(got)[:100]:
+                if not isinstance(key, (int, np.integer)) or isinstance(key, (bool, np.bool_)):
+                    return self._wrong(
+                        f"`{self.var}` has the key {safe_repr(key, 40)} ({describe(key)}); its "
+                        "keys should be ints (the numbers of components): use `int(n)`."
+                    )
         if type(got) is dict:
             for key in self.ints:
                 value = got.get(key)
@@ -212,9 +234,24 @@ def _step_hidden() -> list[Case]:
 
 
 class _KMeansStep(Function):
-    """Exercise 2: besides the values, the labels must be an integer array, as the prompt asks."""
+    """Exercise 2: besides the values, the labels must be an integer array, as the prompt asks.
+
+    A tuple subclass (a namedtuple of labels and centres) is a tuple, and is judged as one;
+    it is made a plain tuple where answers are collected, so that the grader can store it.
+    """
+
+    def collect(self, namespace: Any) -> Answer:
+        answer = super().collect(namespace)
+        for result in (answer.values or {}).get("results", ()):
+            value = result.get("value")
+            if isinstance(value, tuple) and type(value) is not tuple:
+                result["value"] = tuple(value)
+        return answer
 
     def _case_problem(self, case: Case, result: dict[str, Any]) -> str | None:
+        value = result.get("value")
+        if isinstance(value, tuple) and type(value) is not tuple:
+            result = {**result, "value": tuple(value)}
         problem = super()._case_problem(case, result)
         if problem is not None or case.raises is not None:
             return problem
@@ -353,6 +390,14 @@ def _pak_cases() -> list[Case]:
     ]
 
 
+def _many_ties() -> Case:
+    """100 examples with three score levels: only a stable sort keeps earlier rows first."""
+    rng = np.random.default_rng(1)
+    y = (rng.random(100) < 0.3).astype(int)
+    scores = rng.integers(0, 3, 100).astype(float)
+    return Case(y, scores, 10, label="100 examples with many tied scores (earlier rows first)")
+
+
 def _pak_hidden() -> list[Case]:
     import pandas as pd
 
@@ -368,6 +413,7 @@ def _pak_hidden() -> list[Case]:
             [1, 1, 0, 0, 1], [0.5, 0.5, 0.5, 0.5, 0.1], 2, label="tied scores (earlier rows first)"
         ),
         Case(y, scores, 25, label="500 examples, k = 25"),
+        _many_ties(),
         Case(np.zeros(10, dtype=int), np.arange(10.0), 3, label="no positive example at all"),
         Case(
             pd.Series(y[:100], index=rng.permutation(100)),
@@ -388,15 +434,17 @@ _PROBLEMS = (
         var="kmeans_scores",
         title="Inertia and silhouette for k = 2 to 10",
         points=1,
-        rtol=1e-4,
+        rtol=1e-9,
+        atol=0.0,
         hints=[
-            "One `KMeans(n_clusters=k, n_init=1, random_state=0)` per k, fitted on `X` (all "
-            "1,797 digits, pixels / 16); its `inertia_` is the first number, and "
-            "`silhouette_score(X, km.labels_)` the second.",
+            "One `KMeans(n_clusters=k, n_init=3, random_state=0)` per k, fitted on `X_train` "
+            "(the 1,347 training digits, pixels / 16); its `inertia_` is the first number, and "
+            "`silhouette_score(X_train, km.labels_)` the second.",
             "Build two lists in the order k = 2, 3, ..., 10 and put them in a dict with the "
-            'keys "inertia" and "silhouette". The labels `y` play no part.',
-            "for k in ks: km = KMeans(n_clusters=k, n_init=1, random_state=0).fit(X); "
-            "inertia.append(km.inertia_); silhouette.append(silhouette_score(X, km.labels_))",
+            'keys "inertia" and "silhouette". The labels play no part.',
+            "for k in ks: km = KMeans(n_clusters=k, n_init=3, random_state=0).fit(X_train); "
+            "inertia.append(km.inertia_); "
+            "silhouette.append(silhouette_score(X_train, km.labels_))",
         ],
     ),
     _KMeansStep(
@@ -422,6 +470,8 @@ _PROBLEMS = (
         title="PCA on the transactions, raw and standardised",
         points=2,
         ints=("k90_raw", "k90_scaled"),
+        rtol=1e-9,
+        atol=0.0,
         hints=[
             "Fit `PCA()` twice on the earlier transactions `Xt_train` only: once on the raw "
             "columns, once on the columns standardised by a `StandardScaler` fitted on "
@@ -474,6 +524,7 @@ _PROBLEMS = (
         title="A Gaussian mixture's number of components by BIC",
         points=2,
         rtol=1e-4,
+        int_keys=True,
         hints=[
             "Fit `GaussianMixture(n_components=n, random_state=0)` on `Z_train` (the "
             "training digits' first 10 principal components) for each n in the grid.",
@@ -489,7 +540,7 @@ _PROBLEMS = (
         title="A Gaussian mixture's density as an anomaly score",
         points=2,
         rtol=1e-4,
-        atol=1e-6,
+        atol=1e-3,
         hints=[
             "A mixture is a density model: `score_samples` is the log of the density at each "
             "row, low where the earlier transactions were rare. Fit it on `Xt_train` only, "

@@ -27,20 +27,26 @@ from mlcourse.exercises.m10 import (
     GMM_NS,
     GMM_PCA,
     KMEANS_SEED,
+    KMEANS_STARTS,
     KS,
     N_FOLDS,
     N_GRID,
     VARIANCE_TARGET,
     _cv,
-    _digits,
     _digits_split,
     _one_thread,
     _transactions,
 )
 
 _REFIT_ATOL = 1e-6  # the learner's model against its own clone, refitted
-_REFERENCE_ATOL = 0.05  # against the key's pipeline (solvers stop at a loose tolerance)
-_FOLD_ATOL = 0.004  # a fold accuracy: about one test digit of a fold (1/270) may differ by CPU
+# Against the key's pipeline: other solvers, a tighter tol, more iterations or a randomized PCA
+# stay within 0.0065; LogisticRegression(C=0.9) or C=1.1 differ by 0.02.
+_REFERENCE_ATOL = 0.015
+# cv_scores: each fold accuracy is a count of right digits over the fold's size; one of all
+# the fold accuracies may be one digit away from the key's (another thread count or CPU can
+# tip one near-tie), no more: two such changes can already move the rule's choice.
+_FOLD_DIGITS = 1
+_MEAN_ATOL = 0.0008  # each n's mean fold accuracy (one digit of one fold moves it 0.00074)
 
 
 # --------------------------------------------------------------------------------------
@@ -53,12 +59,12 @@ def _kmeans_scores(scale: float = 1.0, truth: bool = False) -> tuple[tuple, tupl
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
-    X, y = _digits()
-    X = X * scale
+    d = _digits_split()
+    X, y = d["X_train"] * scale, d["y_train"]
     inertia, silhouette = [], []
     with _one_thread():
         for k in KS:
-            km = KMeans(n_clusters=k, n_init=1, random_state=KMEANS_SEED).fit(X)
+            km = KMeans(n_clusters=k, n_init=KMEANS_STARTS, random_state=KMEANS_SEED).fit(X)
             inertia.append(float(km.inertia_))
             silhouette.append(float(silhouette_score(X, y if truth else km.labels_)))
     return tuple(inertia), tuple(silhouette)
@@ -233,6 +239,13 @@ def _reference_proba(n: int) -> np.ndarray:
         return np.asarray(model.predict_proba(d["X_test"]), dtype=float).ravel()
 
 
+@lru_cache(maxsize=1)
+def _fold_sizes() -> tuple[int, ...]:
+    """The number of training digits in each validation fold of ``cv``."""
+    d = _digits_split()
+    return tuple(len(rows) for _, rows in _cv().split(d["X_train"], d["y_train"]))
+
+
 def _judge_cv_scores(grid: list[int], folds: list[list[float]]) -> dict[int, list[float]]:
     if grid != list(N_GRID):
         raise Fail(
@@ -240,6 +253,14 @@ def _judge_cv_scores(grid: list[int], folds: list[list[float]]) -> dict[int, lis
             f"{list(N_GRID)}."
         )
     expected = _cv_scores()
+    sizes = np.asarray(_fold_sizes(), dtype=float)
+    not_the_folds = (
+        "are not the fold accuracies of PCA(n_components={n}) -> LogisticRegression("
+        "max_iter=2000) cross-validated with `cv` on `X_train`, `y_train` (in the order of the "
+        "folds). Check the pipeline, the data (the training digits, not the test set) and the "
+        "splitter; store what `cross_val_score` returns, unchanged."
+    )
+    digits_off = 0
     for n, got in zip(grid, folds, strict=True):
         if len(got) != N_FOLDS:
             raise Fail(
@@ -248,13 +269,19 @@ def _judge_cv_scores(grid: list[int], folds: list[list[float]]) -> dict[int, lis
             )
         if not all(np.isfinite(got)):
             raise Fail(f"`cv_scores[{n}]` holds NaN or infinite values.")
-        if float(np.max(np.abs(np.asarray(got) - np.asarray(expected[n])))) > _FOLD_ATOL:
+        right = np.asarray(got, dtype=float) * sizes  # digits classified right in each fold
+        if float(np.max(np.abs(right - np.round(right)))) > 1e-6:
             raise Fail(
-                f"`cv_scores[{n}]` are not the fold accuracies of PCA(n_components={n}) -> "
-                "LogisticRegression(max_iter=2000) cross-validated with `cv` on `X_train`, "
-                "`y_train` (in the order of the folds). Check the pipeline, the data (the "
-                "training digits, not the test set) and the splitter."
+                f"`cv_scores[{n}]` {not_the_folds.format(n=n)} A fold accuracy is a number of "
+                "digits classified right divided by the fold's size; yours are not."
             )
+        off = np.abs(np.round(right) - np.round(np.asarray(expected[n]) * sizes))
+        digits_off += int(off.sum())
+        if (
+            digits_off > _FOLD_DIGITS
+            or abs(float(np.mean(got)) - float(np.mean(expected[n]))) > _MEAN_ATOL
+        ):
+            raise Fail(f"`cv_scores[{n}]` {not_the_folds.format(n=n)}")
     return dict(zip(grid, folds, strict=True))
 
 
@@ -449,13 +476,13 @@ KEY = {
         "mistakes": [
             Mistake(
                 lambda: _expected_kmeans(truth=True),
-                "Your silhouettes use the true digits `y` as the clusters. The task scores "
-                "the clusters k-means found: `silhouette_score(X, km.labels_)`.",
+                "Your silhouettes use the true digits `y_train` as the clusters. The task "
+                "scores the clusters k-means found: `silhouette_score(X_train, km.labels_)`.",
             ),
             Mistake(
                 lambda: _expected_kmeans(scale=16.0),
                 "Your inertias are 256 times too large: they come from the raw pixels (0-16). "
-                "Use `X`, the pixels divided by 16, as the notebook prepares it.",
+                "Use `X_train`, the pixels divided by 16, as the notebook prepares it.",
             ),
         ],
     },
@@ -588,7 +615,8 @@ KEY = {
     "10.kc3": {
         "answer": "d",
         "explanation": (
-            "The variance of a column measured in seconds (values in the thousands) dwarfs "
+            "The variance of a column measured in seconds (values in the tens to hundreds of "
+            "thousands) dwarfs "
             "that of a count in single digits, so the first component points along the "
             "seconds. Standardise columns measured in different units before PCA; pixels, "
             "which share a unit, need not be."
