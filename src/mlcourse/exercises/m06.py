@@ -30,7 +30,8 @@ from mlcourse.checks import (
     describe,
 )
 from mlcourse.exercises import Module
-from mlcourse.exercises._sklearn_metrics import NoSklearnMetrics
+from mlcourse.exercises._sklearn import NoSklearnMetrics
+from mlcourse.exercises._sklearn import class_path as _class_path
 
 SEED = 42  # random_state of the split and of the cross-validation splitter
 TEST_SIZE = 0.2
@@ -79,13 +80,6 @@ def _cv():
     from sklearn.model_selection import KFold
 
     return KFold(n_splits=N_FOLDS, shuffle=True, random_state=SEED)
-
-
-def _one_thread():
-    """NumPy's and scikit-learn's thread pools limited to one thread (small models)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
 
 
 # --------------------------------------------------------------------------------------
@@ -209,11 +203,6 @@ class _SameCars(Value):
 # --------------------------------------------------------------------------------------
 # Exercise 8: the final model, scored once on the test cars.
 # --------------------------------------------------------------------------------------
-
-
-def _class_path(obj: Any) -> str:
-    kind = type(obj)
-    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _as_float(value: Any, name: str) -> float:

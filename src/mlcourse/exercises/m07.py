@@ -30,7 +30,9 @@ from mlcourse.checks import (
     describe,
 )
 from mlcourse.exercises import Module
-from mlcourse.exercises._sklearn_metrics import NoSklearnMetrics, metrics_used
+from mlcourse.exercises._sklearn import NoSklearnMetrics, metrics_used
+from mlcourse.exercises._sklearn import class_path as _class_path
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 
 _SPLIT_SEED = 42  # random_state of every split and of the cross-validation splitter
 _TEST_SIZE = 0.25
@@ -97,17 +99,6 @@ def _cv():
     from sklearn.model_selection import StratifiedKFold
 
     return StratifiedKFold(n_splits=_N_FOLDS, shuffle=True, random_state=_SPLIT_SEED)
-
-
-def _one_thread():
-    """A context in which NumPy's and scikit-learn's thread pools use one thread.
-
-    The course's models are small: on a busy machine, threads that wait for each other make
-    them many times slower than one thread.
-    """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
 
 
 @lru_cache(maxsize=1)
@@ -224,18 +215,13 @@ def _cost_hidden() -> list[Case]:
 
 
 def _metrics_used(func: Any) -> list[str]:
-    """The scikit-learn metrics ``func`` refers to (see ``_sklearn_metrics.metrics_used``)."""
+    """The scikit-learn metrics ``func`` refers to (see ``_sklearn.metrics_used``)."""
     return metrics_used(func, _SKLEARN_METRICS)
 
 
 # --------------------------------------------------------------------------------------
 # Exercises 8 and 9: the final pipelines, scored on the held-out test sets.
 # --------------------------------------------------------------------------------------
-
-
-def _class_path(obj: Any) -> str:
-    kind = type(obj)
-    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _find_scalers(estimator: Any) -> list[str]:

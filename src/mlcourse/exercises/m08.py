@@ -22,6 +22,8 @@ import numpy as np
 
 from mlcourse.checks import Case, Choice, Custom, Fail, Function, Numeric, Value, describe
 from mlcourse.exercises import Module
+from mlcourse.exercises._sklearn import class_path as _class_path
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 
 _SPLIT_SEED = 42  # random_state of the wine split and of the splitter
 _TEST_SIZE = 0.3
@@ -113,13 +115,6 @@ def _transactions() -> dict[str, Any]:
     }
 
 
-def _one_thread():
-    """NumPy's, scikit-learn's and OpenMP's thread pools at one thread (fast on a busy CPU)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
-
-
 # --------------------------------------------------------------------------------------
 # Exercise 3: test cases of gini.
 # --------------------------------------------------------------------------------------
@@ -151,11 +146,6 @@ def _gini_hidden() -> list[Case]:
 # --------------------------------------------------------------------------------------
 # Exercises 4 and 6: what the learner's fitted models are and predict (learner's process).
 # --------------------------------------------------------------------------------------
-
-
-def _class_path(obj: Any) -> str:
-    kind = type(obj)
-    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 # settings that do not change a fitted forest's trees (oob_score only adds oob_score_)

@@ -39,6 +39,7 @@ from mlcourse.checks import (
 )
 from mlcourse.checks import Answer as _Answer
 from mlcourse.exercises import Module
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 
 _SEED = 42  # random_state of every split and splitter (stated in the notebook)
 _TEST_SIZE = 0.25
@@ -109,13 +110,6 @@ def _cv(n_splits: int = 5):
     from sklearn.model_selection import StratifiedKFold
 
     return StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=_SEED)
-
-
-def _one_thread():
-    """A context in which NumPy's and scikit-learn's thread pools use one thread."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
 
 
 # --------------------------------------------------------------------------------------

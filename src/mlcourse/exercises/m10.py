@@ -27,6 +27,7 @@ from mlcourse.checks import (
     safe_repr,
 )
 from mlcourse.exercises import Module
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 
 SPLIT_SEED = 42  # the digits' train/test split and the cross-validation splitter
 TEST_SIZE = 0.25
@@ -83,13 +84,6 @@ def _cv():
     from sklearn.model_selection import StratifiedKFold
 
     return StratifiedKFold(n_splits=N_FOLDS, shuffle=True, random_state=SPLIT_SEED)
-
-
-def _one_thread():
-    """NumPy's and scikit-learn's thread pools limited to one thread (small models, busy CPUs)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
 
 
 @lru_cache(maxsize=1)

@@ -25,7 +25,8 @@ from mlcourse.checks import (
     require_list,
     require_str,
 )
-from mlcourse.exercises.m06 import FEATURES, KC_ERRORS, TARGET, _cars, _cv, _one_thread, _split
+from mlcourse.exercises._sklearn import one_thread as _one_thread
+from mlcourse.exercises.m06 import FEATURES, KC_ERRORS, TARGET, _cars, _cv, _split
 
 _PRED_ATOL = 1e-6  # mpg: predictions of the same model fitted on the same rows agree to this
 

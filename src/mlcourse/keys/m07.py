@@ -27,6 +27,7 @@ from mlcourse.checks import (
     require_optional,
     require_str,
 )
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 from mlcourse.exercises.m07 import (
     _C_GRID,
     _CM_THRESHOLD,
@@ -48,7 +49,6 @@ from mlcourse.exercises.m07 import (
     _SPAM,
     _cancer,
     _cv,
-    _one_thread,
     _oof_scores,
     _penguins,
     _pipeline,

@@ -25,6 +25,7 @@ from mlcourse.checks import (
     require_optional,
     require_str,
 )
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 from mlcourse.exercises.m08 import (
     BOOSTER_PARAMS,
     DEPTHS,
@@ -40,7 +41,6 @@ from mlcourse.exercises.m08 import (
     _cv,
     _forest_param_names,
     _noisy_wine,
-    _one_thread,
     _transactions,
     _wine,
 )

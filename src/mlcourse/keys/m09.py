@@ -16,6 +16,7 @@ from mlcourse.checks import (
     require_list,
     require_str,
 )
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 from mlcourse.exercises.m09 import (
     _GRID,
     _GRID_FOLDS,
@@ -26,7 +27,6 @@ from mlcourse.exercises.m09 import (
     _diabetes,
     _digits,
     _iris2,
-    _one_thread,
     _row_digest,
     _wine,
 )

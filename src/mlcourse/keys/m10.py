@@ -22,6 +22,7 @@ from mlcourse.checks import (
     require_optional,
     require_str,
 )
+from mlcourse.exercises._sklearn import one_thread as _one_thread
 from mlcourse.exercises.m10 import (
     DETECTOR_COMPONENTS,
     GMM_NS,
@@ -34,7 +35,6 @@ from mlcourse.exercises.m10 import (
     VARIANCE_TARGET,
     _cv,
     _digits_split,
-    _one_thread,
     _transactions,
 )
 

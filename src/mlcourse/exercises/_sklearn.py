@@ -1,5 +1,8 @@
-"""The "no scikit-learn metrics" rule shared by exercises that ask for a metric from scratch
-(06.3 RMSE and MAE, 07.3 precision and recall).
+"""Helpers shared by the scikit-learn exercises (modules 06 to 10).
+
+- :func:`one_thread` and :func:`class_path`, used by the checks that fit or inspect models;
+- the "no scikit-learn metrics" rule of the exercises that ask for a metric from scratch
+  (06.3 RMSE and MAE, 07.3 precision and recall).
 
 The rule reads the learner's compiled code (a metric named but not reached still counts) and
 traces the calls into ``sklearn.metrics`` while the cases run (however the call was reached).
@@ -13,6 +16,23 @@ import types
 from typing import Any
 
 from mlcourse.checks import UNRESOLVED, Function, MethodRule, names_used
+
+
+def one_thread():
+    """A context in which NumPy's, scikit-learn's and OpenMP's thread pools use one thread.
+
+    The course's models are small: on a busy machine, threads that wait for each other make
+    them many times slower than one thread.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
+def class_path(obj: Any) -> str:
+    """``module.QualifiedName`` of ``obj``'s class (plain text a judge can compare)."""
+    kind = type(obj)
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def sklearn_metric(obj: Any) -> str | None:
