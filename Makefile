@@ -53,8 +53,8 @@ test: system-deps $(STAMP) lint
 	$(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope
 	$(BIN)/python -m pytest --nbval $(filter-out $(KERAS_NOTEBOOKS),$(NOTEBOOKS)) \
 		-p no:cacheprovider --nbval-sanitize-with ci/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
-	$(BIN)/python -m pytest --nbval $(KERAS_NOTEBOOKS) -p no:cacheprovider \
-		--nbval-sanitize-with ci/nbval_sanitize.cfg
+	$(if $(KERAS_NOTEBOOKS),$(BIN)/python -m pytest --nbval $(KERAS_NOTEBOOKS) \
+		-p no:cacheprovider --nbval-sanitize-with ci/nbval_sanitize.cfg)
 
 bench: $(STAMP)
 	$(BIN)/python ci/bench.py
