@@ -400,12 +400,25 @@ _figures_04()
 
 
 def _part_2() -> None:
-    """Modules 06, 08, 09 and 10, built in ``forged_part2.py``."""
+    """Modules 06 and 08-10 (``forged_part2.py``), then 11-14, one file each (``forged_mNN.py``
+    with ``RIGHT``, ``WRONG`` and optionally ``HARMLESS``)."""
+    import importlib
+
     from .forged_part2 import HARMLESS_P2, RIGHT_P2, WRONG_P2
 
     RIGHT.update(RIGHT_P2)
     WRONG.update(WRONG_P2)
     HARMLESS.update(HARMLESS_P2)
+    for number in ("11", "12", "13", "14"):
+        try:
+            forged = importlib.import_module(f"{__package__}.forged_m{number}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__package__}.forged_m{number}":
+                raise
+            continue
+        RIGHT.update(forged.RIGHT)
+        WRONG.update(forged.WRONG)
+        HARMLESS.update(getattr(forged, "HARMLESS", {}))
 
 
 def _reference_data(name: str) -> Any:
