@@ -84,12 +84,31 @@ def traced_metrics(run: Any) -> tuple[Any, list[str]]:
     packages are not reported. A learner's function that switches the trace off is reported
     as such.
     """
+    import sklearn.metrics
+
+    return traced_calls(run, sklearn.metrics)
+
+
+def traced_calls(run: Any, package: types.ModuleType) -> tuple[Any, list[str]]:
+    """``run()``, and the functions of ``package`` (its files) called while it ran, in order.
+
+    Parameters
+    ----------
+    run : callable
+        Called with no arguments under the trace.
+    package : module
+        A package: calls into any file under its folder are reported by function name.
+
+    Returns
+    -------
+    tuple
+        ``run()``'s result and the names called; a trace switched off while ``run`` ran is
+        reported as ``"sys.setprofile (it switched the check's trace off)"``.
+    """
     import os
     import sys
 
-    import sklearn.metrics
-
-    root = os.path.dirname(sklearn.metrics.__file__) + os.sep
+    root = os.path.dirname(package.__file__) + os.sep
     called: list[str] = []
 
     def profile(frame: Any, event: str, arg: Any) -> None:
