@@ -161,6 +161,21 @@ def test_the_final_svd_fitted_on_shuffled_train_rows_is_accepted():
     assert outcome("13.9", svd_final=model).correct
 
 
+def test_the_final_svd_fitted_on_a_trainset_with_string_ids_is_accepted():
+    # second review: ids read as text are the same data; the check asks in the trainset's id type
+    from surprise import SVD, Dataset, Reader
+
+    from mlcourse.exercises.m13 import SVD_PARAMS
+    from mlcourse.keys.m13 import _best_lr
+
+    rows = _data()["train"][["user_id", "item_id", "rating"]].astype(
+        {"user_id": str, "item_id": str}
+    )
+    trainset = Dataset.load_from_df(rows, Reader(rating_scale=(1, 5))).build_full_trainset()
+    model = SVD(lr_all=_best_lr(), **SVD_PARAMS).fit(trainset)
+    assert outcome("13.9", svd_final=model).correct
+
+
 def test_learning_rates_scored_after_fitting_a_resorted_fit_set_get_the_row_order_message():
     # review W2: refused (the prompt asks for the given fit_set), with a message naming the cause
     from surprise import SVD

@@ -309,11 +309,14 @@ def _extract_svd(values: dict[str, Any]) -> dict[str, Any]:
     if not hasattr(model, "pu"):
         raise Fail("`svd_final` has not been fitted: call `svd_final.fit(trainset)`.")
     test = _data()["test"]
+    ts = model.trainset
+    # a trainset built from string ids is the same data: ask for the test pairs in its id type
+    user_id = type(ts.to_raw_uid(0)) if ts.n_users and type(ts.to_raw_uid(0)) is str else int
+    item_id = type(ts.to_raw_iid(0)) if ts.n_items and type(ts.to_raw_iid(0)) is str else int
     est = [
-        float(model.predict(int(u), int(i)).est)
+        float(model.predict(user_id(u), item_id(i)).est)
         for u, i in zip(test["user_id"], test["item_id"], strict=True)
     ]
-    ts = model.trainset
     users = [int(ts.to_raw_uid(u)) for u in range(ts.n_users)]
     items = [int(ts.to_raw_iid(i)) for i in range(ts.n_items)]
     flat = [(u, i, r) for u in range(ts.n_users) for i, r in ts.ur[u]]
