@@ -342,6 +342,57 @@ def test_12_fresh_case_is_judged_from_the_answer():
     assert p6.evaluate(answer).status == "incorrect"
 
 
+def test_12_6_probabilities_rounded_to_four_decimals():
+    """Second review: rounding to 4 decimals passed the drawn case 28 times in 40."""
+
+    def rounded(y, p, a, t, fee):
+        return cost(y, np.round(np.asarray(p, dtype=float), 4), a, t, fee)
+
+    for _ in range(5):
+        assert outcome("12.6", review_cost=rounded).status == "incorrect"
+
+
+def _ap(y_true, scores):
+    """Average precision over distinct scores (ties flagged together), written out."""
+    y = np.asarray(y_true) == 1
+    s = np.asarray(scores, dtype=float)
+    if not y.any():
+        raise ValueError("no positive label")
+    total, previous = 0.0, 0.0
+    for t in np.unique(s)[::-1]:
+        flag = s >= t
+        recall = (y & flag).sum() / y.sum()
+        total += (recall - previous) * (y & flag).sum() / flag.sum()
+        previous = recall
+    return float(total)
+
+
+@pytest.mark.parametrize("forged", [None, "drop", "visible", "empty", "nan", "inf"])
+def test_12_2_and_12_6_forged_drawn_cases_are_refused(forged):
+    """Second review: a forged answer choosing its own drawn inputs, or none, is malformed."""
+    for pid, name, func in (("12.2", "average_precision", _ap), ("12.6", "review_cost", cost)):
+        p = problem(pid)
+        answer = p.collect({name: func})
+        assert p.evaluate(answer).correct, pid  # unforged, the same answer is right
+        answer = p.collect({name: func})
+        visible = [list(np.asarray(a).tolist()) if np.ndim(a) else a for a in p.cases()[0][1].args]
+        if forged is None:
+            answer.values["fresh"] = None
+        elif forged == "drop":
+            del answer.values["fresh"]
+            answer.values["results"] = answer.values["results"][:-1]
+        elif forged == "visible":
+            answer.values["fresh"] = visible
+        elif forged == "empty":
+            answer.values["fresh"] = [
+                [] if isinstance(a, list) else a for a in answer.values["fresh"]
+            ]
+        else:
+            value = float(forged)
+            answer.values["fresh"][1][0] = value
+        assert p.evaluate(answer).status == "incorrect", (pid, forged)
+
+
 def test_12_10_model_card(d):
     p_val = d["calibrated"].predict_proba(d["X_val"])[:, 1]
     costs = np.array([cost(d["y_val"], p_val, d["X_val"]["amount"], t) for t in THRESHOLDS])
@@ -386,6 +437,27 @@ def test_12_10_model_card(d):
     for wrong in wrong_cards:
         assert outcome("12.10", model_card=wrong).status == "incorrect", wrong
     assert outcome("12.10", model_card=figures).status == "incorrect"
+    # second review: validation figures in the learner's own sentence are not read as the test's
+    own_use = {**words, "use": "ranks by average precision 0.46 on validation; Brier 0.003."}
+    assert outcome(
+        "12.10", model_card=template.format(m=m, threshold=best, **own_use, **figures)
+    ).correct
+    # ... a use that starts on the next line, and a limit with braces that are not a field
+    other = {"use": "\n" + words["use"], "limits": words["limits"] + "; costs {fee, amount} only"}
+    assert outcome(
+        "12.10", model_card=template.format(m=m, threshold=best, **other, **figures)
+    ).correct
+    # ... while filler and one limit said three times are not a card
+    for filler in (
+        {**words, "use": "x" * 30},
+        {
+            **words,
+            "limits": "synthetic data only here; synthetic data only here; synthetic data only here",
+        },
+        {**words, "limits": "aaaaaaaaaaaaaaa; bbbbbbbbbbbbbbb; ccccccccccccccc"},
+    ):
+        card_f = template.format(m=m, threshold=best, **filler, **figures)
+        assert outcome("12.10", model_card=card_f).status == "incorrect", filler
 
 
 def test_12_7_costs_written_another_way(d):

@@ -14,6 +14,7 @@ course's rows. 12.2 and 12.6 add a hidden case drawn unseeded when answers are c
 
 from __future__ import annotations
 
+import math
 import warnings
 from functools import lru_cache
 from typing import Any
@@ -50,6 +51,11 @@ CHILD_CANDIDATES = (10, 50, 200)  # min_child_samples, chosen on the validation 
 FEE = 5.0  # the cost of reviewing one flagged transaction (exercises 6-8)
 THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.005, 0.5001, 0.005), 3))
 _AP_METRICS = frozenset({"average_precision_score", "precision_recall_curve", "auc"})
+
+
+# bound when the declaration is imported, before any learner cell runs: a learner cell that
+# replaces np.random.default_rng later does not choose the drawn cases
+_fresh_rng = np.random.default_rng
 
 
 class _FreshCase:
@@ -89,7 +95,7 @@ class _FreshCase:
     def evaluate(self, answer: Any) -> Any:
         values = answer.values if isinstance(answer.values, dict) else {}
         fresh = values.get("fresh")
-        if answer.missing is None and answer.error is None and fresh is not None:
+        if answer.missing is None and answer.error is None:
             if not _plain_args(fresh, len(self._draw())):
                 return self._wrong(
                     "The collected answer could not be read: its drawn case is malformed."
@@ -102,13 +108,22 @@ class _FreshCase:
 
 
 def _plain_args(fresh: Any, n: int) -> bool:
+    """Whether a collected drawn case has the drawn cases' form (data from the learner's kernel).
+
+    ``n`` arguments; the lists (labels first) of one length between 200 and 499, the labels 0
+    or 1 with at least two frauds, every number finite.
+    """
     if type(fresh) is not list or len(fresh) != n:
+        return False
+    lists = [arg for arg in fresh if type(arg) is list]
+    if not lists or len({len(arg) for arg in lists}) != 1 or not 200 <= len(lists[0]) < 500:
         return False
     for arg in fresh:
         items = arg if type(arg) is list else [arg]
-        if len(items) > 10_000 or not all(type(v) in (int, float) for v in items):
+        if not all(type(v) in (int, float) and math.isfinite(v) for v in items):
             return False
-    return True
+    labels = fresh[0]
+    return type(labels) is list and set(labels) <= {0, 1} and sum(labels) >= 2
 
 
 class _FreshAP(_FreshCase, NoSklearnMetrics):
@@ -120,7 +135,7 @@ class _FreshFunction(_FreshCase, Function):
 
 
 def _ap_fresh() -> tuple[list[int], list[float]]:
-    rng = np.random.default_rng()  # unseeded on purpose: not known before the check runs
+    rng = _fresh_rng()  # unseeded on purpose: not known before the check runs
     n = int(rng.integers(300, 500))
     y = (rng.random(n) < 0.05).astype(int)
     y[rng.choice(n, 2, replace=False)] = 1
@@ -129,7 +144,7 @@ def _ap_fresh() -> tuple[list[int], list[float]]:
 
 
 def _cost_fresh() -> tuple[list[int], list[float], list[float], float, float]:
-    rng = np.random.default_rng()  # unseeded on purpose: not known before the check runs
+    rng = _fresh_rng()  # unseeded on purpose: not known before the check runs
     n = int(rng.integers(200, 400))
     cents = int(rng.integers(20, 60)) / 100
     threshold = cents + 0.0045  # between two 2-decimal values
@@ -560,7 +575,7 @@ _PROBLEMS = (
             "key `'threshold_0.5'`, which a format field cannot name: pass it as "
             "`threshold_05=test_costs['threshold_0.5']`. The intended use and the limits are "
             "your own sentences (at least three limits, separated by semicolons).",
-            "`model_card = CARD_TEMPLATE.format(min_child_samples=size_choice["
+            "`model_card = CARD_TEMPLATE.format(FEE=FEE, min_child_samples=size_choice["
             "'min_child_samples'], threshold=threshold_choice['threshold'], intended_use='...', "
             "limits='...; ...; ...', threshold_05=test_costs['threshold_0.5'], **test_report, "
             "**{k: v for k, v in test_costs.items() if k != 'threshold_0.5'})`",
@@ -645,6 +660,14 @@ def _cost_hidden() -> list[Case]:
             0.5,
             5.0,
             label="unrounded probabilities on both sides of the threshold",
+        ),
+        Case(
+            [1, 1, 1],
+            [0.49996, 0.5, 0.50004],
+            [10.0, 20.0, 40.0],
+            0.5,
+            5.0,
+            label="probabilities within 0.0001 of the threshold",
         ),
         Case([], [], [], 0.5, 5.0, label="no transactions"),
         Case(y, proba, amount, 0.3, 5.0, label="300 transactions as arrays"),

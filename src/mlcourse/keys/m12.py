@@ -501,7 +501,7 @@ def _test_report(on: str = "test", calibrated: bool = True) -> dict[str, float]:
 def _number(card: str, pattern: str, what: str) -> float:
     import re
 
-    found = re.search(pattern, card)  # the first: the template's place, before the limits
+    found = re.search(pattern, card)
     if found is None:
         raise Fail(
             f"The card should state {what} as `CARD_TEMPLATE` does; it is missing. Fill the "
@@ -511,17 +511,22 @@ def _number(card: str, pattern: str, what: str) -> float:
 
 
 def _judge_card(data: dict[str, Any]) -> None:
+    import re
+
     require_dict(data, "data", ("card",))
     card = require_str(data["card"], at("data", "card"))
-    if "{" in card or "}" in card:
+    if re.search(r"\{\w*(?:[:!][^}]*)?\}", card):
         raise Fail("The card still holds `{...}` fields: fill every one with `format`.")
+    # each figure is read in the template's own line, whatever the learner's sentences say
+    head = card.split("Intended use:")[0]
+    tested = card.split("Test period", 1)[1].split("Limits:")[0] if "Test period" in card else ""
     num = r"([0-9][0-9,]*(?:\.[0-9]+)?)"
     report, costs, threshold = _test_report(), _test_costs(), _choice()["threshold"]
-    if _number(card, r"min_child_samples=" + num, "`min_child_samples`") != _chosen():
+    if _number(head, r"min_child_samples=" + num, "`min_child_samples`") != _chosen():
         raise Fail(
             "The card's `min_child_samples` is not the one chosen on validation in exercise 3."
         )
-    if abs(_number(card, r"probability is at least " + num, "the threshold") - threshold) > 1e-9:
+    if abs(_number(head, r"probability is at least " + num, "the threshold") - threshold) > 1e-9:
         raise Fail("The card's threshold is not the one chosen on validation in exercise 7.")
     figures = (
         (r"average precision " + num, "the test average precision", report["average_precision"], 3),
@@ -533,26 +538,25 @@ def _judge_card(data: dict[str, Any]) -> None:
         (num + " reviewing everything", "the cost of reviewing everything", costs["review_all"], 0),
     )
     for pattern, what, value, digits in figures:
-        if abs(_number(card, pattern, what) - value) > 0.5 * 10.0**-digits + 1e-9:
+        if abs(_number(tested, pattern, what) - value) > 0.5 * 10.0**-digits + 1e-9:
             raise Fail(
                 f"The card's {what} does not match the test figures of exercises 8 and 9: fill "
                 "it from `test_report` and `test_costs`, not from the lesson or another period."
             )
-    import re
-
-    use = re.search(r"Intended use:(.*)", card)
-    if use is None or len(use.group(1).strip()) < 30:
+    use = re.search(r"Intended use:\s*(\S.*)", card)
+    if use is None or len(set(re.findall(r"[A-Za-z]{2,}", use.group(1)))) < 5:
         raise Fail(
             "The card's `Intended use:` line should say, in a sentence of your own, what the "
             "model is for and what it must not be used for."
         )
     limits = re.search(r"Limits:(.*)", card, flags=re.S)
-    items = [x.strip() for x in limits.group(1).split(";")] if limits else []
-    if len([x for x in items if len(x) >= 15]) < 3:
+    items = [x.strip().lower() for x in limits.group(1).split(";")] if limits else []
+    sentences = {x for x in items if len(set(re.findall(r"[a-z]{2,}", x))) >= 3}
+    if len(sentences) < 3:
         raise Fail(
-            "The card's `Limits:` should name at least three limits of these figures in your "
-            "own words, separated by semicolons (what the data, the labels or the cost model "
-            "leave out)."
+            "The card's `Limits:` should name at least three different limits of these figures "
+            "in your own words, separated by semicolons (what the data, the labels or the cost "
+            "model leave out)."
         )
 
 
