@@ -15,7 +15,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from mlcourse.checks import UNRESOLVED, Function, MethodRule, names_used
+from mlcourse.checks import UNRESOLVED, Fail, Function, MethodRule, describe, names_used
 
 
 def one_thread():
@@ -33,6 +33,35 @@ def class_path(obj: Any) -> str:
     """``module.QualifiedName`` of ``obj``'s class (plain text a judge can compare)."""
     kind = type(obj)
     return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def fitted(model: Any, name: str, kind: str, fit: str = "") -> Any:
+    """``model`` if it is a fitted scikit-learn-style classifier, else ``Fail`` with advice.
+
+    Parameters
+    ----------
+    model : object
+        The learner's object.
+    name : str
+        Its variable's name, for the message.
+    kind : str
+        The class the exercise asks for, for the message.
+    fit : str
+        What to do when it is not fitted (default: call ``name.fit(...)`` on the training data).
+    """
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    if not hasattr(model, "get_params") or not hasattr(model, "predict_proba"):
+        raise Fail(f"`{name}` should be a fitted `{kind}`, but it is {describe(model)}.")
+    try:
+        check_is_fitted(model)
+    except (NotFittedError, TypeError):
+        fit = fit or f"call `{name}.fit(...)` on the training data"
+        raise Fail(
+            f"`{name}` is a `{type(model).__name__}` that has not been fitted yet: {fit}."
+        ) from None
+    return model
 
 
 def sklearn_metric(obj: Any) -> str | None:

@@ -23,6 +23,7 @@ import numpy as np
 from mlcourse.checks import Case, Choice, Custom, Fail, Function, Numeric, Value, describe
 from mlcourse.exercises import Module
 from mlcourse.exercises._sklearn import class_path as _class_path
+from mlcourse.exercises._sklearn import fitted as _fitted
 from mlcourse.exercises._sklearn import one_thread as _one_thread
 
 _SPLIT_SEED = 42  # random_state of the wine split and of the splitter
@@ -175,22 +176,6 @@ def _plain_params(model: Any, names: tuple[str, ...]) -> dict[str, str]:
             value = value.item()
         out[name] = repr(value)[:200]
     return out
-
-
-def _fitted(model: Any, name: str, kind: str) -> Any:
-    from sklearn.exceptions import NotFittedError
-    from sklearn.utils.validation import check_is_fitted
-
-    if not hasattr(model, "get_params") or not hasattr(model, "predict_proba"):
-        raise Fail(f"`{name}` should be a fitted `{kind}`, but it is {describe(model)}.")
-    try:
-        check_is_fitted(model)
-    except (NotFittedError, TypeError):
-        raise Fail(
-            f"`{name}` is a `{type(model).__name__}` that has not been fitted yet: call "
-            f"`{name}.fit(...)` on the training data."
-        ) from None
-    return model
 
 
 def _proba(model: Any, X: Any) -> list[float]:

@@ -25,6 +25,7 @@ from mlcourse.checks import Case, Choice, Custom, Fail, Function, Value, describ
 from mlcourse.exercises import Module
 from mlcourse.exercises._sklearn import NoSklearnMetrics
 from mlcourse.exercises._sklearn import class_path as _class_path
+from mlcourse.exercises._sklearn import fitted as _fitted
 from mlcourse.exercises._sklearn import one_thread as _one_thread
 
 TX_ROWS, TX_SEED = 100_000, 42
@@ -270,21 +271,6 @@ def _ap_hidden() -> list[Case]:
 # --------------------------------------------------------------------------------------
 
 
-def _fitted(model: Any, name: str, kind: str) -> Any:
-    from sklearn.exceptions import NotFittedError
-    from sklearn.utils.validation import check_is_fitted
-
-    if not hasattr(model, "get_params") or not hasattr(model, "predict_proba"):
-        raise Fail(f"`{name}` should be a fitted `{kind}`, but it is {describe(model)}.")
-    try:
-        check_is_fitted(model)
-    except (NotFittedError, TypeError):
-        raise Fail(
-            f"`{name}` is a `{type(model).__name__}` that has not been fitted yet: fit it first."
-        ) from None
-    return model
-
-
 def _positive_proba(model: Any, X: Any) -> list[float]:
     with warnings.catch_warnings(), _one_thread():
         warnings.simplefilter("ignore")
@@ -326,7 +312,7 @@ def _extract_lgbm(values: dict[str, Any]) -> dict[str, Any]:
             "`size_choice['val_ap']` should map integers (the candidates) to numbers, and "
             "`size_choice['min_child_samples']` be one of the candidates."
         ) from None
-    model = _fitted(values["lgbm"], "lgbm", "lightgbm.LGBMClassifier")
+    model = _fitted(values["lgbm"], "lgbm", "lightgbm.LGBMClassifier", "fit it first")
     params = model.get_params(deep=False)
     X_val, _ = _xy("val")
     names = (*BASE_PARAMS, "min_child_samples", "class_weight")
@@ -355,7 +341,7 @@ def _proba_categorical(model: Any, X: Any, name: str) -> list[float]:
 
 def _extract_calibrated(values: dict[str, Any]) -> dict[str, Any]:
     """The calibrator's class, method, what it wraps, and its test probabilities of fraud."""
-    model = _fitted(values["calibrated"], "calibrated", "CalibratedClassifierCV")
+    model = _fitted(values["calibrated"], "calibrated", "CalibratedClassifierCV", "fit it first")
     inner = getattr(model, "estimator", None)
     wrapped = getattr(inner, "estimator", None)
     X_test, _ = _xy("test")
