@@ -20,6 +20,7 @@ COMMANDS = (
     "update",
     "check",
     "data",
+    "models",
     "grade",
     "whoami",
     "tracking",

@@ -185,6 +185,27 @@ def _cmd_data(args: argparse.Namespace) -> int:
         raise UsageError(error.args[0]) from None
 
 
+def _cmd_models(args: argparse.Namespace) -> int:
+    from .models import PretrainedError
+    from .models import _commands as models
+
+    actions = {
+        "list": lambda: models.list_models(),
+        "info": lambda: models.info(args.name),
+        "verify": lambda: models.verify(),
+        "build": lambda: models.build(args.name, Path(args.output)),
+    }
+    if not args.action:
+        raise UsageError("say what to do: list, info NAME, verify or build NAME")
+    try:
+        return actions[args.action]()
+    except PretrainedError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:  # an output folder that is a file, no permission, a full disk
+        where = f"{error.filename}: " if error.filename else ""
+        raise UsageError(f"{where}{error.strerror or error}") from None
+
+
 def _cmd_grade(args: argparse.Namespace) -> int:
     from .grader import GradeError, Limits, bubblewrap, grade_batch
 
@@ -406,6 +427,29 @@ def build_parser() -> argparse.ArgumentParser:
         "seed", help="fill the cache from an exported folder (checksums verified)"
     )
     seed.add_argument("--from", dest="source", required=True, metavar="DIR")
+
+    models = sub.add_parser(
+        "models",
+        help="list, verify and rebuild the course's pretrained models",
+        description="Pretrained models shipped with the course (weights checksummed, "
+        "provenance in a card), for transfer learning offline.",
+    )
+    models.set_defaults(func=_cmd_models, action=None)
+    model_actions = models.add_subparsers(dest="action", metavar="ACTION")
+    model_actions.add_parser("list", help="every shipped model")
+    model_info = model_actions.add_parser("info", help="a model's provenance card")
+    model_info.add_argument("name")
+    model_actions.add_parser("verify", help="check every model's weights against its checksum")
+    model_build = model_actions.add_parser(
+        "build", help="retrain a model by its recipe and compare it with the shipped one"
+    )
+    model_build.add_argument("name")
+    model_build.add_argument(
+        "--output",
+        default="pretrained",
+        metavar="DIR",
+        help="folder for the rebuilt weights and card (default ./pretrained; never the shipped files)",
+    )
 
     grade = sub.add_parser(
         "grade",
