@@ -400,22 +400,18 @@ _figures_04()
 
 
 def _part_2() -> None:
-    """Modules 06 and 08-10 (``forged_part2.py``), then 11-14, one file each (``forged_mNN.py``
-    with ``RIGHT``, ``WRONG`` and optionally ``HARMLESS``)."""
+    """Modules 06 and 08-10 (``forged_part2.py``), then every later module with a file of its
+    own (``forged_mNN.py`` with ``RIGHT``, ``WRONG`` and optionally ``HARMLESS``)."""
     import importlib
+    from pathlib import Path
 
     from .forged_part2 import HARMLESS_P2, RIGHT_P2, WRONG_P2
 
     RIGHT.update(RIGHT_P2)
     WRONG.update(WRONG_P2)
     HARMLESS.update(HARMLESS_P2)
-    for number in ("11", "12", "13", "14"):
-        try:
-            forged = importlib.import_module(f"{__package__}.forged_m{number}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__package__}.forged_m{number}":
-                raise
-            continue
+    for path in sorted(Path(__file__).parent.glob("forged_m[0-9][0-9].py")):
+        forged = importlib.import_module(f"{__package__}.{path.stem}")
         RIGHT.update(forged.RIGHT)
         WRONG.update(forged.WRONG)
         HARMLESS.update(getattr(forged, "HARMLESS", {}))
