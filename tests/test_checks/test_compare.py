@@ -219,3 +219,12 @@ def test_a_number_subclass_cannot_lie_about_its_value():
     assert compare(200, Liar(5), "code") is not None
     assert compare(0.5, Drifting(0.25), "p") is not None
     assert compare(0.25, Drifting(0.25), "p") is None
+
+
+def test_complex_numbers_are_compared_part_by_part():
+    assert compare(1 + 2j, complex(1, 2 + 1e-12), "z") is None
+    assert "z.imag" in compare(1 + 2j, 1 + 3j, "z")
+    assert compare(1 + 2j, 1.5 + 2j, "z") is not None  # the real part differs
+    assert "complex number" in compare(1 + 2j, True, "z")
+    assert "complex number" in compare(1 + 2j, "1+2j", "z")
+    assert compare(1 + 2j, 1.0, "z") is not None  # a real number is not the complex result

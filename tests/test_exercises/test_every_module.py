@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlcourse.checks import Choice, Function
+from mlcourse.checks import Choice, Function, Value, is_stub_function
 from mlcourse.exercises import available_modules, get_module
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +87,133 @@ def test_every_hidden_case_has_a_label(module):
         if isinstance(problem, Function):
             for hidden, case in problem.cases():
                 assert case.label or not hidden, f"{problem.id}: a hidden case without a label"
+
+
+# --------------------------------------------------------------------------------------
+# Function and Value problems of every module: the reference passes, every known mistake is
+# wrong with its own message, and a right result that changes its input is rejected.
+# --------------------------------------------------------------------------------------
+
+FUNCTIONS = [p for m in MODULES for p in get_module(m).problems if isinstance(p, Function)]
+VALUES = [
+    p
+    for m in MODULES
+    for p in get_module(m).problems
+    if type(p) is Value and p.mistakes and not p.id.split(".")[1].startswith("kc")
+]
+
+
+def _changes_in_place(arg) -> bool:
+    """Change ``arg`` in place the way a careless answer would; False when it cannot be."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(arg, np.ndarray) and arg.size and arg.flags.writeable:
+        if arg.dtype.kind == "b":
+            arg.flat[0] = not arg.flat[0]
+        elif arg.dtype.kind in "iuf":
+            with np.errstate(over="ignore"):
+                arg.flat[0] += 1
+        else:
+            return False
+        return True
+    if isinstance(arg, (pd.DataFrame, pd.Series)) and arg.size:
+        arg.drop(arg.index[0], inplace=True)
+        return True
+    if isinstance(arg, list):
+        arg.append(arg[0] if arg else 0)
+        return True
+    if isinstance(arg, dict):
+        arg["__added__"] = 0
+        return True
+    return False
+
+
+def _mutating(reference):
+    """``reference``, but it also changes its first argument that can be changed in place."""
+
+    def wrapper(*args, **kwargs):
+        result = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        # the first of three arguments that can be changed, unrolled: some exercises reject a
+        # function with a loop, a comprehension or even `filter` in its code
+        given = (*args, *kwargs.values(), None, None, None)
+        _ = (
+            _changes_in_place(given[0])
+            or _changes_in_place(given[1])
+            or _changes_in_place(given[2])
+        )
+        return result
+
+    return wrapper
+
+
+def _takes_something_mutable(fn: Function) -> bool:
+    import numpy as np
+    import pandas as pd
+
+    mutable = (np.ndarray, pd.DataFrame, pd.Series, list, dict)
+    return any(
+        isinstance(arg, mutable)
+        for _, case in fn.cases()
+        if case.raises is None  # where the call raises, it never gets to change its input
+        for arg in (*case.args, *case.kwargs.values())
+    )
+
+
+#: Problems whose declared reference may not be handed in as it is, and why.
+_REFERENCE_BREAKS_THE_RULE = {
+    "12.2": "the reference calls scikit-learn's average_precision_score, which 12.2 forbids",
+}
+
+
+def _as_written(function):
+    """``function`` as a learner would write it: a body that does something.
+
+    A declared mistake such as ``lambda x: None`` has the body of an unwritten stub, which
+    reads as not attempted; a learner's function that prints instead of returning does not.
+    """
+    if not is_stub_function(function):
+        return function
+
+    def written(*args, **kwargs):
+        return function(*args, **kwargs)
+
+    return written
+
+
+@pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda p: p.id)
+def test_the_reference_passes_and_every_known_mistake_gets_its_own_message(fn):
+    if fn.id not in _REFERENCE_BREAKS_THE_RULE:
+        assert fn.check({fn.name: fn.reference}).correct, fn.id
+    for mistake in fn.mistakes:
+        wrong = _as_written(getattr(mistake.value, "wrong", mistake.value))  # plain function
+        result = fn.check({fn.name: wrong})
+        # a function that returns nothing reads as not attempted yet, with the same message
+        assert result.status in ("incorrect", "not_attempted"), (fn.id, mistake.message)
+        assert mistake.message in result.message, (fn.id, result.message)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        p
+        for p in FUNCTIONS
+        if not p.may_mutate
+        and _takes_something_mutable(p)
+        and p.id not in _REFERENCE_BREAKS_THE_RULE
+    ],
+    ids=lambda p: p.id,
+)
+def test_a_right_result_that_changes_its_input_is_rejected(fn):
+    result = fn.check({fn.name: _mutating(fn.reference)})
+    assert result.status == "incorrect", (fn.id, result.message)
+    assert "in place" in result.message, (fn.id, result.message)
+
+
+@pytest.mark.parametrize("value", VALUES, ids=lambda p: p.id)
+def test_the_expected_value_passes_and_every_known_mistake_gets_its_own_message(value):
+    assert value.check({value.var: value.expected_value()}).correct, value.id
+    for mistake in value.mistakes:
+        result = value.check({value.var: mistake.value()})
+        assert result.status == "incorrect", (value.id, mistake.message)
+        assert mistake.message in result.message, (value.id, result.message)

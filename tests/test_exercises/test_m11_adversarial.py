@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from mlcourse.checks import Function, Value
 from mlcourse.exercises import get_module
 from tests.helpers import problem_helpers
 
 MODULE = get_module("11")
-FUNCTIONS = [p for p in MODULE.problems if isinstance(p, Function)]
-VALUES = [p for p in MODULE.problems if isinstance(p, Value)]
 
 problem, outcome = problem_helpers("11")
 
@@ -37,24 +34,6 @@ def test_right_features_that_also_change_the_input_table_are_rejected():
         return result
 
     assert outcome("11.1", add_features=in_place).status == "incorrect"
-
-
-@pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda p: p.id)
-def test_every_known_function_mistake_is_wrong_and_gets_its_own_message(fn):
-    assert fn.check({fn.name: fn.reference}).correct
-    for mistake in fn.mistakes:
-        result = fn.check({fn.name: mistake.value})
-        assert result.status == "incorrect", mistake.message
-        assert mistake.message in result.message, (mistake.message, result.message)
-
-
-@pytest.mark.parametrize("value", VALUES, ids=lambda p: p.id)
-def test_every_known_value_mistake_is_wrong_and_gets_its_own_message(value):
-    assert value.check({value.var: value.expected_value()}).correct
-    for mistake in value.mistakes:
-        result = value.check({value.var: mistake.value()})
-        assert result.status == "incorrect", mistake.message
-        assert mistake.message in result.message, (mistake.message, result.message)
 
 
 def test_features_that_drop_the_index_or_fill_gaps_are_rejected():

@@ -146,6 +146,12 @@ def compare(
                 return None
             return f"`{name}` is not the expected (very large) whole number."
         return _compare_number(as_float, got, name, rtol, atol)
+    if isinstance(expected, numbers.Complex):  # complex, after the real numbers above
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, numbers.Complex):
+            return f"`{name}` should be a complex number, but it is {describe(got)}."
+        return _compare_number(expected.real, complex(got).real, name, rtol, atol) or (
+            _compare_number(expected.imag, complex(got).imag, f"{name}.imag", rtol, atol)
+        )
     if isinstance(expected, str):
         return _compare_str(expected, got, name)
     if isinstance(expected, (list, tuple)):

@@ -68,8 +68,8 @@ class _FreshCase:
     result on the same inputs with the key's reference.
     """
 
-    def __init__(self, *args: Any, draw: Any, fresh_label: str, **kwargs: Any):
-        self._draw, self._fresh_label, self._fresh = draw, fresh_label, None
+    def __init__(self, *args: Any, draw: Any, n_args: int, fresh_label: str, **kwargs: Any):
+        self._draw, self._n_args, self._fresh_label, self._fresh = draw, n_args, fresh_label, None
         super().__init__(*args, **kwargs)
 
     def cases(self) -> list[tuple[bool, Case]]:
@@ -97,7 +97,7 @@ class _FreshCase:
         values = answer.values if isinstance(answer.values, dict) else {}
         fresh = values.get("fresh")
         if answer.missing is None and answer.error is None:
-            if not _plain_args(fresh, len(self._draw())):
+            if not _plain_args(fresh, self._n_args):
                 return self._wrong(
                     "The collected answer could not be read: its drawn case is malformed."
                 )
@@ -401,6 +401,7 @@ _PROBLEMS = (
     _FreshAP(
         "12.2",
         draw=_ap_fresh,
+        n_args=2,  # labels, scores
         fresh_label="labels with ties drawn at random when the check runs",
         metric_names=_AP_METRICS,
         advice="Sort the scores, then count the true and false positives above each threshold.",
@@ -474,6 +475,7 @@ _PROBLEMS = (
     _FreshFunction(
         "12.6",
         draw=_cost_fresh,
+        n_args=5,  # as _cost_fresh returns them
         fresh_label="transactions drawn at random when the check runs, unrounded probabilities "
         "next to the threshold",
         name="review_cost",
