@@ -321,6 +321,24 @@ def test_choice_questions():
         Choice("99.kc3", var="x", choices="ab", answer="c")
 
 
+def test_a_wrong_choice_gets_the_feedback_written_for_that_option():
+    question = Choice(
+        "99.kc5",
+        var="kc5",
+        choices="abcd",
+        answer="c",
+        explanation="Right.",
+        feedback={"a": "Option a confuses the training loss with the validation loss."},
+    )
+    wrong_a = question.check({"kc5": "a"})
+    assert wrong_a.status == INCORRECT and "confuses the training loss" in wrong_a.message
+    assert "confuses" not in question.check({"kc5": "b"}).message  # b has no feedback
+    assert question.check({"kc5": "c"}).message == "Right."
+    assert "confuses" not in question.check({"kc5": "ab"}).message  # one right choice
+    with pytest.raises(ValueError, match="wrong letters only"):
+        Choice("99.kc6", var="x", choices="ab", answer="a", explanation="", feedback={"a": "?"})
+
+
 def test_numeric_question():
     question = Numeric("99.kc4", var="kc4", expected=lambda: 0.25, atol=0.01)
     assert question.check({"kc4": 0.255}).correct

@@ -217,3 +217,12 @@ def test_the_expected_value_passes_and_every_known_mistake_gets_its_own_message(
         result = value.check({value.var: mistake.value()})
         assert result.status == "incorrect", (value.id, mistake.message)
         assert mistake.message in result.message, (value.id, result.message)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_choice_feedback_explains_wrong_letters_only(module):
+    for problem in (p for p in get_module(module).problems if isinstance(p, Choice)):
+        feedback = problem.feedback
+        assert isinstance(feedback, dict), problem.id
+        assert set(feedback) <= set(problem.choices) - set(problem.answer), problem.id
+        assert all(isinstance(text, str) and text.strip() for text in feedback.values())

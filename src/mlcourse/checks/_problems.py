@@ -869,6 +869,10 @@ class Choice(Problem):
         The correct letter, or several letters (``"ac"``) when more than one must be chosen.
     explanation : str
         Shown once the answer is correct.
+    feedback : dict, optional
+        Per wrong letter, why that option is wrong (``{"a": "...", "c": "..."}``): shown when a
+        single-answer question is answered with that letter, so that a wrong pick teaches
+        something. Never say which letter is right.
     **kwargs
         ``points``, ``title``, ``hints``.
     """
@@ -883,16 +887,19 @@ class Choice(Problem):
         choices: str,
         answer: str | Any = FROM_KEY,
         explanation: str | Any = FROM_KEY,
+        feedback: dict[str, str] | Any = FROM_KEY,
         **kwargs: Any,
     ):
         super().__init__(id, **kwargs)
         if answer is not FROM_KEY and not set(answer) <= set(choices):
             raise ValueError(f"{id}: answer {answer!r} is not among the choices {choices!r}")
+        if feedback is not FROM_KEY and answer is not FROM_KEY and set(feedback) & set(answer):
+            raise ValueError(f"{id}: feedback is for wrong letters only, not {answer!r}")
         self.var = var
         self.choices = choices
-        self._set_reference(answer=answer, explanation=explanation)
+        self._set_reference(answer=answer, explanation=explanation, feedback=feedback)
 
-    reference_parts = {"answer": FROM_KEY, "explanation": ""}
+    reference_parts = {"answer": FROM_KEY, "explanation": "", "feedback": {}}
 
     @property
     def answer(self) -> str:
@@ -903,6 +910,11 @@ class Choice(Problem):
     def explanation(self) -> str:
         """Shown once the answer is correct (reference)."""
         return self.reference_part("explanation")
+
+    @property
+    def feedback(self) -> dict[str, str]:
+        """Why each wrong letter is wrong, for the letters the key explains (reference)."""
+        return self.reference_part("feedback")
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -930,4 +942,8 @@ class Choice(Problem):
             return self._wrong(
                 f"`{self.var}` is {safe_repr(got)}, which is not the right set of choices."
             )
-        return self._wrong(f"`{self.var}` is {safe_repr(got)}, which is not the right choice.")
+        why = self.feedback.get(letters, "") if isinstance(self.feedback, dict) else ""
+        return self._wrong(
+            f"`{self.var}` is {safe_repr(got)}, which is not the right choice."
+            + (f" {why}" if why else "")
+        )
