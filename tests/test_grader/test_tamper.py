@@ -32,6 +32,10 @@ REACHING = [
     "import ctypes",
     "%time x = 1\nimport mlcourse.grader",
     "def sneaky():\n    import mlcourse.keys.m01 as k\n    return k",
+    # an open package's private parts stay closed
+    "from mlcourse.models import _digits04",
+    "import mlcourse.models._digits04 as recipe",
+    "import mlcourse.datasets._shapes",
     # the course's code in the kernel relies on the libraries behaving as documented
     "import copy\ncopy.deepcopy = lambda x, memo=None: x",
     "import pandas as pd\npd.DataFrame.__deepcopy__ = lambda self, memo=None: self",
@@ -45,6 +49,8 @@ HONEST = [
     "from mlcourse.exercises.m20 import FakeServiceClient, demo_penguins",
     "from mlcourse.datasets import load_digits as ld",
     "import mlcourse.datasets\nX = mlcourse.datasets.load_digits().data",
+    "from mlcourse.models import load_pretrained, architecture",
+    "import mlcourse.models\nm = mlcourse.models.load_pretrained('digits04_cnn')",
     "import numpy as np\nx = np.add.reduce([1, 2])",
     "%timeit sum(range(10))",
     "class A:\n    def __init__(self):\n        super().__init__()\n        self.x = 1",

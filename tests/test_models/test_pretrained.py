@@ -123,3 +123,14 @@ def test_the_recipe_rebuilds_a_model_as_good_as_the_shipped_one():
     # and the accuracy above is what must hold everywhere.
     same = weights_checksum(model_arrays(rebuilt)) == REGISTRY[NAME].checksum
     print(f"rebuilt accuracy {accuracy:.3f}; weights identical to the shipped ones: {same}")
+
+
+def test_the_architecture_alone_is_the_same_model_untrained():
+    from mlcourse.models import architecture
+
+    fresh = architecture(NAME, include_top=False)
+    shipped = load_pretrained(NAME, include_top=False)
+    assert [layer.name for layer in fresh.layers] == [layer.name for layer in shipped.layers]
+    assert [w.shape for w in fresh.weights] == [w.shape for w in shipped.weights]
+    kernel = fresh.get_layer("block1_conv").kernel.numpy()
+    assert not np.array_equal(kernel, shipped.get_layer("block1_conv").kernel.numpy())

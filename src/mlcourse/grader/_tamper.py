@@ -17,9 +17,10 @@ from __future__ import annotations
 import ast
 import functools
 
-#: The course's packages a learner may import from: data loaders, tracking helpers, and the
-#: public (non-underscore) names of a module's declaration (demo data, stand-in clients).
-_OPEN = frozenset({"datasets", "tracking", "setup_notebook", "__version__"})
+#: The course's packages a learner may import from: data loaders, tracking helpers, the
+#: pretrained models, and the public (non-underscore) names of a module's declaration (demo
+#: data, stand-in clients). Their private submodules stay closed.
+_OPEN = frozenset({"datasets", "tracking", "models", "setup_notebook", "__version__"})
 _DECLARATIONS = "mlcourse.exercises.m"
 _CLOSED_MODULES = frozenset({"gc", "ctypes"})
 _CLOSED_CALLS = frozenset({"__import__", "import_module", "reload"})
@@ -178,7 +179,7 @@ def _closed_module(name: str) -> bool:
     parts = name.split(".")
     if parts[0] != "mlcourse" or len(parts) == 1 or _declaration(name):
         return False
-    return parts[1] not in _OPEN
+    return parts[1] not in _OPEN or any(part.startswith("_") for part in parts[2:])
 
 
 def _chain(node: ast.AST) -> list[str]:

@@ -125,6 +125,24 @@ def load_pretrained(name: str, *, include_top: bool = True) -> Any:
     return model
 
 
+def architecture(name: str, *, include_top: bool = True) -> Any:
+    """The architecture of ``name`` with fresh, untrained weights: the same model from scratch.
+
+    Parameters
+    ----------
+    name : str
+        A model of ``REGISTRY``.
+    include_top : bool
+        As for ``load_pretrained``.
+
+    Returns
+    -------
+    keras.Model
+        Randomly initialised (seeded by ``keras.utils.set_random_seed``, as any new model).
+    """
+    return _entry(name).recipe.build(include_top=include_top)
+
+
 def pretrained_info(name: str) -> str:
     """The provenance card of ``name`` (markdown): data, recipe, seed, versions, accuracy."""
     entry = _entry(name)
@@ -136,6 +154,7 @@ __all__ = [
     "REGISTRY",
     "Pretrained",
     "PretrainedError",
+    "architecture",
     "load_pretrained",
     "pretrained_info",
     "verified_weights",
