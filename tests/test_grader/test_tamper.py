@@ -20,6 +20,7 @@ REACHING = [
     "from mlcourse import checks",
     "from mlcourse.exercises import m02",
     "from mlcourse.exercises.m20 import _hidden_cases",
+    "from mlcourse.exercises._keras import HeldOut",
     "import mlcourse.exercises.m02\nmlcourse.exercises.m02._loops_used = lambda f: []",
     "m = __import__('mlcourse.checks._problems')",
     "import importlib\nm = importlib.import_module('mlcourse.' + 'checks')",

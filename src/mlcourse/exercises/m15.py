@@ -28,6 +28,18 @@ from mlcourse.checks import (
     describe,
 )
 from mlcourse.exercises import Module
+from mlcourse.exercises._keras import HeldOut as _HeldOut
+from mlcourse.exercises._keras import activation_name as _activation_name
+from mlcourse.exercises._keras import chain_layers as _chain_layers
+from mlcourse.exercises._keras import float32_weights as _float32_weights
+from mlcourse.exercises._keras import keras_classes as _keras_classes
+from mlcourse.exercises._keras import labels as _held_out_labels
+from mlcourse.exercises._keras import last_fit as _last_fit
+from mlcourse.exercises._keras import layer_kind as _layer_kind
+from mlcourse.exercises._keras import mnist as _mnist  # noqa: F401 - the key's data
+from mlcourse.exercises._keras import optimizer_updates as _optimizer_updates
+from mlcourse.exercises._keras import regularized as _regularized
+from mlcourse.exercises._keras import require_keras_model as _require_keras_model
 
 _SEED = 15  # seeds the random arrays of the test cases
 _N_HIDDEN_MNIST = 100  # hidden units of the network in exercise 1 (stated in the prompt)
@@ -62,20 +74,6 @@ def _digits_split() -> dict[str, np.ndarray]:
         "y_train": y_train,
         "y_val": y_val,
         "y_test": y_test,
-    }
-
-
-@lru_cache(maxsize=1)
-def _mnist() -> dict[str, np.ndarray]:
-    """mnist_5k with pixels scaled to [0, 1] as float32, as in the notebook."""
-    from mlcourse.datasets import load_mnist_5k
-
-    mnist = load_mnist_5k()
-    return {
-        "X_train": mnist.X_train.astype("float32") / 255,
-        "X_test": mnist.X_test.astype("float32") / 255,
-        "y_train": mnist.y_train,
-        "y_test": mnist.y_test,
     }
 
 
@@ -412,34 +410,11 @@ def _extract_numpy_network(values: dict[str, Any]) -> dict[str, Any]:
 #: The Keras layer classes exercise 10 can read, by their names in ``keras.layers``. Only the
 #: exact classes count: a subclass may compute anything, so it is reported as another layer.
 _KERAS_LAYERS = ("Dense", "Dropout", "Flatten", "Activation", "ReLU", "Softmax")
-_KERAS_ACTIVATIONS = ("relu", "softmax", "linear")
-
-
-def _keras_classes() -> tuple[Any, tuple[type, ...]]:
-    """Keras, and the model classes it builds: ``keras.Sequential`` and the functional model."""
-    import keras
-    from keras.src.models.functional import Functional  # what keras.Model(inputs, outputs) is
-
-    return keras, (keras.Sequential, Functional)
-
-
-def _activation_name(function: Any) -> str:
-    """``relu``, ``softmax`` or ``linear`` when ``function`` is Keras's own, by identity."""
-    import keras
-
-    for name in _KERAS_ACTIVATIONS:
-        if function is getattr(keras.activations, name):
-            return name
-    return "other: " + str(getattr(function, "__name__", type(function).__name__))[:40]
 
 
 def _layer_data(layer: Any) -> dict[str, Any]:
     """A layer as plain data: its kind (an exact Keras class), its activation and its weights."""
-    import keras
-
-    kind = next(
-        (name for name in _KERAS_LAYERS if type(layer) is getattr(keras.layers, name)), None
-    )
+    kind = _layer_kind(layer, _KERAS_LAYERS)
     if kind is None:
         return {"kind": f"other: {type(layer).__name__}"[:60], "activation": "", "weights": []}
     if kind in ("Dense", "Activation"):
@@ -452,59 +427,14 @@ def _layer_data(layer: Any) -> dict[str, Any]:
         activation = "softmax" if layer.get_config().get("axis") in (-1, 1) else "other: Softmax"
     else:  # Dropout and Flatten leave a batch of flat vectors as it is when predicting
         activation = "linear"
-    if kind == "Dense" and any(
-        getattr(layer, name, None) is not None
-        for name in ("kernel_regularizer", "bias_regularizer", "activity_regularizer")
-    ):
+    if kind == "Dense" and _regularized(layer):
         raise Fail(
             "A `Dense` layer of `model` has a regularizer, which adds a penalty to the losses "
             "that `fit` reports. This exercise trains without one (Module 16 adds it): leave "
             "out `kernel_regularizer` and its kind."
         )
-    weights = (
-        [np.array(w, dtype=np.float32) for w in layer.get_weights()] if kind == "Dense" else []
-    )
+    weights = _float32_weights(layer) if kind == "Dense" else []
     return {"kind": kind, "activation": activation, "weights": weights}
-
-
-def _chain_layers(model: Any, functional: bool) -> list[Any]:
-    """The layers of ``model`` after its input, checked to form one chain, first to last."""
-    import keras
-
-    layers = [layer for layer in model.layers if type(layer) is not keras.layers.InputLayer]
-    if not functional:
-        return layers  # keras.Sequential applies its layers one after the other
-    not_a_chain = Fail(
-        "`model` is not a single chain of layers from its input to its output. Build it with "
-        "`keras.Sequential([...])`, or apply each layer once, to the previous layer's output."
-    )
-    try:
-        if len(model.inputs) != 1 or len(model.outputs) != 1:
-            raise not_a_chain
-        tensor = model.inputs[0]
-        for layer in layers:
-            if layer.input is not tensor:
-                raise not_a_chain
-            tensor = layer.output
-        if model.outputs[0] is not tensor:
-            raise not_a_chain
-    except (AttributeError, ValueError) as error:  # a layer used twice has no single input
-        raise not_a_chain from error
-    return layers
-
-
-def _last_fit(model: Any) -> tuple[list[float], int]:
-    """The validation loss of every epoch of the model's last ``fit``, and its number of epochs."""
-    import keras
-
-    history = getattr(model, "history", None)
-    if not isinstance(history, keras.callbacks.History):
-        return [], 0
-    logs, epochs = history.history, history.epoch
-    if type(logs) is not dict or type(epochs) is not list:
-        return [], 0
-    losses = logs.get("val_loss")
-    return ([float(v) for v in losses] if type(losses) is list else []), len(epochs)
 
 
 def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
@@ -517,11 +447,7 @@ def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
     """
     keras, model_classes = _keras_classes()
     model = values["model"]
-    if not isinstance(model, keras.Model):
-        raise Fail(
-            f"`model` should be a Keras model such as `keras.Sequential([...])`, "
-            f"but it is {describe(model)}."
-        )
+    _require_keras_model(model, "model")
     if type(model) not in model_classes:
         raise Fail(
             f"`model` is a {type(model).__name__} from `{type(model).__module__}`, a subclass "
@@ -540,12 +466,9 @@ def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
     if type(shape) is not tuple or not all(d is None or type(d) is int for d in shape):
         raise Fail("`model` has no single input: give it one, `keras.Input(shape=(784,))`.")
     layers = _chain_layers(model, type(model) is not keras.Sequential)
-    optimizer = getattr(model, "optimizer", None)
-    iterations = int(np.asarray(optimizer.iterations)) if optimizer is not None else 0
+    iterations = _optimizer_updates(model)
     val_loss, epochs_run = _last_fit(model)
-    labels = np.asarray(values["ym_val"])
-    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
-        labels = labels.astype(np.int64)  # whole numbers stored as floats are labels too
+    labels = _held_out_labels(values["ym_val"])
     return {
         "input_shape": [d for d in shape[1:]],
         "layers": [_layer_data(layer) for layer in layers],
@@ -555,19 +478,6 @@ def _extract_keras_model(values: dict[str, Any]) -> dict[str, Any]:
         "Xm_val": np.asarray(values["Xm_val"], dtype=np.float32),
         "ym_val": labels,
     }
-
-
-class _HeldOut(Custom):
-    """Exercise 10 reads the model and the validation data held out for it, by name."""
-
-    def _not_attempted_message(self, name: str) -> str:
-        if name == "model":
-            return super()._not_attempted_message(name)
-        return (
-            f"`{name}` is not defined yet. Hold out your validation images and labels as "
-            "`Xm_val` and `ym_val` (the check measures `model` on them), train on the rest of "
-            "`Xm_train`, then check again."
-        )
 
 
 MODULE = Module(

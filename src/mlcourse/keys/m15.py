@@ -15,7 +15,6 @@ from mlcourse.checks import (
     malformed,
     require_array,
     require_dict,
-    require_float,
     require_int,
     require_list,
     require_optional,
@@ -32,6 +31,14 @@ from mlcourse.exercises.m15 import (
     _mnist,
     _softmax,
 )
+from mlcourse.keys._keras import losses as _losses
+from mlcourse.keys._keras import other as _other
+from mlcourse.keys._keras import quiet as _quiet
+from mlcourse.keys._keras import reports as _reports
+from mlcourse.keys._keras import require_finite_float as _require_finite_float
+from mlcourse.keys._keras import row_index as _row_index
+from mlcourse.keys._keras import rows_in as _rows_in
+from mlcourse.keys._keras import z_score as _z
 
 _MARGIN = 0.03  # how far above the nearest-centroid baseline a trained network must be
 _MIN_RECALL = 0.5  # the share of every digit's test images a trained network must get right
@@ -256,15 +263,10 @@ def _judge_numpy_network(data: dict[str, Any]) -> None:
         )
 
 
-def _require_finite_float(value: Any, path: str) -> float:
-    return require_float(value, path, finite=True)
-
-
 _N_PIXELS = 28 * 28  # the flat inputs of exercise 10 (the prompt)
 _MIN_VALIDATION = 400  # exercise 10 holds out at least a tenth of the 4,000 training images
 _LOSS_RTOL = 1e-4  # Keras computes its losses in float32, the key in float64
 _MAX_Z = 3.5  # standard errors by which two held-out mean losses may differ by chance (calibrated)
-_CLIP = 1e-7  # Keras clips probabilities to [1e-7, 1 - 1e-7] before taking their log
 
 
 def _require_layer(value: Any, path: str) -> dict[str, Any]:
@@ -278,11 +280,6 @@ def _require_layer(value: Any, path: str) -> dict[str, Any]:
         if array.ndim not in (1, 2) or not array.size:
             raise malformed(where, f"has shape {array.shape}, which no layer's weights have")
     return value
-
-
-def _other(name: str) -> str:
-    """``"other: Lambda"`` -> ``Lambda``: how the extract names what it does not know."""
-    return name.split(": ", 1)[1] if name.startswith("other: ") else name
 
 
 def _network(input_shape: list[Any], layers: list[dict[str, Any]]) -> list[tuple]:
@@ -392,22 +389,10 @@ def _logits(ops: list[tuple], X: np.ndarray) -> np.ndarray:
         return np.maximum(X.astype(float) @ W1 + b1, 0.0) @ W2 + b2
 
 
-def _losses(logits: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each image's cross-entropy: from the logits (what Keras's TensorFlow backend computes
-    behind a softmax layer), and from clipped probabilities (what it computes otherwise)."""
-    with np.errstate(all="ignore"):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        exact = -log_probs[np.arange(len(y)), y]
-        clipped = -np.log(np.clip(np.exp(log_probs[np.arange(len(y)), y]), _CLIP, 1 - _CLIP))
-    return exact, clipped
-
-
 @lru_cache(maxsize=1)
 def _training_rows() -> dict[bytes, int]:
     """The row index in `Xm_train` of each training image, by its pixels (0-255)."""
-    pixels = np.rint(_mnist()["X_train"] * 255).astype(np.uint8)
-    return {row.tobytes(): index for index, row in enumerate(pixels)}
+    return _row_index(_mnist()["X_train"])
 
 
 def _validation_rows(X_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
@@ -430,16 +415,12 @@ def _validation_rows(X_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
             "training images (a fifth is a good choice), so that the validation loss means "
             "something."
         )
-    with np.errstate(all="ignore"):
-        pixels = X_val.astype(float) * 255
-    if not np.all(np.isfinite(pixels)) or np.abs(pixels - np.rint(pixels)).max() > 1e-3:
-        raise Fail(
-            "`Xm_val` does not hold images of `Xm_train` as given (pixels divided by 255): "
-            "take the validation rows from `Xm_train` itself, without changing them."
-        )
-    index = _training_rows()
-    keys = [row.tobytes() for row in np.clip(np.rint(pixels), 0, 255).astype(np.uint8)]
-    rows = np.array([index.get(key, -1) for key in keys])
+    rows = _rows_in(
+        X_val,
+        _training_rows(),
+        "`Xm_val` does not hold images of `Xm_train` as given (pixels divided by 255): "
+        "take the validation rows from `Xm_train` itself, without changing them.",
+    )
     if np.any(rows < 0):
         raise Fail(
             f"{int(np.sum(rows < 0))} rows of `Xm_val` are not images of `Xm_train`: hold the "
@@ -453,12 +434,6 @@ def _validation_rows(X_val: np.ndarray, y_val: np.ndarray) -> np.ndarray:
             "images and labels together, e.g. with one `train_test_split(Xm_train, ym_train, ...)`."
         )
     return rows
-
-
-def _z(a: np.ndarray, b: np.ndarray) -> float:
-    """How many standard errors the mean of ``a`` lies above that of ``b`` (independent samples)."""
-    se = math.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-    return float((a.mean() - b.mean()) / se) if se > 0 else 0.0
 
 
 def _judge_keras_model(data: dict[str, Any]) -> None:
@@ -494,18 +469,12 @@ def _judge_keras_model(data: dict[str, Any]) -> None:
     m = _mnist()
     rows = _validation_rows(X_val, y_val)
     val_exact, val_clipped = _losses(_logits(ops, m["X_train"][rows]), y_val)
-    validated = any(  # the last epoch was measured on (Xm_val, ym_val), with these weights
-        math.isclose(val_loss[-1], float(loss.mean()), rel_tol=_LOSS_RTOL)
-        for loss in (val_exact, val_clipped)
-    )
+    # the last epoch was measured on (Xm_val, ym_val), with these weights
+    validated = _reports([val_loss[-1]], (val_exact, val_clipped), _LOSS_RTOL)
     y_test = m["y_test"]
     test_logits = _logits(ops, m["X_test"])
     test_exact, test_clipped = _losses(test_logits, y_test)
-    on_test = any(
-        math.isclose(v, float(loss.mean()), rel_tol=_LOSS_RTOL)
-        for v in val_loss
-        for loss in (test_exact, test_clipped)
-    )
+    on_test = _reports(val_loss, (test_exact, test_clipped), _LOSS_RTOL)
     if on_test and not validated:
         raise Fail(
             "A validation loss of the last `fit` of `model` is its loss on the test images: "
@@ -584,16 +553,6 @@ def _steps_per_epoch() -> int:
 # --------------------------------------------------------------------------------------
 # Known wrong implementations of the function exercises, called like the references.
 # --------------------------------------------------------------------------------------
-
-
-def _quiet(func):
-    """``func`` with NumPy's overflow and invalid-value warnings silenced (a mistake may overflow)."""
-
-    def quiet(*args, **kwargs):
-        with np.errstate(all="ignore"):
-            return func(*args, **kwargs)
-
-    return quiet
 
 
 def _softmax_naive(z):
