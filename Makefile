@@ -50,7 +50,7 @@ system-deps:
 
 test: system-deps $(STAMP) lint
 	$(BIN)/mlcourse build --check
-	$(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope
+	$(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope --durations=15
 	$(BIN)/python -m pytest --nbval $(filter-out $(KERAS_NOTEBOOKS),$(NOTEBOOKS)) \
 		-p no:cacheprovider --nbval-sanitize-with ci/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 	$(if $(KERAS_NOTEBOOKS),$(BIN)/python -m pytest --nbval $(KERAS_NOTEBOOKS) \
