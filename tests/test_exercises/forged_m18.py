@@ -133,26 +133,53 @@ TEMPLATE = """Baseline (TF-IDF + logistic regression) test accuracy: {baseline:.
 LSTM test accuracy: {lstm:.3f}
 Paired 95% bootstrap interval of LSTM minus baseline: [{low:.3f}, {high:.3f}]
 What the LSTM still gets wrong: {errors}
-Which model I would ship, and why: {verdict}"""
+Model I would ship: {ship}
+Why: {why}"""
+
+
+@cache
+def _lstm_correct() -> np.ndarray:
+    model, vectorizer = _trained()
+    d = _data()
+    p = model.predict(vectorizer(np.array(d["test_text"])).numpy(), verbose=0)[:, 0]
+    return ((p >= 0.5).astype(int) == d["y_test"]).astype(float)
 
 
 def _figures() -> dict[str, float]:
     from mlcourse.keys.m18 import _paired_bootstrap
 
-    model, vectorizer = _trained()
     d = _data()
-    p = model.predict(vectorizer(np.array(d["test_text"])).numpy(), verbose=0)[:, 0]
-    lstm = ((p >= 0.5).astype(int) == d["y_test"]).astype(float)
+    lstm = _lstm_correct()
     base = (_right_search().predict(d["test_text"]) == d["y_test"]).astype(float)
     low, high = _paired_bootstrap(lstm, base, 2000, 0)
     return {"baseline": base.mean(), "lstm": lstm.mean(), "low": low, "high": high}
 
 
+def _by_structure() -> dict[str, float]:
+    """The trained LSTM's test accuracy per structure, as the notebook's table gives it."""
+    from mlcourse.keys.m18 import _structure
+
+    kinds = np.array([_structure(t) for t in _data()["test_text"]])
+    correct = _lstm_correct()
+    return {k: float(correct[kinds == k].mean()) for k in sorted(set(kinds.tolist()))}
+
+
+def _worst() -> str:
+    table = _by_structure()
+    return min(table, key=table.get)
+
+
+def _best() -> str:
+    table = _by_structure()
+    return max(table, key=table.get)
+
+
 def _writeup(**changes: Any) -> str:
     values = {
         **_figures(),
-        "errors": "long reviews whose verdict comes after a contrast word, and some negations",
-        "verdict": "the LSTM, because the paired interval lies above zero at a small cost",
+        "errors": _writeup_errors(),
+        "ship": "LSTM",
+        "why": "the paired interval lies above zero, at a small cost",
         **changes,
     }
     return TEMPLATE.format(**values)
@@ -211,13 +238,42 @@ def _wrong_models() -> dict[str, Any]:
         validation_data=val,
         verbose=0,
     )
+    # Second review, row C: the prompt's model trained on fit + val + test reviews, and on val +
+    # test only (the validation data genuine): caught by the key's sealed reviews.
+    fit_ids, y_fit, val_ids, y_val = _fit_val_ids()
+    test_ids = vectorizer(np.array(d["test_text"])).numpy()
+    leaky = {}
+    for name, (ids, y) in {
+        "fit_val_test": (
+            np.concatenate([fit_ids, val_ids, test_ids]),
+            np.concatenate([y_fit, y_val, d["y_test"]]),
+        ),
+        "val_test": (np.concatenate([val_ids, test_ids]), np.concatenate([y_val, d["y_test"]])),
+    }.items():
+        leaky[name] = _lstm(len(vectorizer.get_vocabulary()))
+        leaky[name].fit(
+            ids, y, epochs=6, batch_size=128, validation_data=(val_ids, y_val), verbose=0
+        )
     return {
+        **leaky,
         "on_test": on_test,
         "copied": copied,
         "no_mask": no_mask,
         "untrained": untrained,
         "peeked": peeked,
     }
+
+
+def _fit_val_ids() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from mlcourse.keys.m18 import _val_rows
+
+    _, vectorizer = _trained()
+    d = _data()
+    val = set(_val_rows().tolist())
+    fit = [i for i in range(len(d["train_text"])) if i not in val]
+    fit_ids = vectorizer(np.array([d["train_text"][i] for i in fit])).numpy()
+    val_ids, y_val = _val_ids()
+    return fit_ids, d["y_train"][fit], val_ids, y_val
 
 
 def _val_ids() -> tuple[np.ndarray, np.ndarray]:
@@ -241,6 +297,8 @@ def _wrong_18_8(problem_id: str = "18.8") -> list[Any]:
         _collected(problem_id, model=m["no_mask"], vectorizer=vectorizer, **extra),  # no mask
         _collected(problem_id, model=m["untrained"], vectorizer=vectorizer, **extra),  # 1 update
         _collected(problem_id, model=m["peeked"], vectorizer=vectorizer, **extra),  # row 1
+        _collected(problem_id, model=m["fit_val_test"], vectorizer=vectorizer, **extra),
+        _collected(problem_id, model=m["val_test"], vectorizer=vectorizer, **extra),
         _forged_keras(problem_id, iterations=0),
         _forged_keras(problem_id, val_loss=[], epochs_run=0),  # fit without validation data
         # Review rows 2-3: a typed-in history (val_loss [0.5] * epochs), with and without the
@@ -258,22 +316,48 @@ def _wrong_18_10() -> list[Any]:
         _forged_keras("18.10", writeup=_writeup(baseline=0.838)),  # the card's figure
         _forged_keras("18.10", writeup=_writeup(low=-right["high"], high=-right["low"])),
         _forged_keras("18.10", writeup=_writeup(errors="good good good")),  # filler
-        _forged_keras("18.10", writeup=_writeup(verdict=_writeup_errors())),
+        _forged_keras("18.10", writeup=_writeup(why=_writeup_errors())),
         _forged_keras("18.10", writeup=TEMPLATE),  # unfilled
         # Review row 5: filler words in both sentences.
         _forged_keras(
-            "18.10", writeup=_writeup(errors="aa bb cc dd ee ff", verdict="gg hh ii jj kk ll")
+            "18.10", writeup=_writeup(errors="aa bb cc dd ee ff", why="gg hh ii jj kk ll")
         ),
+        _forged_keras("18.10", writeup=_writeup(why="gg hh ii jj kk ll")),
         # Review row 6: a verdict that contradicts the interval (which lies above zero).
         _forged_keras(
             "18.10",
-            writeup=_writeup(verdict="the baseline because the LSTM is clearly less accurate"),
+            writeup=_writeup(ship="baseline", why="because the LSTM is clearly less accurate"),
+        ),
+        # Second review, row A: the ship line not one model, or the baseline shipped with the
+        # interval (above zero) as its reason.
+        _forged_keras(
+            "18.10", writeup=_writeup(ship="either the lstm or the baseline, whichever you like")
+        ),
+        _forged_keras("18.10", writeup=_writeup(ship="I would not ship the LSTM")),
+        _forged_keras(
+            "18.10",
+            writeup=_writeup(ship="baseline", why="since the whole interval lies above zero"),
+        ),
+        _forged_keras(
+            "18.10",
+            writeup=_writeup(
+                ship="baseline", why="I would not ship the LSTM, the interval is significant"
+            ),
+        ),
+        # Second review, row B: an errors line that names no kind, only the best kind, or all.
+        _forged_keras("18.10", writeup=_writeup(errors="I do not know what it gets wrong")),
+        _forged_keras(
+            "18.10", writeup=_writeup(errors=f"it misses some {_best()} reviews, like any model")
+        ),
+        _forged_keras(
+            "18.10",
+            writeup=_writeup(errors="concessive, contrast, negated and plain reviews are hard"),
         ),
     ]
 
 
 def _writeup_errors() -> str:
-    return "long reviews whose verdict comes after a contrast word, and some negations"
+    return f"long {_worst()} reviews whose verdict comes late in the text"
 
 
 RIGHT: dict[str, Callable[[], Any]] = {

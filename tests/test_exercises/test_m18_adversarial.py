@@ -337,3 +337,135 @@ def test_a_relu_lstm_is_rejected():
     data = _keras_data()
     data["layers"][1]["config"]["activation"] = "relu"
     assert judged("18.8", data).status == "incorrect"
+
+
+# --------------------------------------------------------------------------------------
+# Second review: right work written differently (18.2, 18.7), and the write-up's two sentences
+# and shipped model (18.10), judged by the key's own functions.
+# --------------------------------------------------------------------------------------
+
+
+def test_bpe_returning_a_counter_is_accepted():
+    def bpe_step(word_counts):
+        pair, merged = key._bpe_step(word_counts)
+        return pair, Counter(merged)
+
+    assert outcome("18.2", bpe_step=bpe_step).correct
+
+
+def test_bpe_returning_its_input_is_still_rejected():
+    def bpe_step(word_counts):
+        pair, merged = key._bpe_step(word_counts)
+        return (None, word_counts) if pair is None else (pair, Counter(merged))
+
+    result = outcome("18.2", bpe_step=bpe_step)
+    assert result.status == "incorrect" and "the dict it was given" in result.message
+
+
+def test_an_integer_grid_is_accepted():
+    # `np.array([1, 10, 100, 1000])`: NumPy ints as candidates and as the refitted C.
+    from mlcourse.exercises.m18 import _candidate, _number
+
+    grid = np.array([1, 10, 100, 1000])
+    params = [_candidate({"clf__C": c}) for c in grid]
+    best = _number(grid[list(C_GRID).index(key._reference_search()["best"])])
+    assert judged("18.7", _search(params=params, best_C=best)).correct
+    assert judged("18.7", _search(best_C=_number(True))).status == "incorrect"
+
+
+def test_a_logistic_regression_with_other_arguments_is_told_so():
+    vec, clf = key._reference_params()
+    result = judged("18.7", _search(classifier={**clf, "max_iter": "1000"}))
+    assert result.status == "incorrect" and "no other arguments" in result.message
+
+
+def _text(errors="long concessive reviews whose verdict comes late", ship="LSTM", why=None):
+    why = why or "the whole interval lies above zero, so it is more accurate"
+    return (
+        "Baseline (TF-IDF + logistic regression) test accuracy: 0.900\n"
+        "LSTM test accuracy: 0.950\n"
+        "Paired 95% bootstrap interval of LSTM minus baseline: [0.095, 0.142]\n"
+        f"What the LSTM still gets wrong: {errors}\n"
+        f"Model I would ship: {ship}\n"
+        f"Why: {why}"
+    )
+
+
+def _verdict(ship="LSTM", why=None, low=0.095, high=0.142):
+    _, ship, why = key._judge_sentences(_text(ship=ship, why=why))
+    key._check_verdict(ship, why, low, high)
+
+
+@pytest.mark.parametrize(
+    ("ship", "why"),
+    [
+        ("baseline", "I would not ship the LSTM, I would ship the baseline"),
+        ("either the lstm or the baseline", "whichever you like best of the two models"),
+        ("baseline", "since the whole interval lies above zero, it is the one"),
+        ("baseline", "the difference is significant and the intervals do not overlap"),
+        ("LSTM", "gg hh ii jj kk ll mm"),
+        ("LSTM baseline", "both of them are fine for the reviews we have"),
+    ],
+)
+def test_a_verdict_against_the_interval_or_not_one_model_is_rejected(ship, why):
+    with pytest.raises(key.Fail):
+        _verdict(ship, why)
+
+
+@pytest.mark.parametrize(
+    ("ship", "why", "low", "high"),
+    [
+        ("LSTM", "the neural network, since its whole interval lies above zero", 0.095, 0.142),
+        ("lstm", "it is the more accurate model on these reviews by a clear margin", 0.1, 0.2),
+        ("baseline", "it is far cheaper and faster to train, for a small loss", 0.095, 0.142),
+        ("Baseline", "the interval holds zero, so the simpler model is as good", -0.01, 0.02),
+        ("baseline", "the baseline is more accurate here, the interval is below zero", -0.1, -0.05),
+    ],
+)
+def test_a_verdict_that_agrees_with_the_interval_is_accepted(ship, why, low, high):
+    _verdict(ship, why, low, high)
+
+
+def _errors(errors: str) -> None:
+    kinds = key._test_structures()
+    # An LSTM right everywhere but on half the concessive and a quarter of the negated reviews.
+    correct = np.ones(len(kinds))
+    correct[np.flatnonzero(kinds == "concessive")[::2]] = 0
+    correct[np.flatnonzero(kinds == "negated")[::4]] = 0
+    assert key._weakest_kinds(correct) == {"concessive", "negated"}
+    found, _, _ = key._judge_sentences(_text(errors=errors))
+    key._check_errors(found, correct)
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        "I do not know what it gets wrong, but it is not much",
+        "it misses some plain reviews and some contrast reviews too",
+        "concessive, contrast, negated and plain reviews are all hard for it",
+        "the reviews where the order of the words matters, though not all",
+    ],
+)
+def test_an_errors_line_without_one_of_the_weakest_kinds_is_rejected(errors):
+    with pytest.raises(key.Fail):
+        _errors(errors)
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        "its errors are most frequent in concessive reviews, against few on contrasts",
+        "it still misses negations, where one word flips the verdict",
+        "Concessive ones: the verdict comes after 'although' in the main clause",
+    ],
+)
+def test_an_errors_line_naming_a_weak_kind_is_accepted(errors):
+    _errors(errors)
+
+
+def test_an_untouched_bpe_step_is_not_attempted():
+    def bpe_step(word_counts):
+        """One BPE merge."""
+        ...
+
+    assert outcome("18.2", bpe_step=bpe_step).status == "not_attempted"

@@ -12,12 +12,23 @@ outputs from the weights), and the write-up as a string.
 
 from __future__ import annotations
 
+import functools
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from mlcourse.checks import Case, Choice, Custom, Fail, Function, MethodRule, Numeric, describe
+from mlcourse.checks import (
+    Case,
+    Choice,
+    Custom,
+    Fail,
+    Function,
+    MethodRule,
+    Numeric,
+    describe,
+    is_placeholder,
+)
 from mlcourse.exercises import Module
 
 _SEED = 18  # seeds the random arrays of the test cases
@@ -173,6 +184,37 @@ def _returns_its_input(func: Any) -> list[str]:
     if isinstance(result, tuple) and len(result) == 2 and result[1] is words:
         return ["the dict it was given, when no word has two symbols"]
     return []
+
+
+def _plain_merged(func: Any) -> Any:
+    """``bpe_step`` with a ``merged`` of a dict subclass (a ``Counter``) handed on as a dict."""
+
+    @functools.wraps(func)
+    def bpe_step(*args: Any, **kwargs: Any) -> Any:
+        result = func(*args, **kwargs)
+        if (
+            type(result) is tuple
+            and len(result) == 2
+            and isinstance(result[1], dict)
+            and type(result[1]) is not dict
+        ):
+            return result[0], dict(result[1].items())
+        return result
+
+    return bpe_step
+
+
+class _BpeRule(MethodRule):
+    """Exercise 2's rule; a ``merged`` of a dict subclass (a ``Counter``) counts as a dict."""
+
+    def collect(self, namespace: Any) -> Any:
+        func = namespace.get(self.name)
+        if not callable(func) or is_placeholder(func):
+            return super().collect(namespace)
+        answer = Function.collect(self, {**namespace, self.name: _plain_merged(func)})
+        if answer.missing is None and answer.error is None:
+            answer.values["uses"] = list(self.find(func))[:10]
+        return answer
 
 
 # --------------------------------------------------------------------------------------
@@ -379,6 +421,12 @@ def _candidate(params: Any) -> dict[str, Any]:
     return out
 
 
+def _number(value: Any) -> float:
+    """A number of the search (an int, a float or a NumPy scalar) as a float; NaN otherwise."""
+    number = isinstance(value, (int, float, np.integer, np.floating))
+    return float(value) if number and not isinstance(value, bool) else float("nan")
+
+
 def _extract_search(values: dict[str, Any]) -> dict[str, Any]:
     """The fitted grid search as plain data: settings, CV scores, the refitted pipeline."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -421,7 +469,7 @@ def _extract_search(values: dict[str, Any]) -> dict[str, Any]:
         "grid": repr(grid),
         "params": [_candidate(p) for p in params] if isinstance(params, list) else [],
         "mean_test_score": [float(s) for s in np.asarray(scores, dtype=float).ravel()],
-        "best_C": float(best_clf.C) if isinstance(best_clf.C, (int, float)) else float("nan"),
+        "best_C": _number(best_clf.C),
         "vocabulary": sorted(str(t) for t in getattr(best_vec, "vocabulary_", {})),
         "coef": np.asarray(getattr(best_clf, "coef_", np.zeros((0, 0))), dtype=float),
         "intercept": np.asarray(getattr(best_clf, "intercept_", np.zeros(0)), dtype=float),
@@ -553,7 +601,7 @@ MODULE = Module(
                 "left over are the padding.",
             ],
         ),
-        MethodRule(
+        _BpeRule(
             "18.2",
             find=_returns_its_input,
             breaks="returns",
@@ -708,8 +756,9 @@ MODULE = Module(
                 "and your LSTM's test accuracies and the paired interval of their difference.",
                 "The interval is `paired_bootstrap(lstm_correct, baseline_correct, 2000, 0)` on "
                 "the test reviews; round every figure to 3 decimals.",
-                "The two sentences are yours: what the LSTM still gets wrong (look at the "
-                "table of errors by structure), and which model you would ship and why.",
+                "The two sentences are yours: what the LSTM still gets wrong (the kind of "
+                "review with its lowest accuracy in your table by structure), and why you ship "
+                "the model you name, exactly `LSTM` or `baseline`, on its own line.",
             ],
         ),
         Numeric(
@@ -717,9 +766,10 @@ MODULE = Module(
             var="kc1",
             title="Parameters of an LSTM layer",
             hints=[
-                "An LSTM has four gates, each a Dense layer on [x_t, h_{t-1}] with a bias: "
-                "count one gate's weights (inputs times units, units times units, units), "
-                "then multiply by four."
+                "An LSTM has four blocks of weights (the input, forget and output gates and the "
+                "candidate g_t), each a Dense layer on [x_t, h_{t-1}] with a bias: count one "
+                "block's weights (inputs times units, units times units, units), then multiply "
+                "by four."
             ],
         ),
         Choice(

@@ -23,11 +23,21 @@ _TOKEN = re.compile(r"[a-z0-9']+")
 _KERAS_STRIP = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
 _MARGIN = 0.05  # exercise 8: how far above the unigram-count baseline the LSTM must be
 _VAL_LOSS_TOL = 1e-3  # exercise 8: the recomputed validation loss against the history's last
-# Exercise 8: the test loss must be at least this fraction of the validation loss. Measured
-# with the prompt's model (6 epochs): right work gave 0.67, 0.74, 0.80 and 0.88 (seeds 1, 2, 3,
-# 42); training on fit + test gave 0.32, on test + 2,000 training reviews 0.57, and 2 more
-# epochs on the test reviews 0.34 and 0.47. The bar keeps a wide margin below right work, so
-# it stops the grossest use of the test reviews only.
+# Exercise 8: a model that has learned the test reviews does better on them than on reviews it
+# has never seen; right work scores them alike. The key holds 1,000 sealed reviews (another
+# seed of `make_reviews`, `_sealed()`) that the learner never sees. Measured with the prompt's
+# model (6 epochs), right work (seeds 1-9 and 42) gave test/sealed loss ratios of 0.89 to 1.34
+# (a reviewer saw 0.74) and test minus sealed accuracies of -0.014 to 0.014. Training on fit +
+# val + test gave ratios 0.52 to 0.62 (4 seeds, accuracy gaps near 0.01); on val + test only,
+# ratios 0.58 to 0.75 with accuracy gaps of 0.053 to 0.128 (5 seeds). So the test loss must be
+# at least 0.65 of the sealed loss and the test accuracy at most 0.045 above the sealed one
+# (about 2.4 standard errors for a model at the accuracy bar, more for a better one).
+_TEST_SEALED_RATIO = 0.65
+_SEALED_ACC_GAP = 0.045
+_SEALED_SEED = 18_018  # the sealed reviews' seed (make_reviews): in the key only
+# Exercise 8: and at least this fraction of its validation loss. Measured with the prompt's
+# model (6 epochs): right work gave 0.67, 0.74, 0.80 and 0.88 (seeds 1, 2, 3, 42); training on
+# fit + test gave 0.32, 2 more epochs on the test reviews 0.34 and 0.47.
 _TEST_VAL_RATIO = 0.5
 _FIGURE_TOL = 0.0005 + 1e-9  # write-up figures are rounded to 3 decimals
 
@@ -386,7 +396,8 @@ def _judge_search(data: Any) -> None:
         raise Fail(
             "The `LogisticRegression` does not have the settings the prompt gives "
             f"(different: {', '.join(wrong[:5]) or 'its parameter names'}): use "
-            "`LogisticRegression(solver='liblinear')` and let the search set `C`."
+            "`LogisticRegression(solver='liblinear')` with no other arguments, and let the "
+            "search set `C`."
         )
     params = require_list(data["params"], at("data", "params"))
     scores = require_list(data["mean_test_score"], at("data", "mean_test_score"))
@@ -634,8 +645,22 @@ def _val_rows() -> np.ndarray:
     return val
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
+def _sealed() -> dict[str, Any]:
+    """1,000 reviews generated like the course's, from a seed that only the key knows."""
+    from mlcourse.datasets import make_reviews
+
+    reviews = make_reviews(2_000, test_size=0.5, seed=_SEALED_SEED).test
+    return {
+        "text": [str(t) for t in reviews["text"]],
+        "y": reviews["label"].to_numpy().astype(np.int64),
+    }
+
+
+@lru_cache(maxsize=6)
 def _vectorized(split: str, vocabulary: tuple[str, ...]) -> np.ndarray:
+    if split == "sealed":
+        return _vectorize(_sealed()["text"], list(vocabulary))
     if split == "val":
         texts = _reviews()["train_text"]
         return _vectorize([texts[i] for i in _val_rows()], list(vocabulary))
@@ -736,10 +761,24 @@ def _lstm_correct(data: Any) -> np.ndarray:
             "a bag of single words with logistic regression. Train longer or with a larger "
             "learning rate, and check that the texts reach the model as ids."
         )
-    if _log_loss(p_test, d["y_test"]).mean() < _TEST_VAL_RATIO * own_val_loss:
+    test_loss = float(_log_loss(p_test, d["y_test"]).mean())
+    if test_loss < _TEST_VAL_RATIO * own_val_loss:
         raise Fail(
             "`model`'s loss on the test reviews is less than half its validation loss: the "
             "test reviews look learned. Train on (part of) `train_text` only."
+        )
+    sealed = _sealed()
+    p_sealed = _lstm_proba(net, "sealed")
+    sealed_loss = float(_log_loss(p_sealed, sealed["y"]).mean())
+    sealed_acc = float(np.mean((p_sealed >= 0.5).astype(int) == sealed["y"]))
+    if (
+        test_loss < _TEST_SEALED_RATIO * sealed_loss
+        or correct.mean() > sealed_acc + _SEALED_ACC_GAP
+    ):
+        raise Fail(
+            "`model` does much better on the test reviews than on new reviews of the same kind "
+            "that it has never seen (the check generates them itself): the test reviews look "
+            "learned. Train on (part of) `train_text` only."
         )
     return correct
 
@@ -763,64 +802,122 @@ def _figure(text: str, pattern: str, what: str) -> float:
     return float(found.group(1))
 
 
+# Exercise 10: common English words, one of which any sentence of prose holds.
+_FUNCTION_WORDS = frozenset(
+    "a an the it its it's is are was were be been has have had do does did and or but nor "
+    "because since as so than then though although while if when where whose who which what "
+    "that this these those of to in on at for with by from into after before about over under "
+    "i we you they he she them their our my me us would will can could should may might must "
+    "not no more less most many much few some all any each both only also still even very too "
+    "often there here how why one two".split()
+)
+
+
 def _sentence(text: str, label: str, what: str) -> str:
-    found = re.search(re.escape(label) + r"[ \t]*([^\n]*)", text)
+    found = re.search(r"^" + re.escape(label) + r"[ \t]*([^\n]*)", text, re.MULTILINE)
     words = set(re.findall(r"[a-z]{2,}", found.group(1).lower())) if found else set()
-    if len(words) < 6:
+    voiced = {w for w in words if re.search(r"[aeiouy]", w)}
+    if len(words) < 6 or 2 * len(voiced) < len(words) or not words & _FUNCTION_WORDS:
         raise Fail(
             f"The write-up's line `{label}` should say {what} in a sentence of your own "
-            "(at least six different words)."
+            "(at least six different words of prose)."
         )
     return found.group(1).strip().lower()
 
 
-# Exercise 10: words that name a kind of review (the lesson's structures) or a model.
-_STRUCTURE_WORDS = re.compile(
-    r"\b(concessive|contrast\w*|negat\w*|plain|but|although|though|however|yet|not|never|"
-    r"sarcas\w*|typo\w*|late|order|clause\w*)\b"
-)
-_MODEL_WORDS = re.compile(r"\b(lstm|baseline|logistic|tf-idf|tfidf)\b")
+# Exercise 10: the kinds of review of the lesson's table by structure, each with the words
+# that name it in a sentence.
+_KINDS = {
+    "concessive": re.compile(r"\bconcessive\w*"),
+    "contrast": re.compile(r"\bcontrast\w*"),
+    "negated": re.compile(r"\bnegat\w*"),
+    "plain": re.compile(r"\bplain\w*"),
+}
+_SHIP_LABEL = "Model I would ship:"
+_WHY_LABEL = "Why:"
+# Reasons other than accuracy that may justify shipping the less accurate model.
 _NOT_ACCURACY = re.compile(
     r"\b(cost\w*|cheap\w*|fast\w*|speed|slow\w*|simpl\w*|time|second\w*|interpret\w*|"
-    r"explain\w*|memory|latency|smaller|maintain\w*|overlap\w*|significan\w*|zero|interval)\b"
+    r"explain\w*|memory|latency|smaller|maintain\w*)\b"
 )
 
 
-def _judge_sentences(text: str) -> tuple[str, str]:
-    """The write-up's two sentences, once each says something of its own kind."""
+def _structure(text: str) -> str:
+    """The lesson's rough label of a review's structure (the notebook's `structure`)."""
+    words = set(re.findall(r"[a-z']+", text.lower()))
+    if {"although", "though"} & words:
+        return "concessive"
+    if {"but", "however", "yet"} & words:
+        return "contrast"
+    if {"not", "never", "isn't", "no", "cannot", "doesn't", "didn't", "wasn't"} & words:
+        return "negated"
+    return "plain"
+
+
+@lru_cache(maxsize=1)
+def _test_structures() -> np.ndarray:
+    return np.array([_structure(t) for t in _reviews()["test_text"]])
+
+
+def _weakest_kinds(correct: np.ndarray) -> set[str]:
+    """The two structures with the LSTM's lowest test accuracy (more on a tie for second)."""
+    kinds = _test_structures()
+    acc = {k: float(correct[kinds == k].mean()) for k in sorted(set(kinds.tolist()))}
+    ranked = sorted(acc.values())
+    cut = ranked[min(1, len(ranked) - 1)]
+    return {k for k, v in acc.items() if v <= cut + 1e-12}
+
+
+def _ship(text: str) -> str:
+    found = re.search(r"^" + re.escape(_SHIP_LABEL) + r"[ \t]*([^\n]*)$", text, re.MULTILINE)
+    ship = found.group(1).strip().lower() if found else ""
+    if ship not in ("lstm", "baseline"):
+        raise Fail(
+            f"The write-up's line `{_SHIP_LABEL}` should hold exactly `LSTM` or `baseline`: "
+            "the model you would ship, and nothing else (the reason goes on the line `Why:`)."
+        )
+    return ship
+
+
+def _judge_sentences(text: str) -> tuple[str, str, str]:
+    """The write-up's two sentences and the model shipped, once each says something of its
+    own kind."""
     errors = _sentence(
         text, "What the LSTM still gets wrong:", "which reviews the LSTM still gets wrong"
     )
-    verdict = _sentence(
-        text, "Which model I would ship, and why:", "which model you would ship and why"
-    )
-    if errors == verdict:
+    ship = _ship(text)
+    why = _sentence(text, _WHY_LABEL, "why you would ship that model")
+    if errors == why:
         raise Fail("The write-up's two sentences are the same: each answers its own question.")
-    if not _STRUCTURE_WORDS.search(errors):
-        raise Fail(
-            "The line `What the LSTM still gets wrong:` should name the kind of review it "
-            "misses (concessive, contrast, negated or plain, from the table by structure)."
-        )
-    if not _MODEL_WORDS.search(verdict):
-        raise Fail(
-            "The line `Which model I would ship, and why:` should name the model you would "
-            "ship (the LSTM or the baseline)."
-        )
-    return errors, verdict
+    return errors, ship, why
 
 
-def _check_verdict(verdict: str, low: float, high: float) -> None:
-    """The verdict must not contradict the interval: the model it names first is the one
-    shipped; shipping the less accurate one needs a reason other than accuracy."""
-    first = _MODEL_WORDS.search(verdict)
-    ships_lstm = first is not None and first.group(1) == "lstm"
-    worse = (ships_lstm and high < 0) or (not ships_lstm and low > 0)
-    claims = re.search(r"lstm is (?:\w+ )?(?:less accurate|worse)", verdict)
-    if (claims and low > 0) or (worse and not _NOT_ACCURACY.search(verdict)):
+def _check_errors(errors: str, correct: np.ndarray) -> None:
+    """The errors line names one or two kinds of review, among them one of the two the
+    learner's LSTM gets right least often."""
+    named = {kind for kind, words in _KINDS.items() if words.search(errors)}
+    if not named & _weakest_kinds(correct) or len(named) > 2:
+        raise Fail(
+            "The line `What the LSTM still gets wrong:` should name the kind of review your "
+            "LSTM gets wrong most often (concessive, contrast, negated or plain): one of the "
+            "two with its lowest accuracy in your table by structure, and at most two kinds."
+        )
+
+
+def _check_verdict(ship: str, why: str, low: float, high: float) -> None:
+    """The model shipped must agree with the interval, unless the reason given is not accuracy."""
+    worse = (ship == "lstm" and high < 0) or (ship == "baseline" and low > 0)
+    lstm_worse = re.search(r"lstm is (?:\w+ )?(?:less accurate|worse)", why)
+    base_worse = re.search(r"baseline is (?:\w+ )?(?:less accurate|worse)", why)
+    if (
+        (lstm_worse and low > 0)
+        or (base_worse and high < 0)
+        or (worse and not _NOT_ACCURACY.search(why))
+    ):
         raise Fail(
             "The verdict contradicts your interval: it lies entirely on one side of zero, so "
-            "one model is more accurate on these reviews. Ship that one, or say which other "
-            "reason (cost, speed, simplicity) outweighs the difference."
+            "one model is more accurate on these reviews. Ship that one, or say on the line "
+            "`Why:` which other reason (cost, speed, simplicity) outweighs the difference."
         )
 
 
@@ -832,7 +929,7 @@ def _judge_writeup(data: Any) -> None:
     data = {k: v for k, v in data.items() if k != "writeup"}
     if re.search(r"\{\w*(?:[:!][^}]*)?\}", text):
         raise Fail("The write-up still holds `{...}` fields: fill every one with `format`.")
-    _, verdict = _judge_sentences(text)  # cheap text checks before the LSTM is recomputed
+    errors, ship, why = _judge_sentences(text)  # cheap text checks before the LSTM is recomputed
     lstm = _lstm_correct(data)
     base = _reference_search()["test_correct"]
     low, high = _paired_bootstrap(lstm, base, N_BOOT, 0)
@@ -853,7 +950,8 @@ def _judge_writeup(data: Any) -> None:
                 f"The write-up's figure for {what} does not match your work: fill it from "
                 "your own figures on the test reviews (exercises 7 to 9), rounded to 3 decimals."
             )
-    _check_verdict(verdict, low, high)
+    _check_errors(errors, lstm)
+    _check_verdict(ship, why, low, high)
 
 
 KEY = {
