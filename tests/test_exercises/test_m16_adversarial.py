@@ -388,8 +388,8 @@ def test_review2_row3_keras_batch_normalization_is_within_the_tolerance():
     pytest.importorskip("keras")
     options = PROBLEMS["16.6"].options
     for _, case in PROBLEMS["16.6"].cases():
-        if "constant" in (case.label or ""):
-            continue
+        # the constant feature is the one known gap, and it stays below 1e-5
+        atol = 1e-5 if "constant" in (case.label or "") else options["atol"]
         got = _bn_keras(*case.args, **case.kwargs)
         for a, b in zip(got, _batchnorm_forward(*case.args, **case.kwargs), strict=True):
-            np.testing.assert_allclose(a, b, rtol=options["rtol"], atol=options["atol"])
+            np.testing.assert_allclose(a, b, rtol=options["rtol"], atol=atol)

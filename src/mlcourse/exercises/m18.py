@@ -482,6 +482,20 @@ def _extract_search(values: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 _KERAS_LAYERS = ("Embedding", "LSTM", "Dropout", "Dense")
+# The settings of each layer that change its outputs: collected here, checked by the key.
+_CONFIG_KEYS = {
+    "Embedding": ("mask_zero",),
+    "LSTM": (
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "return_sequences",
+        "go_backwards",
+        "unit_forget_bias",
+    ),
+    "Dropout": (),
+    "Dense": ("activation", "use_bias"),
+}
 
 
 def _layer_data(layer: Any) -> dict[str, Any]:
@@ -495,19 +509,7 @@ def _layer_data(layer: Any) -> dict[str, Any]:
     if kind is None:
         return {"kind": f"other: {type(layer).__name__}"[:60], "config": {}, "weights": []}
     config = layer.get_config()
-    keep = {
-        "Embedding": ("mask_zero",),
-        "LSTM": (
-            "activation",
-            "recurrent_activation",
-            "use_bias",
-            "return_sequences",
-            "go_backwards",
-            "unit_forget_bias",
-        ),
-        "Dropout": (),
-        "Dense": ("activation", "use_bias"),
-    }[kind]
+    keep = _CONFIG_KEYS[kind]
     plain = {k: str(config.get(k)) for k in keep}
     weights = [np.array(w, dtype=np.float32) for w in layer.get_weights()]
     return {"kind": kind, "config": plain, "weights": weights}

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from mlcourse.checks import Fail, Mistake, at, require_dict, require_list, require_str
-from mlcourse.exercises.m18 import C_GRID, N_BOOT, SEQ_LEN, _reviews
+from mlcourse.exercises.m18 import _CONFIG_KEYS, C_GRID, N_BOOT, SEQ_LEN, _reviews
 
 _TOKEN = re.compile(r"[a-z0-9']+")
 _KERAS_STRIP = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
@@ -573,20 +573,8 @@ def _network(data: Any) -> dict[str, Any]:
             f"between them); its layers are: {', '.join(str(k) for k in kinds)[:200]}."
         )
     emb, lstm, dense = (layer for layer in layers if layer["kind"] != "Dropout")
-    keep = {
-        "Embedding": ("mask_zero",),
-        "LSTM": (
-            "activation",
-            "recurrent_activation",
-            "use_bias",
-            "return_sequences",
-            "go_backwards",
-            "unit_forget_bias",
-        ),
-        "Dense": ("activation", "use_bias"),
-    }
     cfg = {
-        name: require_dict(layer["config"], at("data", name), keep[name])
+        name: require_dict(layer["config"], at("data", name), _CONFIG_KEYS[name])
         for name, layer in (("Embedding", emb), ("LSTM", lstm), ("Dense", dense))
     }
     for config in cfg.values():
