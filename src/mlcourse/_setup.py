@@ -7,6 +7,8 @@ import random
 import sys
 from importlib import metadata
 
+from ._compat import allow_evidently_on_pandas3
+
 # Level 3, not 2: TensorFlow 2.21 logs an E-level line with a timestamp on every Keras fit
 # under deterministic ops, which would make notebook outputs change on every run.
 QUIET_TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -51,6 +53,7 @@ def setup_notebook(
     np.random.seed(seed)  # noqa: NPY002 - learners' code may use the legacy global generator
     np.set_printoptions(precision=4, suppress=True)
     _pandas_defaults()
+    allow_evidently_on_pandas3()
     _plot_defaults()
     if keras:
         os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")
