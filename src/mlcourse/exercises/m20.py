@@ -29,6 +29,7 @@ from typing import Any
 
 from mlcourse.checks import Case, Choice, Custom, Fail, Function, Numeric, Value, describe
 from mlcourse.exercises import Module
+from mlcourse.tracking import learner_slug  # noqa: F401 - the key imports it from here
 
 FEATURES = ("island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex")
 _NUMERIC = FEATURES[1:5]
@@ -56,11 +57,6 @@ BOUNDARY_PENGUIN = {
     "body_mass_g": 4241.2,
 }
 _REQUIRED = FEATURES[:5]  # island and the four measurements: required, never null
-
-
-def learner_slug(learner: str | None) -> str:
-    """The learner's name as it may appear in a registered model's name (``local`` if unset)."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", learner) if learner else "local"
 
 
 # --------------------------------------------------------------------------------------

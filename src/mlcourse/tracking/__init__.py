@@ -6,7 +6,7 @@ run with the learner and module, and reads the store for leaderboards and progre
 
 from ._config import default_tracking_uri, describe_tracking_uri, ensure_tracking_env
 from ._configure import TrackingInfo, configure
-from ._identity import current_learner, set_learner, validate_learner
+from ._identity import current_learner, learner_slug, model_name, set_learner, validate_learner
 from ._leaderboard import leaderboard, lower_is_better
 from ._progress import progress
 from ._run import run
@@ -20,7 +20,9 @@ __all__ = [
     "describe_tracking_uri",
     "ensure_tracking_env",
     "leaderboard",
+    "learner_slug",
     "lower_is_better",
+    "model_name",
     "prepare_store",
     "progress",
     "run",

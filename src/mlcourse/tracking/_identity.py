@@ -46,3 +46,27 @@ def set_learner(name: str, root: Path | None = None) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(name + "\n", encoding="utf-8")
     return name
+
+
+def learner_slug(learner: str | None) -> str:
+    """The learner's name as it may appear in a registered model's name (``local`` if unset)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", learner) if learner else "local"
+
+
+def model_name(base: str, learner: str | None = None) -> str:
+    """A registered model's name that is the learner's own on a shared (class) server.
+
+    Parameters
+    ----------
+    base : str
+        What the model is, e.g. ``"wine-classifier"``.
+    learner : str, optional
+        Defaults to :func:`current_learner`.
+
+    Returns
+    -------
+    str
+        ``"{base}-{slug}"``, e.g. ``"wine-classifier-ada-lovelace"``; ``"{base}-local"`` when no
+        learner is set. Two learners on one class server never move each other's aliases.
+    """
+    return f"{base}-{learner_slug(learner if learner is not None else current_learner())}"
