@@ -106,3 +106,35 @@ def test_reference_parts_are_all_inline_or_all_keyed():
     assert Value("99.1", var="x", expected=1).keyed is False
     assert Value("99.1", var="x").keyed is True
     assert isinstance(Value("99.1", var="x"), Problem)
+
+
+_GIVEAWAYS = (
+    "the answer is",
+    "the right answer",
+    "the correct answer",
+    "close, but",
+    "almost right",
+    "almost there",
+)
+
+
+@pytest.mark.parametrize("number", MODULES)
+def test_every_wrong_option_says_why_it_is_wrong(number):
+    """A wrong pick teaches something: each wrong letter of a one-answer question has feedback,
+    which never names a letter as right."""
+    for problem in get_module(number).problems:
+        if not isinstance(problem, Choice) or len(problem.answer) != 1:
+            continue
+        wrong = set(problem.choices) - set(problem.answer)
+        assert set(problem.feedback) == wrong, (
+            f"{problem.id}: feedback for {sorted(problem.feedback)}, wrong letters {sorted(wrong)}"
+        )
+        for letter, text in problem.feedback.items():
+            assert len(text.split()) >= 6, (
+                f"{problem.id} {letter}: feedback too short to teach: {text!r}"
+            )
+            lowered = text.lower()
+            assert not any(g in lowered for g in _GIVEAWAYS), f"{problem.id} {letter}: {text!r}"
+            assert (
+                f"({problem.answer})" not in lowered and f"option {problem.answer}" not in lowered
+            ), f"{problem.id} {letter}: names the right option"

@@ -221,6 +221,14 @@ KEY = {
             "and is regenerated (overwriting it), curriculum/ holds the lessons and solutions/ "
             "the worked answers, which your class may not ship."
         ),
+        "feedback": {
+            "a": "curriculum/ holds the lessons: read them, run them and experiment in them, "
+            "but your answers to the exercises are not written there.",
+            "b": "solutions/ holds the worked answers that `solution()` shows; in a class it "
+            "may be absent altogether, and none of your own work belongs in it.",
+            "d": "exercises/ is the course's own folder: maintainers regenerate it with "
+            "`mlcourse build`, which overwrites it, so answers written there can be lost.",
+        },
     },
     "00.kc2": {
         "answer": "a",
@@ -229,6 +237,15 @@ KEY = {
             "`...`) is Not attempted: worth 0 points, with a reminder to replace the `...`. "
             "It is not counted as a wrong answer, and the notebook keeps running."
         ),
+        "feedback": {
+            "b": "Incorrect is the verdict on a wrong answer, and a body that is still `...` is "
+            "no answer yet. Nor does the grade count attempts: it judges only your final "
+            "answers.",
+            "c": "A Checker error means the checking code itself failed. A function whose body "
+            "is still `...` is a case the checker expects and recognises, not one it chokes on.",
+            "d": "`check()` never raises because of your answer: it always reports one of its "
+            "four outcomes, and the notebook carries on with the next cell.",
+        },
     },
     "00.kc3": {
         "answer": "d",
@@ -237,6 +254,16 @@ KEY = {
             "about your answer: report it to your instructor or the course maintainers, "
             "with the message it printed."
         ),
+        "feedback": {
+            "a": "A wrong answer is reported as Incorrect, with a message saying what is wrong; "
+            "a Checker error is never a verdict on your answer, so trying another one changes "
+            "nothing.",
+            "b": "An unanswered question, whose variable still holds `...`, is reported as Not "
+            "attempted yet, not as a Checker error.",
+            "c": "A broken installation shows itself when the setup cell fails, and "
+            "`.venv/bin/mlcourse doctor` diagnoses it; a message from a single check is no "
+            "reason to reinstall anything.",
+        },
     },
     "00.kc4": {
         "answer": "b",
@@ -245,6 +272,15 @@ KEY = {
             "the course folder: no server, no network. In a class, the instructor gives you "
             "a tracking URI instead and your runs go to the class server."
         ),
+        "feedback": {
+            "a": "Nothing is sent to the internet by default: the course works offline, and "
+            "runs go to a server only when you start the course with a class's tracking URI.",
+            "c": "MLflow does not write into notebooks: a notebook file holds your code and its "
+            "outputs, while runs are recorded by MLflow's tracking store and browsed with "
+            "`mlflow ui`.",
+            "d": "On your own no server is needed for MLflow to record runs; an instructor's "
+            "tracking server, in a class, only changes where they go.",
+        },
     },
     "00.kc5": {
         "answer": "c",
@@ -253,6 +289,14 @@ KEY = {
             "place, runs your notebook in a sandbox, collects your answers and judges them in "
             "its own process. Text your notebook prints is never taken as a verdict."
         ),
+        "feedback": {
+            "a": "The grader never reads what your notebook prints: a printed '✅ Correct' is "
+            "just text, not a verdict, and earns no points.",
+            "b": "Printed text switches nothing off: the grader runs the whole notebook and "
+            "treats every exercise the same way, whatever a cell prints.",
+            "d": "No printed text changes any points, let alone doubles them: an exercise can "
+            "earn at most the points it is worth.",
+        },
     },
     "00.kc6": {
         "answer": "acd",
@@ -271,6 +315,14 @@ KEY = {
             "Hidden cases count in the grade, and their inputs stay hidden so that functions "
             "are written for every input, not for the examples."
         ),
+        "feedback": {
+            "a": "Hidden cases count in the grade like visible ones: the grader calls your "
+            "function on the test inputs, the hidden ones included.",
+            "b": "The visible examples are not what fails: the hidden case is an input of its "
+            "own, and it goes on failing whatever the examples in your notebook show.",
+            "c": "The grader puts the course's check cells back before it runs your notebook, "
+            "so deleting one changes nothing: the hidden case still runs, and still fails.",
+        },
     },
     "00.kc8": {
         "answer": "a",
@@ -280,5 +332,13 @@ KEY = {
             "unusual enough to doubt the die, not enough to be sure. More rolls shrink the "
             "standard error and settle it."
         ),
+        "feedback": {
+            "b": "Redo the division 0.12 / 0.054: 0.12 is more than twice 0.054, so the "
+            "distance is more than one standard error, not a fraction of one.",
+            "c": "0.12 is nowhere near 22 times 0.054. And no mean is strictly impossible for a "
+            "fair die: a large distance makes a fair die unlikely, never impossible.",
+            "d": "0.12 is the distance measured in points of the die's faces, not in standard "
+            "errors: to count standard errors, divide it by the standard error, 0.054.",
+        },
     },
 }

@@ -655,6 +655,15 @@ KEY = {
             "0.1 and 0.2 have no exact binary representation; their sum is "
             "0.30000000000000004. Compare floats with math.isclose."
         ),
+        "feedback": {
+            "a": "0.1, 0.2 and 0.3 are each stored as the nearest binary fraction, and adding "
+            "the first two does not land on exactly the fraction stored for 0.3: `==` compares "
+            "the stored values exactly.",
+            "c": "Comparing two floats with `==` never raises an error: it is an ordinary "
+            "comparison and always returns a bool.",
+            "d": "Python's floats are IEEE 754 double-precision numbers on every platform in "
+            "practical use, so this comparison gives the same result on every operating system.",
+        },
     },
     "01.kc2": {
         "expected": _floor_division,
@@ -672,6 +681,14 @@ KEY = {
             "The default list is created once, when `def` runs, and every call "
             "without `seen` appends to that same list. Default to None instead."
         ),
+        "feedback": {
+            "a": "`seen.append(label)` runs before `seen` is returned, so the list returned by "
+            "a call always holds at least that call's label: it cannot be empty.",
+            "b": "A fresh `[]` is not made at each call: a default value is evaluated once, "
+            "when `def` runs, and is shared by every call that leaves `seen` out.",
+            "c": "Calling `remember` with one argument is valid, since `seen` has a default, "
+            "and appending a string to a list never raises TypeError.",
+        },
     },
     "01.kc4": {
         "answer": "a",
@@ -679,6 +696,14 @@ KEY = {
             "Python does not enforce annotations when it runs the code; "
             "`'ab' * 2` is 'abab'. Static checkers such as mypy would flag the call."
         ),
+        "feedback": {
+            "b": "Python does not check annotations when it runs the code: `x: int` is a hint "
+            "for readers and for static checkers such as mypy, not a test made at each call.",
+            "c": "The function has a `return` statement, so it returns whatever `x * 2` gives; "
+            "only a function that ends without returning a value gives `None`.",
+            "d": "Annotations never stop `def`: they are stored in `double.__annotations__` and "
+            "the function is defined as usual, whatever types they name.",
+        },
     },
     "01.kc5": {
         "answer": "bd",
@@ -714,6 +739,17 @@ KEY = {
             "where it was raised (float, inside parse_row); the frames above that are the "
             "calls that led there, outermost first. The bad value is in the data."
         ),
+        "feedback": {
+            "a": "The first frame is the outermost call, where the script started: line 14 only "
+            "passed the data along. The exception was raised in the last frame, just above the "
+            "error message.",
+            "b": "Line 9 appends one parsed row to a list, which is perfectly legal; the "
+            "exception is a ValueError raised further down, in `float`, not an error of "
+            "`append`.",
+            "d": "`float` works as documented: it raises ValueError for any string that does "
+            "not spell a number. Where an exception is raised is not always where the fault "
+            "lies.",
+        },
     },
     "01.kc9": {
         "expected": _while_continue_total,
@@ -741,5 +777,13 @@ KEY = {
             "Mode 'w' (what write_text uses) empties the file before writing, so 'a' is gone; "
             "mode 'a' adds at the end, so 'c' follows 'b'."
         ),
+        "feedback": {
+            "a": "`write_text` opens the file in mode 'w', which empties it before writing: the "
+            "second call does not add to what the first one wrote.",
+            "b": "Mode 'a' appends: it writes at the end of the file and keeps what is already "
+            "in it.",
+            "c": "Each `write_text` call replaces the whole content of the file, so the second "
+            "one does not keep the line written by the first.",
+        },
     },
 }

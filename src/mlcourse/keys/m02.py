@@ -368,14 +368,39 @@ KEY = {
     "02.kc1": {
         "answer": "b",
         "explanation": "uint8 arithmetic wraps around modulo 256: 200 + 100 = 300 - 256 = 44.",
+        "feedback": {
+            "a": "NumPy 2 keeps the array's dtype when the other operand is a Python int (NEP "
+            "50): the result is uint8 again, and a uint8 cannot hold 300.",
+            "c": "NumPy raises OverflowError only when the Python integer itself does not fit "
+            "in uint8 (`a + 300`, say); 100 fits, and array arithmetic does not check its "
+            "results for overflow.",
+            "d": "NumPy's integer arithmetic never saturates at the largest value: results are "
+            "clipped only when you ask for it, with `np.clip` on a wider dtype.",
+        },
     },
     "02.kc2": {
         "answer": "c",
         "explanation": "A basic slice is a view: `b[0] = 99` writes into `a[1]`.",
+        "feedback": {
+            "a": "Basic slicing with start:stop:step does not copy the values; it is indexing "
+            "with a list of positions or a boolean mask that makes a copy.",
+            "b": "A slice of a writable array is writable too: assigning to `b[0]` is allowed "
+            "and raises nothing.",
+            "d": "`np.arange` has no `copy` argument, and what basic slicing does does not "
+            "depend on how the array was made: it behaves the same for every array.",
+        },
     },
     "02.kc3": {
         "answer": "d",
         "explanation": "(3, 1) and (4,) line up from the right as (3, 1) and (1, 4): (3, 4).",
+        "feedback": {
+            "a": "Broadcasting aligns shapes from the right, so 3 and 4 are never compared with "
+            "each other: 4 meets the last axis of (3, 1), whose size is 1.",
+            "b": "An elementwise operation does not simply take the left operand's shape: (3, "
+            "1) has room for one value per row, while the other operand brings 4 of them.",
+            "c": "A missing axis is added on the left of the shorter shape, but the existing "
+            "axes keep their order: the 3 of (3, 1) stays on the first axis.",
+        },
     },
     "02.kc4": {
         "answer": "a",
@@ -383,10 +408,26 @@ KEY = {
             "solve factorises A once (LU) and does not form the inverse: less work and a "
             "smaller rounding error."
         ),
+        "feedback": {
+            "b": "`solve` computes in floating point like the rest of NumPy: its result carries "
+            "rounding error too, just as the product with the inverse does.",
+            "c": "`solve` raises LinAlgError for a singular `A`; the smallest-norm solution is "
+            "what `np.linalg.lstsq` or `np.linalg.pinv` give.",
+            "d": "`np.linalg.inv` is not deprecated in NumPy 2: it is still there for when the "
+            "inverse itself is wanted.",
+        },
     },
     "02.kc5": {
         "answer": "b",
         "explanation": "Reducing along axis 0 removes the 1,797 images, leaving one value per pixel.",
+        "feedback": {
+            "a": "One mean per image reduces along axis 1, across each row's 64 values; axis 0 "
+            "runs down the 1,797 rows.",
+            "c": "A single mean of all the values is `X.mean()`, with no axis; with `axis=0` "
+            "only that one axis is reduced.",
+            "d": "The reduced axis is dropped from the shape unless you pass `keepdims=True`: "
+            "that is what gives (1, 64).",
+        },
     },
     "02.kc6": {
         "answer": "c",
@@ -394,5 +435,14 @@ KEY = {
             "Two generators from the same seed produce the same stream, each with its own "
             "state; a generator's second draw differs from its first."
         ),
+        "feedback": {
+            "a": "A generator made from a seed adds no fresh entropy: the seed fixes its whole "
+            "stream. Only `default_rng()` without a seed draws entropy from the operating "
+            "system.",
+            "b": "The seed fixes the sequence, not a single number: each draw advances the "
+            "generator's state, so the second draw differs from the first.",
+            "d": "Each generator keeps its own state: drawing from `r1` does not move `r2` "
+            "along its stream.",
+        },
     },
 }

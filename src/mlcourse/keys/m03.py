@@ -388,28 +388,72 @@ KEY = {
         "explanation": "Under copy-on-write (the only mode in pandas 3) `df[mask]` behaves as "
         "a new object: writing to it never changes `df`. To change `df`, write through "
         '`df.loc[mask, "y"] = 0.0`.',
+        "feedback": {
+            "a": "Selecting rows with a boolean mask never gave a view, and under "
+            "copy-on-write, the only mode of pandas 3, nothing derived from `df` writes back "
+            "into it.",
+            "c": "The assignment concerns only the rows of `positive`, those with x > 0: the "
+            "row with x = -2 is not in `positive`, whatever happens to `df`.",
+            "d": "`SettingWithCopyError` and its warning are gone from pandas 3: under "
+            "copy-on-write, setting a column of `positive` is an ordinary assignment and raises "
+            "nothing.",
+        },
     },
     "03.kc2": {"expected": _join_rows},
     "03.kc3": {
         "answer": "c",
         "explanation": "Reductions skip NaN by default (`skipna=True`): the mean is "
         "(2 + 4) / 2 = 3.0, and `count()` counts the values that are not missing, 2.",
+        "feedback": {
+            "a": "pandas reductions skip missing values by default (`skipna=True`); a NaN mean "
+            "needs `s.mean(skipna=False)`.",
+            "b": "A missing value is not a zero, and pandas does not fill it in: 2.0 is what "
+            "`s.fillna(0).mean()` would give.",
+            "d": "`count()` counts the values that are present, not the positions, so it "
+            "differs from `len(s)` whenever values are missing.",
+        },
     },
     "03.kc4": {
         "answer": "d",
         "explanation": '`rolling("7D")` looks at the dates: each window holds the rows of the '
         "7 days ending on that row's date, however many rows that is. `rolling(7)` always "
         "takes 7 rows, which span more than 7 days where days are missing.",
+        "feedback": {
+            "a": "An integer window counts rows, not days: where days are missing, 7 rows reach "
+            "back more than 7 calendar days.",
+            "b": "`min_periods=1` only lets a window with fewer rows give a value instead of "
+            "NaN; the window is still 7 rows, which span more than 7 days where days are "
+            "missing.",
+            "c": '`resample("7D")` cuts the dates into consecutive 7-day bins and gives one '
+            "mean per bin, not a mean on each date.",
+        },
     },
     "03.kc5": {
         "answer": "a",
         "explanation": "pandas 3 stores text in its own string dtype, shown as `str`, and marks "
         "a missing entry as NaN, as for numbers.",
+        "feedback": {
+            "b": "`object` was the default dtype for text up to pandas 2; pandas 3 infers a "
+            "dedicated string dtype for a list of strings.",
+            "c": "pandas never makes a `category` dtype on its own: you ask for it, with "
+            '`dtype="category"` or `.astype("category")`.',
+            "d": "pandas reads a `None` in the data as a missing entry, not as a word: it never "
+            'turns it into the text "None" by itself.',
+        },
     },
     "03.kc6": {
         "answer": "a",
         "explanation": "`transform` returns one value per row of the table, in its order and "
         "with its index, so it can be assigned as a column; `agg` returns one value per group.",
+        "feedback": {
+            "b": 'One value per group is what `.agg("mean")` (or `.mean()`) returns; '
+            "`transform` differs from it precisely in the length of its result.",
+            "c": 'Selecting `["body_mass_g"]` makes one column, so the result is a Series; '
+            "`groupby` alone never spreads groups into columns, as `pivot_table` or `unstack` "
+            "do.",
+            "d": '`transform("mean")` subtracts nothing: deviations from the species mean '
+            "need an explicit subtraction, the masses minus the result of the `transform`.",
+        },
     },
     "03.kc7": {"expected": _months},
 }

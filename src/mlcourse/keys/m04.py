@@ -686,25 +686,70 @@ KEY: dict[str, dict[str, Any]] = {
         "answer": "b",
         "explanation": "A histogram bins one continuous variable and shows how many values fall "
         "in each bin: the shape of its distribution.",
+        "feedback": {
+            "a": "A pie chart shows how a whole splits among a few categories; with one slice "
+            "per penguin the slices cannot be told apart, and a total of body masses is no "
+            "meaningful whole.",
+            "c": "The row number only records the order of the file, so a line against it draws "
+            "that order, not how the masses are distributed, and joining neighbouring rows "
+            "suggests a trend that does not exist.",
+            "d": "A bar of the mean per species reduces the data to three numbers: it hides the "
+            "spread, the skew and any modes of the masses.",
+        },
     },
     "04.kc2": {
         "answer": "c",
         "explanation": "Pearson's r measures only a linear relationship: y = x² on a range "
         "symmetric around 0 has r = 0 and is perfectly determined by x.",
+        "feedback": {
+            "a": "r = 0 rules out a linear trend, not every relationship: with x symmetric "
+            "around 0, y = x² has r = 0, yet a model that squares x predicts y exactly.",
+            "b": "Independence implies r = 0, but not the other way round: with x symmetric "
+            "around 0, y = |x| has r = 0 and depends entirely on x.",
+            "d": "r = 0 is an ordinary value that error-free data can produce, from two "
+            "unrelated measurements or from a relationship that is not a straight line.",
+        },
     },
     "04.kc3": {
         "answer": "a",
         "explanation": "Gentoos have long but shallow bills and Adelies short but deep ones, so "
         "pooling the species makes the cloud slope down while each species' slopes up.",
+        "feedback": {
+            "b": "No species has a negative trend here: within each of the three, bill length "
+            "and depth correlate positively, so no species can pull the pooled r down by its own "
+            "trend.",
+            "c": "Skew does not flip the sign of r, and bill depth is only mildly skewed within "
+            "each species; the sign of r follows the direction of the joint trend.",
+            "d": "Each within-species correlation rests on dozens to over a hundred penguins "
+            "and is clearly positive; pooling the rows does not turn the parts into noise.",
+        },
     },
     "04.kc4": {
         "answer": "d",
         "explanation": "With more than one row and column, `plt.subplots` returns the Figure and "
         "a 2-D NumPy array of Axes of shape (2, 3).",
+        "feedback": {
+            "a": "`plt.subplots` returns a NumPy array, not a list, and its flat order is row "
+            "by row: `axes.flat` runs along the first row first.",
+            "b": "Each panel of a grid is an Axes of its own; a single Axes comes back only "
+            "from `plt.subplots()` with one row and one column.",
+            "c": "(2, 3) is what you passed in. `plt.subplots` returns a pair, the Figure and "
+            "the plotting areas it made, and `axes` receives the second of the two, not a "
+            "description of the layout.",
+        },
     },
     "04.kc5": {
         "answer": "c",
         "explanation": "Identical summaries can hide a curve, an outlier or a single influential "
         "point: plot the data before trusting a summary.",
+        "feedback": {
+            "a": "Only the first of the four is well described by a straight line: the second "
+            "is a smooth curve, and in the third and fourth a single point shapes the fitted "
+            "line.",
+            "b": "Sample size is not the point: data sets that share their summaries can be "
+            "built with many more points, as the Datasaurus Dozen does with 142 points each.",
+            "d": "Only the third and fourth have a single stray point; the first is a noisy "
+            "line and the second a smooth curve, with no outlier at all.",
+        },
     },
 }

@@ -588,6 +588,15 @@ KEY = {
             "result at least as extreme as the one observed. It is not the probability that "
             "the null hypothesis is true, nor that the result is due to chance."
         ),
+        "feedback": {
+            "a": "A p-value is computed assuming the rates are equal, so it cannot be the "
+            "probability that they are: that would take a prior and Bayes' rule.",
+            "c": "1 − p is not the probability of any hypothesis: p is computed assuming the "
+            "null hypothesis, so it cannot say how likely that hypothesis, or its opposite, is.",
+            "d": "'Produced by chance alone' is the null hypothesis itself, so this is the "
+            "probability that the null hypothesis is true in other words, which a p-value "
+            "assumes and does not measure.",
+        },
     },
     "05.kc2": {
         "expected": lambda: 0.8 * math.sqrt(25 / 100),
@@ -602,6 +611,16 @@ KEY = {
             "The true mean is fixed; the interval is random. 95 % is the share of intervals, "
             "computed this way from repeated samples, that contain the true mean."
         ),
+        "feedback": {
+            "a": "The true mean is a fixed number, not a random one: (1.12, 1.49) either "
+            "contains it or does not, and no probability attaches to that once it is computed.",
+            "b": "A confidence interval for the mean describes the uncertainty about the mean, "
+            "not the spread of the data: it narrows as the sample grows, while the observations "
+            "spread as widely as ever.",
+            "d": "A new sample's mean varies around the true mean, not around this interval, "
+            "and by how much depends on that sample's size: a mean of 5 values scatters far more "
+            "than one of 5,000.",
+        },
     },
     "05.kc4": {
         "answer": "a",
@@ -609,6 +628,15 @@ KEY = {
             "With too large a learning rate each step overshoots the minimum by more than it "
             "started from, so the loss grows step after step: lower the learning rate."
         ),
+        "feedback": {
+            "b": "Too small a learning rate makes the loss fall slowly, step after step; it "
+            "does not make the loss grow.",
+            "c": "With a suitable learning rate the loss falls from the very first steps; a "
+            "loss that grows at every step does not turn round when more steps are taken.",
+            "d": "Zero starting weights are harmless for a linear model (they cause trouble in "
+            "neural networks, by making hidden units identical), and they do not make the "
+            "gradient grow.",
+        },
     },
     "05.kc5": {
         "answer": "d",
@@ -616,6 +644,15 @@ KEY = {
             "The central difference's error is proportional to h squared (until rounding "
             "takes over), so halving h divides it by about four."
         ),
+        "feedback": {
+            "a": "The truncation error of a finite difference depends on h: it shrinks as h "
+            "shrinks, until rounding error takes over at very small steps.",
+            "b": "An error proportional to h is that of the forward difference, (f(x + h) − "
+            "f(x)) / h; in the central difference the terms in h cancel between f(x + h) and f(x "
+            "− h).",
+            "c": "Dividing by a smaller h magnifies only the rounding error, which the question "
+            "sets aside; the truncation error shrinks as h shrinks.",
+        },
     },
     "05.kc6": {
         "answer": "c",
@@ -624,5 +661,13 @@ KEY = {
             "than the population mean is, so their squares are too small on average; "
             "dividing by n - 1 removes that bias from the variance."
         ),
+        "feedback": {
+            "a": "No observation is dropped: all n deviations are squared and summed, and only "
+            "the number they are divided by changes.",
+            "b": "Dividing by n already gives zero for a single value; dividing by n − 1 gives "
+            "0 / 0, which is undefined (NumPy's `ddof=1` returns nan, with a warning).",
+            "d": "n − 1 is smaller than n, so dividing by it makes the variance larger, not "
+            "smaller: for n = 5, larger by a quarter.",
+        },
     },
 }

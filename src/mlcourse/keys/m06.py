@@ -571,6 +571,15 @@ KEY = {
             "Every number a model uses, the baseline's mean included, comes from the training "
             "rows (in cross-validation, from the training folds): the test rows stay unseen."
         ),
+        "feedback": {
+            "a": "Fitting on the validation fold lets the baseline see the rows it is scored "
+            "on, which makes its score optimistic: a leak, and a baseline is not excused from "
+            "it.",
+            "b": "Test rows are never used to fit anything, a baseline included: the test set "
+            "stays unseen until the final estimate.",
+            "d": "A mean taken from the rows being predicted uses their answers: it scores "
+            "better than any baseline could on new data, whose targets are unknown.",
+        },
     },
     "06.kc2": {
         "expected": _kc_rmse,
@@ -592,6 +601,15 @@ KEY = {
             "too simple (high bias): more rows of the same data change little; richer features "
             "or a more flexible model can."
         ),
+        "feedback": {
+            "b": "More rows close a gap between training and validation error, and here the two "
+            "have already met: more data of the same kind changes little.",
+            "c": "A learning curve is a diagnosis, not a setting to tune: training on fewer "
+            "rows does not change what the model can represent, and its error stays far too high "
+            "at every size.",
+            "d": "The test set is for the final estimate of the chosen model, not for "
+            "diagnosing it; and another measurement would not change that the error is too high.",
+        },
     },
     "06.kc4": {
         "answer": "d",
@@ -599,6 +617,14 @@ KEY = {
             "The median: moving the constant away from it lengthens more absolute errors than "
             "it shortens. The mean minimises the squared errors instead."
         ),
+        "feedback": {
+            "a": "The mean minimises the squared errors (MSE, RMSE), not the absolute ones: a "
+            "few large targets pull it away from where most targets lie.",
+            "b": "The midpoint of the range minimises the largest single error, not the mean "
+            "one; it depends only on the two most extreme targets.",
+            "c": "The most frequent value minimises the number of exact misses, not their size: "
+            "it can sit far from most of the targets, and rounding has nothing to do with MAE.",
+        },
     },
     "06.kc5": {
         "answer": "b",
@@ -607,6 +633,15 @@ KEY = {
             "(heteroscedasticity): one RMSE over-states the error for small values and "
             "under-states it for large ones; a log target often helps."
         ),
+        "feedback": {
+            "a": "Residuals centred on zero everywhere mean the predictions are right on "
+            "average at every size; a bias would show as residuals shifted to one side of zero.",
+            "c": "Overfitting shows as a training error far below the validation error; a "
+            "funnel in out-of-fold residuals says how the errors' size varies, not that there is "
+            "such a gap.",
+            "d": "The RMSE squares the residuals before averaging them, so it measures their "
+            "size, not their mean; residuals are not fine just because they average to zero.",
+        },
     },
     "06.kc6": {
         "answer": "c",
@@ -614,5 +649,14 @@ KEY = {
             "The test score estimates how the chosen model will do on new data. Used to choose "
             "anything, it becomes one more validation score and optimistic."
         ),
+        "feedback": {
+            "a": "The test set is there to estimate how the model you have already chosen will "
+            "do on new data, not to choose: choosing is what cross-validation on the training "
+            "set is for.",
+            "b": "A training RMSE measures the fit on rows the model has seen; computing it "
+            "first, or not at all, changes nothing about what the test set has been used for.",
+            "d": "Trying more models on the test set makes matters worse, not better: the more "
+            "models compete on it, the more the winner's test score owes to luck.",
+        },
     },
 }

@@ -961,6 +961,16 @@ KEY = {
             "the doctors ask for few false negatives. Precision would start from the flagged "
             "patients, specificity from the healthy ones."
         ),
+        "feedback": {
+            "a": "Precision starts from the patients the model flags: of those, how many have "
+            "cancer. A model can flag only a few sure cases, with high precision, and still miss "
+            "most of the patients who are ill.",
+            "b": "Specificity starts from the healthy patients: the share of them who are not "
+            "sent for tests. It says nothing about how many of the patients with cancer are "
+            "caught.",
+            "c": "Accuracy mixes both kinds of error and is dominated by the larger group: when "
+            "few patients have cancer, a model can be highly accurate while missing many of them.",
+        },
     },
     "07.kc2": {
         "expected": _spam_f1,
@@ -982,6 +992,17 @@ KEY = {
             "higher score than a randomly chosen negative (ties count half): it measures "
             "ranking, at no particular threshold."
         ),
+        "feedback": {
+            "a": "That would be an out-of-fold accuracy at the threshold 0.5. ROC-AUC fixes no "
+            "threshold and counts no classifications: it summarises the ROC curve over every "
+            "threshold.",
+            "c": "Recall at 0.5 is a single point of the ROC curve, its true-positive rate at "
+            "that threshold; ROC-AUC is the area under the whole curve, over every threshold.",
+            "d": "Whether the probabilities match the true ones is calibration, which the Brier "
+            "score measures. ROC-AUC does not change when the scores go through any strictly "
+            "increasing function, so it cannot tell calibrated probabilities from badly "
+            "calibrated ones.",
+        },
     },
     "07.kc4": {
         "expected": _kc_threshold,
@@ -1012,6 +1033,16 @@ KEY = {
             "weighs it by its 51 of 258 penguins; the macro average gives it a third of the "
             "weight, so its poor recall pulls the macro average down."
         ),
+        "feedback": {
+            "a": "The macro average covers all three species, Gentoo included: no class is left "
+            "out of it.",
+            "b": "A macro-averaged recall counts each misclassified penguin once, in the recall "
+            "of its true species. The predicted species' precision suffers too, but precision is "
+            "not part of a macro recall.",
+            "d": "Both numbers come from the same out-of-fold predictions on all 258 training "
+            'penguins. The pipeline fills a missing sex with its own category, "unknown", '
+            "rather than dropping the penguin.",
+        },
     },
     "07.kc7": {
         "answer": "b",
@@ -1022,6 +1053,17 @@ KEY = {
             "ignores the pairing; whether 0.007 matters was settled when the rule was fixed; "
             "and the test set is never the tie-breaker."
         ),
+        "feedback": {
+            "a": "The fold-to-fold spread of each model's scores mostly measures how hard the "
+            "folds are, which affects both values of C alike; the lesson's rule looks at the "
+            "per-fold differences and their standard error instead.",
+            "c": "Whether a gain is worth having was settled when the rule was fixed, before "
+            "looking; overriding the rule once the numbers are in is exactly what fixing it in "
+            "advance prevents.",
+            "d": "The test set never chooses between candidates: a choice made on it makes its "
+            "score an optimistic estimate. The lesson's rule decides from the cross-validation "
+            "folds alone.",
+        },
     },
     "07.kc8": {
         "answer": "c",
@@ -1032,6 +1074,16 @@ KEY = {
             "Whether 0.01 matters is a separate question, and the folds share training data, "
             "so even a paired standard error is somewhat optimistic."
         ),
+        "feedback": {
+            "a": "The spread of 0.038 mostly says that some folds are harder than others, for "
+            "both models alike; comparing the difference with it ignores that the two models were "
+            "scored on the same folds.",
+            "b": "Equal spreads say that the folds vary in difficulty for both models alike. They "
+            "make neither model safer, and a lower mean on the same folds is no advantage.",
+            "d": "Each fold holds different examples, but both models were scored on the same "
+            "five folds: fold 1 of A and fold 1 of B hold the same examples, so the scores pair "
+            "up fold by fold.",
+        },
     },
     "07.kc9": {
         "expected": _screen_precision,

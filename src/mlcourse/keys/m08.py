@@ -705,6 +705,16 @@ KEY = {
             "it fits the training rows perfectly (unless identical rows have different labels), "
             "noise included: low bias, high variance."
         ),
+        "feedback": {
+            "a": "A tree chooses each split to reduce the impurity of the training rows; nothing "
+            "in its fit looks at unseen rows, so its training accuracy is no estimate of its "
+            "cross-validated one.",
+            "b": "scikit-learn does not prune by default (`max_depth=None`, `ccp_alpha=0.0`): "
+            "nothing stops the tree early or cuts it back.",
+            "d": "A default tree does not stop at one leaf: it splits as long as a leaf is impure "
+            "and can be split. Even a single leaf would score the share of its majority cultivar, "
+            "which is 1/3 only if the three are equally common.",
+        },
     },
     "08.kc2": {
         "answer": "a",
@@ -713,6 +723,15 @@ KEY = {
             "reduces variance; boosting fits shallow trees one after another, each correcting "
             "the errors of the sum so far, which reduces bias (and can overfit with too many trees)."
         ),
+        "feedback": {
+            "b": "A random forest's trees do not depend on one another: each is grown on its own "
+            "bootstrap sample, so none of them can be fitted to the errors of the others.",
+            "c": "Boosting's trees are not independent: each is fitted to what the trees before "
+            "it got wrong, so the two methods differ in far more than how the votes are weighted.",
+            "d": "Boosting can overfit: each new tree fits more of what is left, noise included, "
+            "which is why its number of trees is tuned or early-stopped. A forest's error on new "
+            "data levels off as trees are added; it does not grow.",
+        },
     },
     "08.kc3": {
         "expected": _bootstrap_out,
@@ -735,6 +754,17 @@ KEY = {
             "values offers many thresholds, and some of them separate the training rows by "
             "chance, so the trees use it and credit it, even when it is pure noise."
         ),
+        "feedback": {
+            "a": "scikit-learn does no such scaling: a column's impurity importance is the sum of "
+            "the weighted impurity decreases of the splits on it, normalised so that the "
+            "importances sum to 1 and averaged over the trees.",
+            "b": "Any column can be permuted, and `feature_importances_` does not permute "
+            "anything: permutation importance is a separate method "
+            "(`sklearn.inspection.permutation_importance`).",
+            "c": "A random number or an ID has many distinct values and carries no information "
+            "about the target at all, so the number of distinct values is not a measure of "
+            "information.",
+        },
     },
     "08.kc5": {
         "answer": "b",
@@ -742,5 +772,15 @@ KEY = {
             "The number of trees is chosen by early stopping: it must watch rows the model does "
             "not train on and that are not the test set, here a later validation period."
         ),
+        "feedback": {
+            "a": "Choosing the number of trees on the test rows makes the test score an "
+            "optimistic estimate: those rows would have helped to build the model they then "
+            "report on.",
+            "c": "The training loss keeps falling as trees are added, so watching it would never "
+            "stop the model, or would stop it only once it fits the noise of the training rows.",
+            "d": "The number of trees is a hyperparameter: too many let boosting fit the noise of "
+            "the training rows, and choosing it on rows that are also used for reporting makes "
+            "the report optimistic.",
+        },
     },
 }

@@ -464,6 +464,16 @@ KEY = {
             "computes distances, and the penalties of the linear SVM (½||w||²) and of the "
             "lasso weigh coefficients whose size depends on the units."
         ),
+        "feedback": {
+            "a": "Standardising divides each feature by its own standard deviation, which changes "
+            "the distances between points, and so which points are each other's nearest "
+            "neighbours.",
+            "b": "With a fixed C, the penalty ½||w||² weighs each coefficient, whose size depends "
+            "on its feature's units: rescaling the features changes the boundary the SVM fits.",
+            "d": "The penalty alpha * |w| weighs coefficients whose size depends on the units of "
+            "their features: rescaling a feature changes how much its coefficient costs, and so "
+            "which coefficients the lasso keeps.",
+        },
     },
     "09.kc2": {
         "answer": "a",
@@ -472,6 +482,15 @@ KEY = {
             "training point is its own island, the model memorises the training set and "
             "predicts new points poorly. Lower gamma."
         ),
+        "feedback": {
+            "b": "C is not what fails here: with gamma = 100 the cross-validated accuracy stays "
+            "poor whatever C is, and a small C gives up the training accuracy as well.",
+            "c": "In exp(-gamma * ||x - x'||²) a larger gamma makes the kernel fall faster with "
+            "distance, so 100 is very large on standardised data. A gamma so small that all "
+            "points look alike would underfit, not score 1.0 on the training set.",
+            "d": "With gamma this large nearly every training point becomes a support vector: the "
+            "model has too many support vectors, not too few.",
+        },
     },
     "09.kc3": {
         "answer": "d",
@@ -480,6 +499,15 @@ KEY = {
             "whose benefit to the fit is smaller than alpha is set exactly to 0; the slope of "
             "alpha * w² goes to 0 with w, so ridge shrinks but never reaches 0."
         ),
+        "feedback": {
+            "a": "For large coefficients it is the other way round: alpha * w² grows with the "
+            "square of w, alpha * |w| only in proportion to it.",
+            "b": "The lasso puts the same penalty, alpha * |w|, on every coefficient; which "
+            "coefficients end at zero depends on how much each one helps the fit, not on a "
+            "penalty aimed at the weakest.",
+            "c": "Ridge's solution has a closed form and is computed exactly: its coefficients "
+            "are small but genuinely non-zero, not zeros missed by a tolerance.",
+        },
     },
     "09.kc4": {
         "answer": "b",
@@ -488,6 +516,14 @@ KEY = {
             "the training accuracy is 1.0 whatever the model's quality (unless duplicates "
             "disagree). Only held-out data measures it."
         ),
+        "feedback": {
+            "a": "k = 1 often generalises worse than larger values of k, because a single "
+            "neighbour follows the noise; no value of k is best on every data set.",
+            "c": "A kNN classifier predicts class labels, by a vote among the k nearest training "
+            "points, so its accuracy is defined like any classifier's.",
+            "d": "Standardising changes which points are neighbours, not this result: 1-NN also "
+            "scores 1.0 on its own training set with raw features (unless duplicates disagree).",
+        },
     },
     "09.kc5": {
         "expected": lambda: _KC5_SHARE ** (1 / _KC5_DIM),

@@ -602,6 +602,15 @@ KEY = {
             "minimum inertia keeps falling up to one cluster per point. Inertia can show an "
             "elbow; it cannot be minimised to choose k."
         ),
+        "feedback": {
+            "a": "Inertia has no minimum at the true number of groups: at best it shows a bend "
+            "(an elbow) there, and it reaches 0 only when every point is its own centre.",
+            "b": "An extra centre beyond the real clusters splits one of them, which still brings "
+            "some points nearer a centre: past the real clusters, each extra centre gains less, "
+            "and that is all.",
+            "d": "Inertia is a sum of squared distances: at least 0, in the squared units of the "
+            "data, and larger with more points. The score between -1 and 1 is the silhouette.",
+        },
     },
     "10.kc2": {
         "answer": "a",
@@ -611,6 +620,14 @@ KEY = {
             "high. Elongated or nested shapes and clusters of different densities score low "
             "even when the grouping is the natural one, and it knows nothing of the labels."
         ),
+        "feedback": {
+            "b": "The silhouette uses only the distances between points and the clusters it is "
+            "given, never the true classes; and the moons are labelled correctly.",
+            "c": "k-means minimises the inertia, not the silhouette; other groupings can have a "
+            "higher silhouette than the one k-means finds.",
+            "d": "The silhouette works on any data. Scaling the columns changes the distances, "
+            "and so its value, but that value is not random.",
+        },
     },
     "10.kc3": {
         "answer": "d",
@@ -621,6 +638,14 @@ KEY = {
             "seconds. Standardise columns measured in different units before PCA; pixels, "
             "which share a unit, need not be."
         ),
+        "feedback": {
+            "a": "scikit-learn's PCA centres each column but does not scale it: standardise first "
+            "if every column is to count the same.",
+            "b": "PCA compares variances in the units it is given, not relative variation: a "
+            "count between 0 and 5 has a variance of no more than about 6.",
+            "c": "PCA sees numbers, not units: it runs without complaint on columns in any mix of "
+            "units, which is why scaling them is your job.",
+        },
     },
     "10.kc4": {
         "answer": "b",
@@ -629,6 +654,16 @@ KEY = {
             "them depend on perplexity and are not distances in the data. It has no "
             "`transform` for new points, so its coordinates are not features for a model."
         ),
+        "feedback": {
+            "a": "t-SNE does not keep sizes or distances between islands: it expands dense groups "
+            "and shrinks sparse ones, and the gaps depend on the perplexity, so neither tells you "
+            "about spread or distance in pixel space.",
+            "c": "t-SNE has no `transform`: it places only the points it was fitted on, and a "
+            "rerun places them differently, so its coordinates cannot be computed for new digits.",
+            "d": "Positions do change from run to run (a fixed `random_state` makes them "
+            "reproducible), but the picture is not noise: what t-SNE is built to keep survives a "
+            "change of seed even when the layout does not.",
+        },
     },
     "10.kc5": {
         "answer": "d",
@@ -637,6 +672,14 @@ KEY = {
             "`decision_function` use; `score_samples`, and so the ranking, the ROC-AUC and "
             "the precision among the top k, do not change."
         ),
+        "feedback": {
+            "a": "`contamination` plays no part in growing the trees: with the same "
+            "`random_state` the forest is the same, and every `score_samples` value with it.",
+            "b": "The forest never sees the labels, and `contamination` is not used to fit it: "
+            "the ROC-AUC of `-score_samples` is the same with either setting.",
+            "c": "The rows each tree is grown on are set by `max_samples` (by default 256, or all "
+            "of them if there are fewer), which `contamination` does not touch.",
+        },
     },
     "10.kc6": {
         "answer": "b",
@@ -645,5 +688,14 @@ KEY = {
             "(`predict_proba`), and with full covariances its clusters can be elongated "
             "ellipses; k-means assigns every point to exactly one nearest centre."
         ),
+        "feedback": {
+            "a": "EM only climbs to a local optimum, which depends on where it starts; that is "
+            "why `GaussianMixture` has `n_init` and `random_state`.",
+            "c": "A mixture needs its number of components, `n_components`, as k-means needs k; "
+            "it is chosen with a criterion such as BIC, compared over several sizes.",
+            "d": "In theory full covariances can adapt to each column's scale, but scikit-learn "
+            "starts EM from k-means, which depends on the scales, and adds `reg_covar` to the "
+            "variances in the columns' units: rescaling a column can change the clusters found.",
+        },
     },
 }

@@ -758,11 +758,29 @@ KEY = {
         "answer": "c",
         "explanation": "Unpickling calls whatever callables the file names, with the "
         "arguments it holds: a file can run any code when loaded.",
+        "feedback": {
+            "a": "A joblib file is a pickle with the arrays stored efficiently: besides numbers "
+            "it records which classes and functions rebuild each object, which is how a fitted "
+            "pipeline comes back as a pipeline.",
+            "b": "joblib compresses only when asked (`compress=` in `joblib.dump`), and a slow "
+            "load is a nuisance, not a risk to your machine.",
+            "d": "A different scikit-learn version usually loads with an "
+            "`InconsistentVersionWarning` rather than failing, and a version mismatch is the "
+            "mildest of the risks of a file from someone else.",
+        },
     },
     "11.kc2": {
         "answer": "a",
         "explanation": "The same folds chose the best candidate and scored it; the maximum "
         "of noisy estimates is biased upwards.",
+        "feedback": {
+            "b": "`best_score_` is the best candidate's mean score on the validation folds (its "
+            "`mean_test_score`), not a score on the training rows of each fold.",
+            "c": "An average of unbiased estimates is unbiased: averaging the folds reduces "
+            "noise, it does not push the estimate up.",
+            "d": "`best_score_` comes from the cross-validation, before the refit; refitting on "
+            "all the rows does not change it.",
+        },
     },
     "11.kc3": {
         "reference": _n_fits,
@@ -782,11 +800,30 @@ KEY = {
         "answer": "d",
         "explanation": "Successive halving gives every candidate few resources (samples), "
         "keeps the best third (factor 3), and multiplies the resources of the survivors.",
+        "feedback": {
+            "a": "No candidate of the grid is skipped at random (sampling candidates at random is "
+            "what a randomised search does): every candidate takes part in the first round.",
+            "b": "The number of folds stays as `cv` sets it in every round: successive halving "
+            "does not save time by cross-validating less carefully.",
+            "c": "If every candidate were first fitted on all the rows, the first round alone "
+            "would cost what the whole grid search costs, and nothing would be saved; the share "
+            "kept each round also follows `factor`, not a fixed half.",
+        },
     },
     "11.kc5": {
         "answer": "b",
         "explanation": "Inside the pipeline the sampler runs only in fit, on the training "
         "fold; validation rows are scored as they are.",
+        "feedback": {
+            "a": "SMOTE works on any numeric features (imblearn also has `SMOTENC` and `SMOTEN` "
+            "for categories): where it goes is a question of which rows it sees, not of the input "
+            "type.",
+            "c": "Validation folds must keep the real class balance: the model meets that balance "
+            "in use, and a balanced fold would give precision and other scores that do not hold "
+            "there.",
+            "d": "`cross_val_score` accepts any arrays and cannot tell synthetic rows from real "
+            "ones: that is why resampling first goes unnoticed, not a reason it fails.",
+        },
     },
     "11.kc6": {
         "answer": "b",
@@ -794,5 +831,14 @@ KEY = {
         "Class weights change the loss, so the fitted coefficients change, not just the "
         "intercept: the ranking, and AP, can get worse (here each fraud weighs about 200 "
         "times a normal row, and the fit gets noisier).",
+        "feedback": {
+            "a": "`LogisticRegression` honours `class_weight` with every solver, the default "
+            "lbfgs included; no other setting is needed.",
+            "c": "Average precision summarises the precision-recall curve over every threshold; "
+            "it is not computed at 0.5.",
+            "d": "'Always, by construction' is too strong: weighting the rare class changes which "
+            "coefficients fit best, and on other data the same weighting can raise a ranking "
+            "metric as well as lower it.",
+        },
     },
 }

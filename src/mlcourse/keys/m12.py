@@ -644,6 +644,14 @@ KEY = {
             "Flagging nothing is right on every legitimate transaction: 99.5% accuracy while "
             "it catches no fraud at all."
         ),
+        "feedback": {
+            "a": "A model without skill scores 50% accuracy only when the two classes are equally "
+            "common, and here they are far from it.",
+            "c": "A model that never flags calls every transaction legitimate, so the frauds are "
+            "the transactions it gets wrong, not the ones it gets right.",
+            "d": "Accuracy is defined for any predictions: correct ones over all of them. It is "
+            "precision that is undefined (0/0) when nothing is flagged.",
+        },
     },
     "12.kc2": {
         "answer": "d",
@@ -651,6 +659,15 @@ KEY = {
             "The false-positive rate divides by the ~99.5% legitimate transactions, so "
             "hundreds of false alarms barely move it; precision divides by what is flagged."
         ),
+        "feedback": {
+            "a": "Both curves are computed from the same scores on the same validation rows.",
+            "b": "Average precision is not measured at one threshold, so it does not depend on "
+            "how many transactions a model chooses to flag: it summarises precision over every "
+            "level of recall.",
+            "c": "Both depend only on the ranking, but they summarise it differently; on rare "
+            "positives a high ROC-AUC next to a much lower average precision is common, not a "
+            "sign of a bug.",
+        },
     },
     "12.kc3": {
         "answer": "a",
@@ -658,6 +675,16 @@ KEY = {
             "A random split puts members of one fraud episode, and later days, in training: "
             "the model is scored on a past it partly saw, which flatters it."
         ),
+        "feedback": {
+            "b": "A stratified random split (`stratify=` in `train_test_split`) keeps the share "
+            "of fraud equal in the two sets, so that is not what goes wrong with a shuffled "
+            "split.",
+            "c": "A random test set of the same size holds, on average, the overall share of "
+            "frauds: the number of frauds is not what makes a shuffled split a mistake.",
+            "d": "Stratifying fixes only the fraud rate of each set; the rows are still drawn at "
+            "random from the whole period, so the test rows are no more like future transactions "
+            "than before.",
+        },
     },
     "12.kc4": {
         "answer": "c",
@@ -666,6 +693,16 @@ KEY = {
             "creates ties; the two-parameter sigmoid is the safer choice. scikit-learn advises "
             "the sigmoid when calibration data are few."
         ),
+        "feedback": {
+            "a": "On 8-15 March isotonic calibration had a slightly lower Brier score than the "
+            "sigmoid (3.438 against 3.454, both times 1000), not a clearly worse one; and one "
+            "week's Brier score on 44 frauds settles nothing by itself.",
+            "b": "The sigmoid is an increasing function of the score, so it keeps the ranking: "
+            "its average precision is the booster's own.",
+            "d": "`FrozenEstimator` keeps the booster as it is for either method: both "
+            "calibrators are fitted on top of the frozen booster's scores, so neither needs the "
+            "booster refitted.",
+        },
     },
     "12.kc5": {
         "answer": "d",
@@ -673,5 +710,14 @@ KEY = {
             "Labels here are known at once and fraudsters do not adapt; in production the "
             "labels arrive weeks later and the patterns drift, so the test cost is a best case."
         ),
+        "feedback": {
+            "a": "Using the test period once makes its cost an honest estimate for that period; "
+            "it says nothing, by itself, about whether production will resemble it, and that is "
+            "what a model card must state.",
+            "b": "The booster's size was fixed before the test period was looked at, and the test "
+            "rows played no part in it, so its 200 trees do not make the test figure optimistic.",
+            "c": "Synthetic data say something about a model under the conditions they simulate: "
+            "the figure has limits to state, which is not the same as being worthless.",
+        },
     },
 }

@@ -715,31 +715,85 @@ KEY = {
         "answer": "c",
         "explanation": "A random split lets the model learn from ratings given after the ones it "
         "is tested on; deployed, it only ever has the past.",
+        "feedback": {
+            "a": "The number of test ratings depends on how many rows are held out, not on how "
+            "they are chosen: a random split can hold as many as a split in time.",
+            "b": "Neither needs sorted rows: Surprise and NumPy fit on rows in any order (SGD's "
+            "results shift slightly with the order, but it runs).",
+            "d": "It is the other way round: a split in time leaves users and items that arrive "
+            "late only in the test set (41 users and 7 items here), while a random split usually "
+            "puts each user on both sides.",
+        },
     },
     "13.kc2": {
         "answer": "b",
         "explanation": "With no train rows the user's factors were never learned; popularity (or "
         "what is known about the user, such as a chosen genre) is what is left.",
+        "feedback": {
+            "a": "A user's factor vector is learned only from that user's own ratings, by SGD and "
+            "ALS alike; with no training ratings it is never learned (it keeps its initial "
+            "values, or is missing), whatever similar users did.",
+            "c": "A matrix factorisation stores a bias and a factor vector per user and per item, "
+            "not item-item similarities; and before `split_time` this user had rated nothing to "
+            "start from.",
+            "d": "Dropping cold-start users hides a case every deployed system meets, and "
+            "flatters its evaluation; they are better evaluated separately.",
+        },
     },
     "13.kc3": {
         "answer": "d",
         "explanation": "NDCG discounts each hit by its rank, so the order inside the top k "
         "matters; precision@k only counts hits.",
+        "feedback": {
+            "a": "precision@10 divides the hits by 10, the length of the list, not by the number "
+            "of relevant items, and it ignores where in the list the hits are.",
+            "b": "recall@10 divides the hits by the user's number of relevant items; it gives "
+            "every hit the same weight, wherever it is in the list.",
+            "c": "Several ranking metrics look at where the hits are: the reciprocal rank, for "
+            "one, is 1 when the first hit is at rank 1 and 1/8 when it is at rank 8.",
+        },
     },
     "13.kc4": {
         "answer": "a",
         "explanation": "Users choose what they expect to like, so observed ratings are higher "
         "than the ratings of random items would be.",
+        "feedback": {
+            "b": "The generator adds no constant: each rating is a base of 2.5 plus user and item "
+            "biases, a user-item term and noise, rounded and clipped to 1-5.",
+            "c": "Popular items are not always better: in the generator popularity mostly sets "
+            "how often an item is rated, and item biases lean only slightly towards popular "
+            "items.",
+            "d": "The generator simulates no trend over time (its card lists changes of taste and "
+            "trends as not simulated), and the training ratings alone already average about 3.7.",
+        },
     },
     "13.kc6": {
         "answer": "c",
         "explanation": "Over random_state 0-4 the best rate is 0.06, 0.03, 0.06, 0.06, 0.03, the "
         "two less than 0.007 apart: the data cannot tell them apart, so either is a "
         "sound choice, and a claim that one is better needs several seeds.",
+        "feedback": {
+            "a": "`random_state=0` is there for reproducibility, not as evidence: the winner "
+            "changes with the seed, so one seed's win is no reason to prefer a rate.",
+            "b": "The winner changes because the random start of SGD changes the fitted models, "
+            "not because the validation rows are wrong; two candidates less than 0.007 apart can "
+            "swap places on any validation set.",
+            "d": "The learning rate matters: in the grid of exercise 8, 0.003 and 0.01 validate "
+            "clearly worse (RMSE about 0.91 and 0.87). That two rates score alike does not make "
+            "every rate alike.",
+        },
     },
     "13.kc5": {
         "answer": "b",
         "explanation": "Coverage counts the distinct items recommended to anyone; a list that "
         "gives everyone the same popular items covers almost nothing.",
+        "feedback": {
+            "a": "Coverage does not measure how precise each list is: a small coverage only means "
+            "that the lists repeat the same few items from user to user.",
+            "c": "Coverage counts the distinct items recommended to anyone, relevant or not; the "
+            "share of relevant items found is recall.",
+            "d": "Both figures are over the same catalogue, so its size cannot explain why they "
+            "differ.",
+        },
     },
 }

@@ -569,6 +569,17 @@ KEY = {
             "score is how much this fitted model relies on it for unseen data. It is not a "
             "causal effect, and correlated columns share (and can hide) importance."
         ),
+        "feedback": {
+            "a": "Permutation importance is a drop in a ranking score (ROC-AUC) over all the test "
+            "rows, not the effect of one unit of income on a probability; shuffling a column says "
+            "nothing about what raising one applicant's income would do.",
+            "b": "Shuffling a column measures how much a fitted model's score depends on it, not "
+            "how much the column causes the outcome: a model can lean on a proxy that causes "
+            "nothing.",
+            "d": "Importance belongs to the fitted model, not to the data: another model can lean "
+            "on a feature correlated with income instead, and correlated features share (and can "
+            "hide) their importance.",
+        },
     },
     "14.kc2": {
         "answer": "a",
@@ -577,6 +588,17 @@ KEY = {
             "between applicants (an interaction), the curves spread or cross and their average "
             "hides it."
         ),
+        "feedback": {
+            "b": "ICE curves are no more causal than the partial dependence curve: both show how "
+            "this model's output moves when one input is changed with the others held fixed, even "
+            "to combinations that never occur.",
+            "c": "ICE curves are not bootstrap replicates: each one follows a single row's "
+            "prediction as the feature sweeps the grid, so their spread is not the uncertainty of "
+            "the average.",
+            "d": "ICE stands for individual conditional expectation: one curve per row of the "
+            "data, not one per class. The partial dependence curve is a single average over the "
+            "rows.",
+        },
     },
     "14.kc3": {
         "answer": "d",
@@ -585,6 +607,15 @@ KEY = {
             "equalised-odds gap) but selects each group at its own base rate, so demographic "
             "parity fails; forcing equal selection rates then needs different error rates."
         ),
+        "feedback": {
+            "a": "A classifier whose decisions equal the outcomes approves 80% of group A and 60% "
+            "of group B: the selection rates differ, so demographic parity cannot hold.",
+            "b": "Demographic parity asks for equal selection rates, and this classifier approves "
+            "each group at its own repayment rate, 80% against 60%: demographic parity fails.",
+            "c": "Different selection rates break demographic parity only. Equalised odds compares "
+            "other rates, the true and false positive rates within each group: work them out for a "
+            "classifier that makes no error.",
+        },
     },
     "14.kc4": {
         "answer": "b",
@@ -593,6 +624,17 @@ KEY = {
             "model without the column can still treat the groups differently; the lesson "
             "measured the gap that remains."
         ),
+        "feedback": {
+            "a": "A model needs no group column to approve the groups at different rates: it "
+            "reacts to the features it has, and in the course's data those are not distributed "
+            "alike in the two groups (group B's incomes are lower).",
+            "c": "Fairness metrics need each applicant's group at audit time, not as an input of "
+            "the model: a lender can keep the column for auditing while the model never sees it, "
+            "as the lesson did.",
+            "d": "Demographic parity compares selection rates, and those still differ: in the "
+            "lesson the model trained without the group had a demographic parity difference of "
+            "0.093.",
+        },
     },
     "14.kc5": {
         "answer": "c",
@@ -601,6 +643,16 @@ KEY = {
             "rejected applicants are missing, and missing not at random, so neither the model "
             "nor a fairness metric computed on approved loans can be checked for them."
         ),
+        "feedback": {
+            "a": "Whether the model uses the group is a question about its inputs; the difference "
+            "asked about lies in the labels a real lender has, which leaving the group out does "
+            "not change.",
+            "b": "A lender always records its own decisions, approvals and rejections alike (the "
+            "course's `approved` column imitates them). It is the first half, repayment known for "
+            "everyone, that a real lender's data cannot offer.",
+            "d": "A delay of a few months postpones outcomes but loses none of them. The claim to "
+            "question is that repayment is observed for everyone at all.",
+        },
     },
     "14.kc6": {
         "expected": _kc6,

@@ -851,6 +851,18 @@ KEY = {
             "two linear layers are one linear layer, so the network can draw only the linear "
             "boundaries of logistic regression."
         ),
+        "feedback": {
+            "a": "The number of parameters does not bend a boundary; a non-linear activation "
+            "between the layers does. Without one the extra weights add no flexibility: replacing "
+            "W1, b1 and W2 by W1 A, b1 A and A^-1 W2 leaves every output unchanged, for any "
+            "invertible 32 x 32 matrix A.",
+            "b": "A hidden layer learns new kinds of features through its activation. With none, "
+            "each hidden unit is only a weighted sum of the pixels plus a constant, which a model "
+            "reading the pixels linearly can already form.",
+            "d": "32 hidden units are more than the 10 outputs, so nothing the classes need is "
+            "squeezed out: any 64 x 10 weight matrix can be written as a 64 x 32 matrix times a 32 "
+            "x 10 one.",
+        },
     },
     "15.kc2": {
         "expected": _uniform_loss,
@@ -865,6 +877,16 @@ KEY = {
             "The eps**2 terms cancel in f(x + eps) - f(x - eps), so the error of the "
             "central difference shrinks like eps**2, that of the one-sided difference like eps."
         ),
+        "feedback": {
+            "a": "It needs more evaluations, not fewer: two per parameter, f(x + eps) and f(x - "
+            "eps), whereas the one-sided difference needs one per parameter plus a single f(x) "
+            "shared by all. The lesson's check costs two forward passes per parameter.",
+            "c": "It is exact only for polynomials of degree 2 or less; for other functions its "
+            "error depends on eps through the third derivative, and is not zero.",
+            "d": "Both differences can straddle ReLU's kink: a nudge of eps crosses 0 whenever a "
+            "pre-activation lies within eps (times the input) of it, which is why the lesson "
+            "checks how near to 0 the entries of Z1 come.",
+        },
     },
     "15.kc4": {
         "expected": _steps_per_epoch,
@@ -885,6 +907,16 @@ KEY = {
             "Keras takes the last 20% of the rows, before shuffling. The rows are "
             "sorted by digit, so validation holds only 8s and 9s, which the model never trains on."
         ),
+        "feedback": {
+            "a": "Keras does not shuffle before it splits: `validation_split` holds out its rows "
+            "first, and the shuffling of `fit` (on by default) then applies to the training rows "
+            "only, every epoch.",
+            "c": "Keras does not hold out the first rows. Read `fit`'s documentation of "
+            "`validation_split`: it says from which end of the arrays the validation rows come, "
+            "and where the sorting puts each digit.",
+            "d": "`validation_split` neither stratifies nor samples at random; and "
+            "`train_test_split` itself stratifies only when given `stratify=`.",
+        },
     },
     "15.kc6": {
         "answer": "bd",
@@ -904,5 +936,15 @@ KEY = {
             "the forward pass and dZ2 = (P - Y) / n are right too. The error enters later: in "
             "dH, the ReLU step, or the gradients of W1 and b1."
         ),
+        "feedback": {
+            "b": "dW2 and db2 are computed from dZ2 too: an error there would show in their "
+            "relative errors, and those are about 1e-10.",
+            "c": "The analytic gradients of W2 and b2 start from P, the output of the forward "
+            "pass's softmax; with a wrong softmax they would disagree with the numerical ones too, "
+            "and they agree to about 1e-10.",
+            "d": "With the same eps = 1e-5 the lesson checks W1 and b1 of a correct network to "
+            "about 1e-10; in float64, rounding at this eps stays many orders of magnitude below a "
+            "relative error of 0.5.",
+        },
     },
 }

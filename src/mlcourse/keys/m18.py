@@ -1072,10 +1072,27 @@ KEY = {
             "A dot product of d terms with unit variance has variance d; dividing by sqrt(d) "
             "brings the scores back to variance 1, so the softmax does not saturate."
         ),
+        "feedback": {
+            "a": "The softmax makes each query's weights sum to 1 whatever the scale of the "
+            "scores; dividing by sqrt(d) changes how the weight is spread over the keys, not its "
+            "sum.",
+            "b": "Masked keys get their weight of 0 because their scores are set to -inf (or a "
+            "very large negative number) before the softmax, whatever the scaling.",
+            "d": "The number of output columns follows from the shapes alone: the weights (queries "
+            "x keys) times V (keys x value columns) has as many columns as V, scaled or not.",
+        },
     },
     "18.kc3": {
         "answer": "a",
         "explanation": "Position t may attend to positions 0..t only: no peeking at the future.",
+        "feedback": {
+            "b": "A causal mask does not hide the query's own position: in the lesson the first "
+            "query can attend to nothing but itself, and gets a weight of exactly 1 there.",
+            "c": "Hiding padded keys is the job of a padding mask. A causal mask hides real tokens "
+            "too, by their position relative to the query.",
+            "d": "That mask would show each query the very tokens a language model has to predict; "
+            "a causal mask exists so that a position cannot read the future.",
+        },
     },
     "18.kc4": {
         "answer": "d",
@@ -1083,6 +1100,16 @@ KEY = {
             "The cell state is updated additively, c_t = f * c_{t-1} + i * g; with the forget "
             "gate near 1 the state and its gradient pass through many steps almost unchanged."
         ),
+        "feedback": {
+            "a": "An LSTM's state has the same size as a SimpleRNN's with the same number of "
+            "units; its four blocks of weights compute three gates and a candidate, and do not "
+            "widen the state.",
+            "b": "Reading in both directions is what the `Bidirectional` wrapper does, around "
+            "either kind of layer; an LSTM on its own reads the sequence in one direction.",
+            "c": "A sigmoid's derivative is at most 0.25, a tanh's at most 1: near 0, where both "
+            "are steepest, the sigmoid's slope is a quarter of tanh's. Products of such factors "
+            "over many steps can still vanish.",
+        },
     },
     "18.kc5": {
         "answer": "b",
@@ -1091,6 +1118,16 @@ KEY = {
             "resampling the reviews once for both keeps that pairing and gives a narrower, "
             "correct interval for the difference."
         ),
+        "feedback": {
+            "a": "Each separate interval is valid for its own model whatever the other model's "
+            "accuracy; the trouble lies in judging a difference by putting two intervals side by "
+            "side.",
+            "c": "Speed is not the reason: the lesson's paired bootstrap still draws 2,000 "
+            "resamples, and on 1,000 reviews either method takes moments.",
+            "d": "Overlapping intervals prove nothing of the kind: two 95% intervals can overlap "
+            "while the difference is clearly above zero, and failing to detect a difference never "
+            "proves that there is none.",
+        },
     },
     "18.kc6": {
         "answer": "c",
@@ -1098,5 +1135,15 @@ KEY = {
             "The vocabulary is learned from data like any other parameter: adapting it on the "
             "test reviews lets them shape the model, which is leakage."
         ),
+        "feedback": {
+            "a": "Leakage does not need labels: a scaler or an imputer fitted on the test rows "
+            "leaks too, although it sees no label. Adapting a vocabulary is fitting in the same "
+            "sense.",
+            "b": "Running time is beside the point: `adapt` reads the reviews once and takes "
+            "moments either way. What matters is which reviews the layer learned from.",
+            "d": "`max_tokens` caps the vocabulary during `adapt`: the layer keeps the most "
+            "frequent words up to that limit, however many distinct words the texts contain, and "
+            "raises no error.",
+        },
     },
 }

@@ -1705,6 +1705,18 @@ KEY = {
             "scheduled batch job loads the champion with mlflow.pyfunc, scores the whole table "
             "at once and writes the results, with no HTTP at all."
         ),
+        "feedback": {
+            "a": "Two million calls pay two million times for HTTP, JSON and a one-row prediction, "
+            "and tie up a service built for requests someone waits for. Validation needs no HTTP: "
+            "the same checks can run on a table.",
+            "c": "The lesson's service refuses it: its middleware turns away any body larger than "
+            "64,000 bytes (413), and `max_length` caps a batch at 100. A batch endpoint is for a "
+            "few rows that a client waits for, not for a whole table.",
+            "d": "Retraining is a separate decision from how the scores are produced and "
+            "delivered, and a model retrained every night still needs evaluating before its scores "
+            "are used; it says nothing about how to compute 2 million scores that nobody waits "
+            "for.",
+        },
     },
     "20.kc2": {
         "answer": "ab",
@@ -1722,6 +1734,14 @@ KEY = {
             "cannot change the image's files or install software, and many clusters refuse to "
             "run containers as root at all."
         ),
+        "feedback": {
+            "a": "uvicorn runs as root without complaint: a container runs as root by default, and "
+            "uvicorn does not check which user runs it.",
+            "b": "Docker makes no extra checks for root's processes, and the user does not change "
+            "how fast a container starts: it changes what the process is allowed to do.",
+            "d": "It is the other way round: on Linux the ports below 1024 are traditionally "
+            "reserved for root, and root may listen on any port, 8000 included.",
+        },
     },
     "20.kc4": {
         "answer": "a",
@@ -1730,6 +1750,15 @@ KEY = {
             "the model's requirements into it, which needs the package index. `local` uses the "
             "packages of the current environment."
         ),
+        "feedback": {
+            "b": "The address the server listens on is set by `--host` (127.0.0.1 by default, "
+            "whatever the environment manager); `--env-manager` has nothing to do with the "
+            "network.",
+            "c": "Aliases are resolved through the tracking store, over HTTP when it is a server: "
+            "any machine that can reach the store can load `models:/<MODEL_NAME>@champion`.",
+            "d": "The signature declares `island` and `sex` as string columns, so text is what it "
+            "expects there; and `--env-manager` does not switch the signature check off.",
+        },
     },
     "20.kc5": {
         "answer": "a",
@@ -1739,6 +1768,16 @@ KEY = {
             "with the field's location and the reason, and neither the endpoint nor the model "
             "runs."
         ),
+        "feedback": {
+            "b": "A 500 would mean that the service itself failed. Here the request is wrong, and "
+            "`body_mass_g: float` in the schema does not let the text `heavy` through to the "
+            "model.",
+            "c": "Nothing is wrong with the JSON itself: it parses. It is one field's value that "
+            "breaks the schema, and FastAPI does not use 400 for its validation errors.",
+            "d": "pydantic does not turn invalid text into NaN: a string that cannot be read as a "
+            "number fails validation (the lesson's schema is strict and refuses even a number sent "
+            "as text), so no imputer ever sees this penguin.",
+        },
     },
     "20.kc6": {
         "answer": "d",
@@ -1747,6 +1786,16 @@ KEY = {
             "used as a context manager, `with TestClient(app) as client:`. Without it, the "
             "model is never loaded."
         ),
+        "feedback": {
+            "a": "TestClient runs the whole application in-process: an endpoint reached through it "
+            "sees the same `app.state` as behind uvicorn. Going without a network is not what "
+            "leaves the state empty.",
+            "b": "A wrong URI would make loading the model raise MLflow's own error when the "
+            "lifespan runs, and the service would not start; it would not leave `app.state` empty "
+            "and let requests through.",
+            "c": "`app.state` lives as long as the application object: what the lifespan stores "
+            "there is shared by every request until the service shuts down.",
+        },
     },
     "20.kc7": {
         "expected": _requests_for_test_set,
@@ -1769,6 +1818,16 @@ KEY = {
             "resolved afresh at each build, so a new release of any of them changes the "
             "image. A lock lists every package with its version."
         ),
+        "feedback": {
+            "a": "The pins name six packages, but pip installs dozens more for them, and `==` "
+            "binds only the package it names.",
+            "b": "PyPI never lets a published file be replaced, even after it is deleted, so a "
+            "release cannot simply be rewritten under its number (hashes in the requirements guard "
+            "against the rest). And these six are not all that a build installs.",
+            "d": "The tag `python:3.11-slim` stays on Python 3.11: it moves to new 3.11 patch "
+            "releases and Debian updates, never to 3.12. And the base image is not the only thing "
+            "left open.",
+        },
     },
     "20.kc9": {
         "answer": "b",
@@ -1778,5 +1837,15 @@ KEY = {
             "of the model per request; the size of a request is bounded before parsing, by "
             "the service (a Content-Length check) or the proxy in front of it."
         ),
+        "feedback": {
+            "a": "`max_length` is a rule about a parsed Python list: FastAPI does not validate "
+            "while it reads the body, so there is no 100th penguin to stop at while bytes are "
+            "arriving.",
+            "c": "uvicorn sets no limit on the size of a request body by default; without a limit "
+            "of the service's own, or of a proxy in front of it, a 500 MB body is accepted.",
+            "d": "pydantic does not read the body: it validates objects that the JSON parser has "
+            "already built, every penguin included, so the ones after the 100th have already cost "
+            "memory and time.",
+        },
     },
 }

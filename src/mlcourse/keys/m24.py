@@ -765,6 +765,15 @@ KEY = {
             "With b = 0 the factor (1 - b + b * len/avgdl) is 1 for every document: "
             "a long document is no longer penalised for containing more words."
         ),
+        "feedback": {
+            "a": "Counting only whether a term occurs is what k1 = 0 does: the saturation factor "
+            "is then 1 for any count, whatever the value of the other parameter.",
+            "c": "The extra weight of rare terms comes from the idf factor, which does not involve "
+            "b: with b = 0 rare terms still weigh more than common ones.",
+            "d": "Each document's score still depends on how often it contains the question's "
+            "terms and on their idf, so scores still differ; a document with none of the terms "
+            "scores 0.",
+        },
     },
     "24.kc2": {
         "expected": _kc_mrr,
@@ -789,6 +798,14 @@ KEY = {
             "With an overlap, a passage cut by one boundary appears whole in the "
             "neighbouring chunk, at the price of more chunks and some repeated text."
         ),
+        "feedback": {
+            "a": "Overlap repeats words in two chunks, so it makes more chunks and a larger index, "
+            "not a smaller one.",
+            "b": "Overlap does not equalise sizes: the last window of a paragraph can be shorter, "
+            "and chunks packed from whole paragraphs vary in length anyway.",
+            "d": "BM25 needs nothing of the kind: it scores a word found in a single chunk without "
+            "trouble, and such a rare word even gets a high idf.",
+        },
     },
     "24.kc5": {
         "answer": "ac",
@@ -814,6 +831,16 @@ KEY = {
             "and evaluates only numbers and arithmetic operators, so a function call is "
             "rejected with ValueError whatever the planner was told to do."
         ),
+        "feedback": {
+            "a": "The step limit caps how many steps a run may take, so that a planner cannot loop "
+            "for ever; a planner that obeys the chunk acts at its next step, well within any "
+            "limit.",
+            "c": "A citation label such as `[notebook §heading]` tells the reader where a passage "
+            "comes from; it does not stop a planner from following an instruction written inside "
+            "the passage.",
+            "d": "BM25 ranks by shared words, not by intent: an injected chunk that shares the "
+            "question's words can rank first, and here the planner has already seen it.",
+        },
     },
     "24.kc8": {
         "answer": "c",
@@ -822,6 +849,14 @@ KEY = {
             "its score on them is biased upwards. Choose on dev questions and report the "
             "chosen configuration once on test questions that played no part in the choice."
         ),
+        "feedback": {
+            "a": "Choosing among configurations on these questions is a kind of fitting: the "
+            "choice used them, so they are no longer held out for the configuration that won.",
+            "b": "Changing the metric does not help: any metric used to pick the winner and then "
+            "reported on the same questions suffers from the same problem.",
+            "d": "More configurations make it worse, not better: the more you try on the same 20 "
+            "questions, the more the best score owes to luck.",
+        },
     },
     "24.kc9": {
         "answer": "bd",
