@@ -549,11 +549,51 @@ MODULE = Module(
                 "`len(set(shown)) / n_items` and `np.mean([i not in head for i in shown])`.",
             ],
         ),
-        Choice("13.kc1", var="kc1", choices="abcd", title="Why split by time"),
-        Choice("13.kc2", var="kc2", choices="abcd", title="A cold-start user"),
-        Choice("13.kc3", var="kc3", choices="abcd", title="What NDCG adds to precision"),
-        Choice("13.kc4", var="kc4", choices="abcd", title="Missing not at random"),
-        Choice("13.kc5", var="kc5", choices="abcd", title="Reading catalogue coverage"),
-        Choice("13.kc6", var="kc6", choices="abcd", title="A choice within seed noise"),
+        Choice(
+            "13.kc1",
+            var="kc1",
+            choices="abcd",
+            title="Why split by time",
+            hints=["What does a recommender running today know about next month's ratings?"],
+        ),
+        Choice(
+            "13.kc2",
+            var="kc2",
+            choices="abcd",
+            title="A cold-start user",
+            hints=[
+                "Where does a user's factor vector come from, and what if they have no training ratings?"
+            ],
+        ),
+        Choice(
+            "13.kc3",
+            var="kc3",
+            choices="abcd",
+            title="What NDCG adds to precision",
+            hints=["Which of these metrics cares about the rank at which a hit appears?"],
+        ),
+        Choice(
+            "13.kc4",
+            var="kc4",
+            choices="abcd",
+            title="Missing not at random",
+            hints=["Who decides which items get a rating, and what do they tend to pick?"],
+        ),
+        Choice(
+            "13.kc5",
+            var="kc5",
+            choices="abcd",
+            title="Reading catalogue coverage",
+            hints=["Coverage counts distinct items recommended; compare it at equal precision."],
+        ),
+        Choice(
+            "13.kc6",
+            var="kc6",
+            choices="abcd",
+            title="A choice within seed noise",
+            hints=[
+                "How large is the gap compared with how much the winner changes from seed to seed?"
+            ],
+        ),
     ),
 )
