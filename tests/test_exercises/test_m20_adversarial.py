@@ -830,7 +830,7 @@ def test_on_a_shared_server_the_name_must_carry_the_learner(monkeypatch):
     from mlcourse.exercises.m20 import _pipeline
 
     shared = register("penguins-exercises", _pipeline())
-    own = register("penguins-exercises-ada-l-x", _pipeline())
+    own = register("penguins-exercises-ada_dl_ax", _pipeline())
     monkeypatch.setenv("MLCOURSE_LEARNER", "ada.l@x")
     outcome = check("20.2", champion_uri=shared)
     assert outcome.status == "incorrect" and "MODEL_NAME" in outcome.message

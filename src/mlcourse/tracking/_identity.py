@@ -30,7 +30,10 @@ def current_learner(root: Path | None = None) -> str | None:
     """The learner's name: ``MLCOURSE_LEARNER``, else the name saved by ``whoami --set``."""
     env = os.environ.get("MLCOURSE_LEARNER", "").strip()
     if env:
-        return env
+        try:
+            return validate_learner(env)
+        except ValueError as error:
+            raise ValueError(f"MLCOURSE_LEARNER: {error}") from None
     path = _learner_file(root)
     try:
         saved = path.read_text(encoding="utf-8").strip()
@@ -48,9 +51,23 @@ def set_learner(name: str, root: Path | None = None) -> str:
     return name
 
 
+_ESCAPES = {"_": "__", ".": "_d", "@": "_a", "+": "_p"}
+
+
 def learner_slug(learner: str | None) -> str:
-    """The learner's name as it may appear in a registered model's name (``local`` if unset)."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", learner) if learner else "local"
+    """The learner's name as it may appear in a registered model's name (``local`` if unset).
+
+    Letters, digits and ``-`` are kept; ``_ . @ +`` become ``__ _d _a _p`` (any other character
+    ``_xHH``), so two different names never give the same slug: ``ada.lovelace`` ->
+    ``ada_dlovelace``, ``ada-lovelace`` -> ``ada-lovelace``. (``@`` cannot stay: it separates
+    a model's name from its alias in ``models:/NAME@ALIAS``.)
+    """
+    if not learner:
+        return "local"
+    return "".join(
+        c if (c.isascii() and c.isalnum()) or c == "-" else _ESCAPES.get(c, f"_x{ord(c):02x}")
+        for c in learner
+    )
 
 
 def model_name(base: str, learner: str | None = None) -> str:
