@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import warnings
 from importlib import metadata
 
 from ._compat import allow_evidently_on_pandas3
@@ -54,6 +55,9 @@ def setup_notebook(
     np.set_printoptions(precision=4, suppress=True)
     _pandas_defaults()
     allow_evidently_on_pandas3()
+    # tqdm.auto, imported by libraries MLflow loads, asks for ipywidgets on every kernel start;
+    # the course shows no progress widgets, so the request is noise, not advice
+    warnings.filterwarnings("ignore", message="IProgress not found")
     _plot_defaults()
     if keras:
         os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")

@@ -228,3 +228,9 @@ def test_complex_numbers_are_compared_part_by_part():
     assert "complex number" in compare(1 + 2j, True, "z")
     assert "complex number" in compare(1 + 2j, "1+2j", "z")
     assert compare(1 + 2j, 1.0, "z") is not None  # a real number is not the complex result
+
+
+def test_an_integer_too_large_for_a_float_is_a_mismatch_not_a_crash():
+    message = compare(0.5, 10**400, "d")
+    assert message is not None and "too large" in message
+    assert compare(0.5, -(10**400), "d") is not None

@@ -182,7 +182,10 @@ def _compare_number(expected: float, got: Any, name: str, rtol: float, atol: flo
         convertible = type(got) is str or type(got).__name__ in ("Fraction", "Decimal")
         extra = " Convert it with float(...) or int(...)." if convertible else ""
         return f"`{name}` should be a number, but it is {describe(got)}: {safe_repr(got)}.{extra}"
-    value = float(got)
+    try:
+        value = float(got)
+    except OverflowError:  # an int with hundreds of digits: no float can hold it
+        return f"`{name}` is an integer too large for any float ({describe(got)}): not the expected value."
     if math.isnan(expected):
         return None if math.isnan(value) else f"`{name}` should be a missing value (NaN)."
     if math.isnan(value):
