@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,6 +13,10 @@ from ._problems import Answer, Fail, Problem
 
 MAX_RUNS = 500
 _TEXT = 500  # characters kept of a run name, parameter value or tag
+MAX_ARTIFACTS = 50  # top-level artifact names kept per run
+MAX_HISTORY = 1000  # steps kept per metric history
+MAX_JSON_BYTES = 20_000  # the largest JSON artifact read into the collected data
+PARENT_TAG = "mlflow.parentRunId"
 
 _OPS = {
     ">=": lambda a, b: a >= b,
@@ -36,9 +42,20 @@ class LoggedRun(Problem):
         Count only runs tagged ``mlcourse.exercise`` = this problem's id (``tracking.run(id)``).
     experiment : str, optional
         Defaults to the module's experiment ``mlcourse/NN_slug``.
+    history : sequence of str
+        Metrics whose whole history (``[[step, value], ...]``, by step) is collected per run
+        under ``"history"``, for tasks that log a metric per step.
+    json_artifacts : bool
+        Also collect the run's top-level ``.json`` artifacts (at most 20 kB each), parsed,
+        under ``"json"`` (``{file name: content}``).
+    file_heads : sequence of str
+        Name endings (such as ``".png"``): the run's top-level artifacts that end so are
+        described under ``"files"``, ``{file name: {"size": bytes, "head": first 8 bytes as
+        hex}}``, so that a judge can tell a real image from a renamed text file.
     judge : callable, optional
         A reference part (usually in the answer key): ``judge(runs)`` gets every collected run
-        (``{"name", "params", "metrics", "tags"}``) after the conditions above hold for one of
+        (``{"name", "params", "metrics", "tags", "id", "parent", "models", "artifacts",
+        "inputs"}``, plus ``"history"`` and ``"json"`` when asked for) after the conditions above hold for one of
         them, and raises :class:`Fail` with a message when the runs do not prove the work:
         it recomputes the metric from the course's data, counts the runs, checks the value
         chosen. A logged number is only a claim until the judge has recomputed it.
@@ -48,7 +65,11 @@ class LoggedRun(Problem):
     Notes
     -----
     ``collect`` reads the configured tracking store for the current learner's runs (all runs
-    when no learner is set) and returns their params, metrics and tags as plain data;
+    when no learner is set) and returns their params, metrics and tags (without MLflow's own
+    ``mlflow.*`` tags) as plain data, with each run's id, its parent run's id (``parent``,
+    from ``mlflow.parentRunId``, or None), how many models it logged (``models``), its
+    top-level artifact names (``artifacts``) and its dataset inputs (``inputs``: name, digest
+    and context of each);
     ``evaluate`` judges that data. When a notebook is graded, ``collect`` runs in the sandbox
     on the store that notebook's own execution filled, and the data are judged outside.
     """
@@ -63,6 +84,9 @@ class LoggedRun(Problem):
         metrics: Mapping[str, Any] | None = None,
         tagged: bool = False,
         experiment: str | None = None,
+        history: Sequence[str] = (),
+        json_artifacts: bool = False,
+        file_heads: Sequence[str] = (),
         judge: Any = FROM_KEY,
         **kwargs: Any,
     ):
@@ -78,6 +102,9 @@ class LoggedRun(Problem):
             if op not in _OPS:
                 raise ValueError(f"{id}: metric {name!r} uses {op!r}; use one of {sorted(_OPS)}")
         self.tagged = tagged
+        self.history = tuple(history)
+        self.json_artifacts = bool(json_artifacts)
+        self.file_heads = tuple(file_heads)
         self.experiment = experiment or experiment_name(id.split(".")[0])
 
     reference_parts = {"judge": None}
@@ -123,20 +150,34 @@ class LoggedRun(Problem):
         )
         if not runs:
             return Answer(missing=self.experiment)
-        plain = [
-            {
-                "name": (r.info.run_name or "")[:_TEXT],
-                "params": {str(k): str(v)[:_TEXT] for k, v in r.data.params.items()},
-                "metrics": {str(k): float(v) for k, v in r.data.metrics.items()},
-                "tags": {
-                    str(k): str(v)[:_TEXT]
-                    for k, v in r.data.tags.items()
-                    if not str(k).startswith("mlflow.")
-                },
-            }
-            for r in runs
-        ]
+        plain = [self._plain_run(client, r) for r in runs]
         return Answer({"runs": plain})
+
+    def _plain_run(self, client: Any, run: Any) -> dict[str, Any]:
+        """One run as plain data: what it logged, and where it sits among the runs."""
+        tags = {str(k): str(v)[:_TEXT] for k, v in run.data.tags.items()}
+        plain: dict[str, Any] = {
+            "name": (run.info.run_name or "")[:_TEXT],
+            "params": {str(k): str(v)[:_TEXT] for k, v in run.data.params.items()},
+            "metrics": {str(k): float(v) for k, v in run.data.metrics.items()},
+            "tags": {k: v for k, v in tags.items() if not k.startswith("mlflow.")},
+            "id": str(run.info.run_id),
+            "parent": tags.get(PARENT_TAG),
+            "models": _count_models(client, run),
+            "artifacts": _artifact_names(client, run.info.run_id),
+            "inputs": _dataset_inputs(run),
+        }
+        if self.history:
+            plain["history"] = {
+                name: _metric_history(client, run.info.run_id, name)
+                for name in self.history
+                if name in plain["metrics"]
+            }
+        if self.json_artifacts:
+            plain["json"] = _json_artifacts(client, run.info.run_id, plain["artifacts"])
+        if self.file_heads:
+            plain["files"] = _file_heads(client, run.info.run_id, self.file_heads)
+        return plain
 
     def _collected_names(self) -> tuple[str, ...]:
         return ("runs",)
@@ -157,6 +198,9 @@ class LoggedRun(Problem):
                     type(k) is str and type(v) is kind for k, v in values.items()
                 ):
                     return f"a run's {part} have an unexpected form"
+            problem = _malformed_extras(run)
+            if problem is not None:
+                return problem
         return None
 
     def _not_attempted_message(self, name: str) -> str:
@@ -193,3 +237,168 @@ class LoggedRun(Problem):
                     f"`{name}` is {value:.4g}, and the task asks for {op} {threshold:g}"
                 )
         return failures
+
+
+def _malformed_extras(run: dict) -> str | None:
+    """What is wrong with the optional parts of a collected run, or None."""
+    for part, kind in (("id", str), ("models", int)):
+        if part in run and type(run[part]) is not kind:
+            return f"a run's {part} has an unexpected form"
+    if "parent" in run and run["parent"] is not None and type(run["parent"]) is not str:
+        return "a run's parent has an unexpected form"
+    if "artifacts" in run and (
+        type(run["artifacts"]) is not list or not all(type(a) is str for a in run["artifacts"])
+    ):
+        return "a run's artifacts have an unexpected form"
+    if "inputs" in run and (
+        type(run["inputs"]) is not list
+        or not all(
+            type(i) is dict
+            and set(i) == {"name", "digest", "context"}
+            and all(type(v) is str for v in i.values())
+            for i in run["inputs"]
+        )
+    ):
+        return "a run's inputs have an unexpected form"
+    if "history" in run:
+        history = run["history"]
+        if type(history) is not dict or not all(
+            type(k) is str
+            and type(steps) is list
+            and all(
+                type(p) is list and len(p) == 2 and type(p[0]) is int and type(p[1]) is float
+                for p in steps
+            )
+            for k, steps in history.items()
+        ):
+            return "a run's metric history has an unexpected form"
+    if "json" in run and (
+        type(run["json"]) is not dict or not all(type(k) is str for k in run["json"])
+    ):
+        return "a run's JSON artifacts have an unexpected form"
+    if "files" in run and (
+        type(run["files"]) is not dict
+        or not all(
+            type(k) is str
+            and type(v) is dict
+            and set(v) == {"size", "head"}
+            and type(v["size"]) is int
+            and type(v["head"]) is str
+            for k, v in run["files"].items()
+        )
+    ):
+        return "a run's file descriptions have an unexpected form"
+    return None
+
+
+def _file_heads(client: Any, run_id: str, endings: Sequence[str]) -> dict[str, Any]:
+    """Size and first 8 bytes (hex) of the run's top-level artifacts with these endings."""
+    import tempfile
+    from pathlib import Path
+
+    try:
+        entries = client.list_artifacts(run_id)
+    except Exception:  # an artifact store that cannot be listed: nothing to show
+        return {}
+    out: dict[str, Any] = {}
+    wanted = [e for e in entries if not e.is_dir and str(e.path).endswith(tuple(endings))]
+    with _no_progress_bar():
+        for entry in wanted[:MAX_ARTIFACTS]:
+            name = str(entry.path).rsplit("/", 1)[-1][:_TEXT]
+            with tempfile.TemporaryDirectory() as folder:
+                try:
+                    path = Path(client.download_artifacts(run_id, str(entry.path), folder))
+                    with path.open("rb") as handle:
+                        head = handle.read(8).hex()
+                    out[name] = {"size": int(path.stat().st_size), "head": head}
+                except Exception:  # unreadable: the judge sees it missing
+                    continue
+    return out
+
+
+def _count_models(client: Any, run: Any) -> int:
+    """How many models the run logged (MLflow 3 records them as the run's model outputs)."""
+    outputs = getattr(run, "outputs", None)
+    found = getattr(outputs, "model_outputs", None) if outputs is not None else None
+    if found is None:  # a search result without outputs: read the run itself
+        outputs = getattr(client.get_run(run.info.run_id), "outputs", None)
+        found = getattr(outputs, "model_outputs", None) or []
+    return len(found)
+
+
+def _artifact_names(client: Any, run_id: str) -> list[str]:
+    """The run's top-level artifact names, sorted."""
+    try:
+        entries = client.list_artifacts(run_id)
+    except Exception:  # an artifact store that cannot be listed: nothing to show
+        return []
+    return sorted(str(e.path).rsplit("/", 1)[-1][:_TEXT] for e in entries)[:MAX_ARTIFACTS]
+
+
+def _dataset_inputs(run: Any) -> list[dict[str, str]]:
+    """The run's dataset inputs: name, digest and context (``mlflow.data.context``) of each."""
+    inputs = getattr(getattr(run, "inputs", None), "dataset_inputs", None) or []
+    plain = []
+    for entry in inputs:
+        context = next((t.value for t in entry.tags if t.key == "mlflow.data.context"), "")
+        plain.append(
+            {
+                "name": str(entry.dataset.name)[:_TEXT],
+                "digest": str(entry.dataset.digest)[:_TEXT],
+                "context": str(context)[:_TEXT],
+            }
+        )
+    return plain
+
+
+def _metric_history(client: Any, run_id: str, name: str) -> list[list]:
+    """``[[step, value], ...]`` of one metric, by step (the latest value of a repeated step)."""
+    by_step: dict[int, tuple[int, float]] = {}
+    for m in client.get_metric_history(run_id, name)[: MAX_HISTORY * 2]:
+        step = int(m.step)
+        if step not in by_step or m.timestamp >= by_step[step][0]:
+            by_step[step] = (int(m.timestamp), float(m.value))
+    return [[step, by_step[step][1]] for step in sorted(by_step)][:MAX_HISTORY]
+
+
+def _json_artifacts(client: Any, run_id: str, names: list[str]) -> dict[str, Any]:
+    """The run's small top-level JSON artifacts, parsed (an unreadable one is left out)."""
+    out: dict[str, Any] = {}
+    wanted = [name for name in names if name.endswith(".json")]
+    if not wanted:
+        return out
+    with _no_progress_bar():
+        for name in wanted:
+            _read_json_artifact(client, run_id, name, out)
+    return out
+
+
+def _read_json_artifact(client: Any, run_id: str, name: str, out: dict[str, Any]) -> None:
+    """Download one artifact and parse it into ``out[name]`` (skipped when not small JSON)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            path = Path(client.download_artifacts(run_id, name, folder))
+            if path.stat().st_size > MAX_JSON_BYTES:
+                return
+            out[name] = json.loads(path.read_text(encoding="utf-8"))
+        except Exception:  # not JSON, or not readable: the judge sees it missing
+            return
+
+
+@contextlib.contextmanager
+def _no_progress_bar():
+    """MLflow's download progress bar off while the check reads artifacts."""
+    key = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+    before = os.environ.get(key)
+    os.environ[key] = "false"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = before
