@@ -1,0 +1,1 @@
+"""Tests of the CI templates that learners copy into their own repositories."""
