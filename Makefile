@@ -10,9 +10,11 @@ PORT   ?= 8888
 LAB_ARGS ?=
 WORKERS ?= 2
 NOTEBOOKS := $(sort $(wildcard curriculum/*.ipynb solutions/*.ipynb))
-# TensorFlow notebooks are checked one at a time, each with both cores: the budget is per
-# notebook on a 2-core CPU, and two of them training at once would each time the other's load.
-KERAS_NOTEBOOKS := $(shell grep -l "keras=True" $(NOTEBOOKS))
+# Notebooks that use both cores themselves are checked one at a time, each with both cores:
+# the budget is per notebook on a 2-core CPU, and two of them at once would each time the
+# other's load. These are the TensorFlow notebooks and those whose metadata says
+# "run_alone": true (module 21 starts the retraining job as a process, module 22 a Dask cluster).
+KERAS_NOTEBOOKS := $(shell grep -l -E 'keras=True|"run_alone": true' $(NOTEBOOKS))
 
 .PHONY: lab test unit notebooks lint bench build install clean help system-deps
 
