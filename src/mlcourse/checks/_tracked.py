@@ -54,9 +54,9 @@ class LoggedRun(Problem):
         hex}}``, so that a judge can tell a real image from a renamed text file.
     judge : callable, optional
         A reference part (usually in the answer key): ``judge(runs)`` gets every collected run
-        (``{"name", "params", "metrics", "tags", "id", "parent", "models", "artifacts",
-        "inputs"}``, plus ``"history"`` and ``"json"`` when asked for) after the conditions above hold for one of
-        them, and raises :class:`Fail` with a message when the runs do not prove the work:
+        (``{"name", "params", "metrics", "tags", "id", "parent", "models", "inputs"}``, plus
+        ``"history"``, ``"artifacts"``, ``"json"`` and ``"files"`` when asked for) after the
+        conditions above hold for one of them, and raises :class:`Fail` with a message when the runs do not prove the work:
         it recomputes the metric from the course's data, counts the runs, checks the value
         chosen. A logged number is only a claim until the judge has recomputed it.
     **kwargs
@@ -67,9 +67,10 @@ class LoggedRun(Problem):
     ``collect`` reads the configured tracking store for the current learner's runs (all runs
     when no learner is set) and returns their params, metrics and tags (without MLflow's own
     ``mlflow.*`` tags) as plain data, with each run's id, its parent run's id (``parent``,
-    from ``mlflow.parentRunId``, or None), how many models it logged (``models``), its
-    top-level artifact names (``artifacts``) and its dataset inputs (``inputs``: name, digest
-    and context of each);
+    from ``mlflow.parentRunId``, or None), how many models it logged (``models``) and its
+    dataset inputs (``inputs``: name, digest and context of each); with ``json_artifacts`` or
+    ``file_heads``, also its top-level artifact names (``artifacts``): listing them costs a
+    call to the artifact store per run, so problems that do not read artifacts skip it;
     ``evaluate`` judges that data. When a notebook is graded, ``collect`` runs in the sandbox
     on the store that notebook's own execution filled, and the data are judged outside.
     """
@@ -164,7 +165,6 @@ class LoggedRun(Problem):
             "id": str(run.info.run_id),
             "parent": tags.get(PARENT_TAG),
             "models": _count_models(client, run),
-            "artifacts": _artifact_names(client, run.info.run_id),
             "inputs": _dataset_inputs(run),
         }
         if self.history:
@@ -173,10 +173,13 @@ class LoggedRun(Problem):
                 for name in self.history
                 if name in plain["metrics"]
             }
-        if self.json_artifacts:
-            plain["json"] = _json_artifacts(client, run.info.run_id, plain["artifacts"])
-        if self.file_heads:
-            plain["files"] = _file_heads(client, run.info.run_id, self.file_heads)
+        if self.json_artifacts or self.file_heads:
+            entries = _top_level_artifacts(client, run.info.run_id)
+            plain["artifacts"] = sorted(_name(e) for e in entries)[:MAX_ARTIFACTS]
+            if self.json_artifacts:
+                plain["json"] = _json_artifacts(client, run.info.run_id, plain["artifacts"])
+            if self.file_heads:
+                plain["files"] = _file_heads(client, run.info.run_id, entries, self.file_heads)
         return plain
 
     def _collected_names(self) -> tuple[str, ...]:
@@ -291,20 +294,18 @@ def _malformed_extras(run: dict) -> str | None:
     return None
 
 
-def _file_heads(client: Any, run_id: str, endings: Sequence[str]) -> dict[str, Any]:
+def _file_heads(
+    client: Any, run_id: str, entries: list[Any], endings: Sequence[str]
+) -> dict[str, Any]:
     """Size and first 8 bytes (hex) of the run's top-level artifacts with these endings."""
     import tempfile
     from pathlib import Path
 
-    try:
-        entries = client.list_artifacts(run_id)
-    except Exception:  # an artifact store that cannot be listed: nothing to show
-        return {}
     out: dict[str, Any] = {}
     wanted = [e for e in entries if not e.is_dir and str(e.path).endswith(tuple(endings))]
     with _no_progress_bar():
         for entry in wanted[:MAX_ARTIFACTS]:
-            name = str(entry.path).rsplit("/", 1)[-1][:_TEXT]
+            name = _name(entry)
             with tempfile.TemporaryDirectory() as folder:
                 try:
                     path = Path(client.download_artifacts(run_id, str(entry.path), folder))
@@ -326,13 +327,17 @@ def _count_models(client: Any, run: Any) -> int:
     return len(found)
 
 
-def _artifact_names(client: Any, run_id: str) -> list[str]:
-    """The run's top-level artifact names, sorted."""
+def _top_level_artifacts(client: Any, run_id: str) -> list[Any]:
+    """The run's top-level artifact entries (none when the store cannot be listed)."""
     try:
-        entries = client.list_artifacts(run_id)
+        return list(client.list_artifacts(run_id))
     except Exception:  # an artifact store that cannot be listed: nothing to show
         return []
-    return sorted(str(e.path).rsplit("/", 1)[-1][:_TEXT] for e in entries)[:MAX_ARTIFACTS]
+
+
+def _name(entry: Any) -> str:
+    """An artifact entry's file name, bounded."""
+    return str(entry.path).rsplit("/", 1)[-1][:_TEXT]
 
 
 def _dataset_inputs(run: Any) -> list[dict[str, str]]:
