@@ -29,7 +29,6 @@ from typing import Any
 
 from mlcourse.checks import Case, Choice, Custom, Fail, Function, Numeric, Value, describe
 from mlcourse.exercises import Module
-from mlcourse.tracking import learner_slug  # noqa: F401 - the key imports it from here
 
 FEATURES = ("island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex")
 _NUMERIC = FEATURES[1:5]

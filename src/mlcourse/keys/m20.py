@@ -53,8 +53,8 @@ from mlcourse.exercises.m20 import (
     _service_requests,
     _test_client_class,
     _validation_payloads,
-    learner_slug,
 )
+from mlcourse.tracking import learner_slug
 
 _PROBA_TOLERANCE = 1e-6  # the registered model's probabilities against `pipe`'s, per entry
 
