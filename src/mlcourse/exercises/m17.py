@@ -524,11 +524,11 @@ MODULE = Module(
                 "Two blocks of `Conv2D(..., 3, activation='relu')` and `MaxPooling2D()` (32, "
                 "then 64 filters), then `Flatten()`, `Dropout(0.25)`, `Dense(128, "
                 "activation='relu')` and `Dense(10, activation='softmax')`; Adam with a cosine "
-                "schedule from 0.004, 7 epochs, batches of 64. Compile with "
+                "schedule from 0.004, 5 epochs, batches of 64. Compile with "
                 "`metrics=['accuracy']`: without it `fit` reports no `val_accuracy` to show.",
                 "Copy the lesson's section 5 with your own names: `train_test_split(Xc_train, "
                 "yc_train, test_size=0.2, stratify=yc_train, random_state=0)`, then build, "
-                "compile and fit `cnn` (7 epochs leave more margin than the lesson's 4).",
+                "compile and fit `cnn` (5 epochs leave more margin than the lesson's 4).",
             ],
         ),
         _Reads(
