@@ -37,6 +37,8 @@ REACHING = [
     "from mlcourse.models import _digits04",
     "import mlcourse.models._digits04 as recipe",
     "import mlcourse.datasets._shapes",
+    "from mlcourse.llm import _standin",
+    "import mlcourse.quiz._bank",
     # the course's code in the kernel relies on the libraries behaving as documented
     "import copy\ncopy.deepcopy = lambda x, memo=None: x",
     "import pandas as pd\npd.DataFrame.__deepcopy__ = lambda self, memo=None: self",
@@ -52,6 +54,8 @@ HONEST = [
     "import mlcourse.datasets\nX = mlcourse.datasets.load_digits().data",
     "from mlcourse.models import load_pretrained, architecture",
     "import mlcourse.models\nm = mlcourse.models.load_pretrained('digits04_cnn')",
+    "from mlcourse.llm import client",
+    "from mlcourse.quiz import load_bank",
     "import numpy as np\nx = np.add.reduce([1, 2])",
     "%timeit sum(range(10))",
     "class A:\n    def __init__(self):\n        super().__init__()\n        self.x = 1",
