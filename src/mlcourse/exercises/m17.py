@@ -528,7 +528,8 @@ MODULE = Module(
                 "`metrics=['accuracy']`: without it `fit` reports no `val_accuracy` to show.",
                 "Copy the lesson's section 5 with your own names: `train_test_split(Xc_train, "
                 "yc_train, test_size=0.2, stratify=yc_train, random_state=0)`, then build, "
-                "compile and fit `cnn` (5 epochs leave more margin than the lesson's 4).",
+                "compile and fit `cnn` (5 epochs reach about what the lesson's 4 do: 0.967 in "
+                "the solutions run).",
             ],
         ),
         _Reads(
