@@ -21,7 +21,6 @@ CASES = [
     (["build", "abc"], "two-digit number"),
     (["build", "--root", "{tmp}"], "not a course folder"),
     (["grade", "--module", "99", "{tmp}"], "no module 99 in the course"),
-    (["grade", "--module", "25", "{tmp}"], "module 25 is not written yet"),
     (["leaderboard", "99", "--metric", "f1"], "no module 99 in the course"),
     # missing files and folders
     (["check", "{tmp}/missing.ipynb"], "no such notebook"),
@@ -54,6 +53,10 @@ CASES = [
     (["progress", "--learner", " "], "is not valid"),
     (["lab", "--learner", ""], "is not valid"),
     (["leaderboard", "07", "--metric", " "], "--metric needs a metric name"),
+    (["quiz", "--n", "0"], "--n must be at least 1"),
+    (["quiz", "--module", "99"], "no module 99 in the course"),
+    (["quiz", "--reset"], "add --yes to confirm"),
+    (["quiz", "--bank", "{tmp}/nothing-here"], "no such question bank"),
     # an action is missing
     (["data"], "say what to do"),
     (["tracking"], "say what to do"),
@@ -75,6 +78,17 @@ def test_bad_input_gets_one_line_and_a_nonzero_exit(argv, fragment, tmp_path, mo
     assert err.count("\n") == 0, err
     assert err.startswith(f"mlcourse {argv[0]}: error: ") and fragment in err, err
     assert "Traceback" not in err
+
+
+def test_grading_a_module_not_written_yet_is_one_line(tmp_path, monkeypatch, capsys):
+    import mlcourse.exercises
+
+    written = [n for n in mlcourse.exercises.available_modules() if n != "25"]
+    monkeypatch.setattr(mlcourse.exercises, "available_modules", lambda: written)
+    assert main(["grade", "--module", "25", str(tmp_path)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("mlcourse grade: error: module 25 is not written yet"), err
+    assert err.count("\n") == 0, err
 
 
 def test_an_unexpected_failure_is_one_line_too(monkeypatch, capsys):

@@ -342,6 +342,26 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_quiz(args: argparse.Namespace) -> int:
+    from .quiz import BankError, QuizError, quiz
+
+    modules = [_module(m) for m in args.modules or ()]
+    try:
+        return quiz(
+            n=args.n,
+            modules=modules,
+            difficulty=args.difficulty,
+            seed=args.seed,
+            list_questions=args.list,
+            due=args.due,
+            reset=args.reset,
+            yes=args.yes,
+            bank=args.bank,
+        )
+    except (QuizError, BankError, FileNotFoundError) as error:
+        raise UsageError(str(error)) from None
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run_doctor
 
@@ -555,6 +575,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     progress.add_argument("--learner", help="only this learner")
     progress.set_defaults(func=_cmd_progress)
+
+    quiz = sub.add_parser(
+        "quiz",
+        help="drill your weakest modules with spaced repetition",
+        description="Drill interview-style questions on the whole course, offline: questions "
+        "that are due come first, weighted towards the modules your checks and past answers "
+        "show you are weakest on; right answers come back after 1, 3, 7, 21 then 60 days, "
+        "wrong ones the same day. Answer 'q' or press Ctrl+D to stop; answers are saved as "
+        "you go.",
+    )
+    quiz.add_argument("--n", type=int, default=10, help="questions in the drill (default 10)")
+    quiz.add_argument(
+        "--module",
+        dest="modules",
+        action="append",
+        metavar="NN",
+        help="only this module (repeat for several)",
+    )
+    quiz.add_argument("--difficulty", choices=("easy", "medium", "hard"), help="only this level")
+    quiz.add_argument("--seed", type=int, help="make the choice of questions reproducible")
+    quiz_mode = quiz.add_mutually_exclusive_group()
+    quiz_mode.add_argument(
+        "--list",
+        action="store_true",
+        help="count the questions per module, kind and difficulty, and show your weakest modules",
+    )
+    quiz_mode.add_argument("--due", action="store_true", help="say how many questions are due")
+    quiz_mode.add_argument(
+        "--reset", action="store_true", help="forget your quiz history (needs --yes)"
+    )
+    quiz.add_argument("--yes", action="store_true", help="confirm --reset")
+    quiz.add_argument(
+        "--bank", metavar="DIR", help="use the mNN.toml files in DIR (to try new questions)"
+    )
+    quiz.set_defaults(func=_cmd_quiz)
 
     doctor = sub.add_parser(
         "doctor",
