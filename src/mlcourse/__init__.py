@@ -16,7 +16,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from a sour
 
 __all__ = ["__version__", "checks", "course_root", "exercises", "setup_notebook"]
 
-_LAZY = ("checks", "exercises", "datasets", "tracking", "grader", "build", "quiz")
+_LAZY = ("checks", "exercises", "datasets", "tracking", "grader", "build", "quiz", "llm")
 
 
 def __getattr__(name: str):
