@@ -44,6 +44,7 @@ def test_a_choice_that_is_not_a_letter_says_what_to_type():
         (0.75, True),
         ("0.75", True),
         ("3/4", True),
+        (" 3 / 4 ", True),
         ("0.7505", True),  # exactly at the tolerance (half a unit of the 3rd place)
         ("0.7495", True),
         ("0.7506", False),  # just beyond it
@@ -56,10 +57,16 @@ def test_numeric_with_its_tolerance(answer, right):
     assert grade_answer(NUMERIC, answer).right is right
 
 
-@pytest.mark.parametrize("answer", ["three quarters", "", "1/0", "nan", "inf", True])
-def test_a_numeric_answer_that_is_not_a_finite_number_is_not_right(answer):
+@pytest.mark.parametrize("answer", ["three quarters", "", "1/0", "3/4/5", True])
+def test_a_numeric_answer_that_is_not_a_number_is_not_right(answer):
     result = grade_answer(NUMERIC, answer)
-    assert not result.right and "number" in result.message
+    assert not result.right and result.message == "answer with a number, such as 0.75 or 3/4"
+
+
+@pytest.mark.parametrize("answer", ["nan", "inf", float("inf"), "1e999", "-1e999/1"])
+def test_a_numeric_answer_that_is_not_finite_is_not_right(answer):
+    result = grade_answer(NUMERIC, answer)
+    assert not result.right and result.message == "answer with a finite number"
 
 
 def test_a_wrong_number_does_not_reveal_the_answer():

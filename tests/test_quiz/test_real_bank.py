@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from mlcourse.quiz import BANK_DIR, BankError, grade_answer, load_bank
+from mlcourse.quiz import BANK_DIR, TIME_LIMIT, BankError, grade_answer, load_bank
 
 FILES = sorted(BANK_DIR.glob("m*.toml"))
 MINIMUM_QUESTIONS = 150  # the floor for the whole roadmap
@@ -29,7 +29,7 @@ CODE = [q for q in BANK if q.kind == "code"]
 
 @pytest.mark.parametrize("question", CODE, ids=[q.id for q in CODE])
 def test_every_reference_passes_its_own_cases(question):
-    result = grade_answer(question, question.reference, timeout=30)
+    result = grade_answer(question, question.reference, timeout=TIME_LIMIT)
     assert result.right, result.message
 
 

@@ -47,14 +47,14 @@ def record(outcome: Outcome, module: str) -> None:
 
 
 def read(path: Path | None = None) -> list[dict]:
-    """Read all recorded events (an absent file means none)."""
+    """Read all recorded events (an absent file means none; unreadable lines are skipped)."""
     path = path or events_path()
     if not path.is_file():
         return []
     events = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             events.append(json.loads(line))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: deeply nested JSON
             continue
     return events

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,13 +48,50 @@ class Execution:
     seconds: float = 0.0
 
 
-def _limit_memory() -> None:  # pragma: no cover - runs in the child
+def _prctl() -> Any:
+    """Linux's ``prctl`` from the C library, or None (looked up before forking, not after)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _prepare_child(parent: int, prctl: Any) -> None:  # pragma: no cover - runs in the child
+    """Limit the child's memory, and have Linux kill it if ``parent`` (mlcourse) dies."""
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     except (ImportError, ValueError, OSError):
         pass
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # mlcourse died before the request was made
+            os._exit(1)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process descending from ``pid``, from ``/proc`` (empty where there is none)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue  # the process has ended
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def execute(source: str, function: str, cases: list, timeout: float = TIME_LIMIT) -> Execution:
@@ -60,7 +99,9 @@ def execute(source: str, function: str, cases: list, timeout: float = TIME_LIMIT
 
     The process is isolated from the environment's Python settings (``-I``), its output is
     discarded, its address space is limited, and it is killed (with any process it started) when
-    the cases take longer than ``timeout`` seconds in all.
+    the cases take longer than ``timeout`` seconds in all. On Linux it is also killed when
+    mlcourse dies. What is not contained: a process the code starts in a new session whose
+    parent has already ended (a "double fork"); that would take a cgroup or a container.
 
     Parameters
     ----------
@@ -87,7 +128,9 @@ def execute(source: str, function: str, cases: list, timeout: float = TIME_LIMIT
             stderr=subprocess.DEVNULL,
             pass_fds=(write_end,),
             start_new_session=True,
-            preexec_fn=_limit_memory if os.name == "posix" else None,
+            preexec_fn=functools.partial(_prepare_child, os.getpid(), _prctl())
+            if os.name == "posix"
+            else None,
         )
     finally:
         os.close(write_end)
@@ -125,17 +168,32 @@ def execute(source: str, function: str, cases: list, timeout: float = TIME_LIMIT
     for line in b"".join(chunks).decode("utf-8", errors="replace").splitlines():
         try:
             event = json.loads(line)
-        except json.JSONDecodeError:
-            break  # a line cut at the read limit
+        except (ValueError, RecursionError):
+            continue  # a line cut at the read limit, or not written by the runner
+        if not isinstance(event, dict):
+            continue
         if "fatal" in event:
-            execution.fatal = str(event["fatal"])
-        elif isinstance(event.get("case"), int):
+            execution.fatal = execution.fatal or str(event["fatal"])
+        elif (
+            isinstance(event.get("case"), int)
+            and ("value" in event or isinstance(event.get("error"), str))
+            and event["case"] not in execution.events  # the first event of a case counts
+        ):
             execution.events[event["case"]] = event
     return execution
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    """Kill the process and everything it started (its own session)."""
+    """Kill the process and everything it started: its process group, and its descendants
+    still attached to it (one that left the group with ``setsid`` included)."""
+    # Only while the process is not reaped: its id is then still its own. Twice, for a process
+    # started between the listing and the kill.
+    for _ in range(2 if process.returncode is None else 0):
+        for pid in _descendants(process.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError):
@@ -196,14 +254,19 @@ def mismatch(expected: Any, got: Any, tolerance: float, where: str = "") -> str 
     if isinstance(expected, (int, float)):
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             return f"{at}expected a number, got {_kind(got)}"
-        if math.isnan(expected) or math.isnan(got):
-            return (
-                None if math.isnan(expected) and math.isnan(got) else f"{at}not the expected number"
-            )
-        if math.isinf(expected) or math.isinf(got):
-            return None if expected == got else f"{at}not the expected number"
-        if abs(got - expected) <= tolerance + 1e-9 * abs(expected):
-            return None
+        try:
+            if math.isnan(expected) or math.isnan(got):
+                return (
+                    None
+                    if math.isnan(expected) and math.isnan(got)
+                    else f"{at}not the expected number"
+                )
+            if math.isinf(expected) or math.isinf(got):
+                return None if expected == got else f"{at}not the expected number"
+            if abs(got - expected) <= tolerance + 1e-9 * abs(expected):
+                return None
+        except OverflowError:  # an integer too large for a float
+            return None if got == expected else f"{at}not the expected number"
         return f"{at}not within {tolerance:g} of the expected number"
     if expected is None:
         return None if got is None else f"{at}expected None, got {_kind(got)}"
@@ -288,6 +351,7 @@ def grade_code(question: Any, source: str, timeout: float = TIME_LIMIT) -> tuple
     """
     if not source.strip():
         return False, "no code was given"
+    source = textwrap.dedent(source)  # a function pasted with its indentation
     try:
         compile(source, "<your answer>", "exec")
     except SyntaxError as error:

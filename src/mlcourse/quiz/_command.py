@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -54,7 +57,7 @@ def quiz(
     due : bool
         Print how many questions are due instead of drilling.
     reset : bool
-        Delete the quiz history (kept as a ``.bak`` copy); needs ``yes``.
+        Delete the whole quiz history (kept as a ``.bak`` copy); needs ``yes``.
     yes : bool
         Confirms ``reset``.
     bank : str or pathlib.Path, optional
@@ -73,11 +76,16 @@ def quiz(
     ------
     QuizError
         For bad input: ``n`` not positive, a module without questions, an empty bank, a reset
-        without ``yes``.
+        without ``yes`` or limited to some modules or a difficulty.
     """
     today = today or dt.date.today()
     out = stdout or sys.stdout
     if reset:
+        if modules or difficulty:
+            raise QuizError(
+                "--reset forgets the whole quiz history: it cannot be limited with --module "
+                "or --difficulty"
+            )
         return _reset(yes, out)
     if n <= 0:
         raise QuizError(f"--n must be at least 1, not {n}")
@@ -93,7 +101,7 @@ def quiz(
     pool = select(questions, modules, difficulty)
     if not pool:
         raise QuizError("no questions match: try without --difficulty")
-    history = QuizHistory.load(warn=_warn)
+    history = QuizHistory.load(warn=_warn, today=today)
     events = read_events(warn=_warn)
     if list_questions:
         print(_listing(pool, history, events), file=out)
@@ -119,10 +127,31 @@ def quiz(
         "Answer 'q' (or Ctrl+D) to stop; answers are saved as you go.",
         file=out,
     )
-    drill = run_drill(chosen, history, today=today, stdin=stdin, stdout=stdout, warn=_warn)
+    with _interrupted_by_termination():
+        drill = run_drill(chosen, history, today=today, stdin=stdin, stdout=stdout, warn=_warn)
     print(file=out)
     print(summary(drill, history, pool, today), file=out)
     return 0
+
+
+@contextlib.contextmanager
+def _interrupted_by_termination() -> Iterator[None]:
+    """Make SIGTERM and SIGHUP act as Ctrl+C, so that a code answer being graded is killed and
+    the answers are kept (only from the main thread, where signals can be handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _reset(yes: bool, out: TextIO) -> int:

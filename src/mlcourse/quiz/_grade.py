@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
-from fractions import Fraction
 
 from ._bank import LETTERS, Question
 from ._code import TIME_LIMIT, grade_code
+
+MAX_NUMBER_LENGTH = 40
+"""Characters a typed number may have (longer is not an answer: it could take long to read)."""
 
 
 @dataclass(frozen=True)
@@ -56,21 +59,34 @@ def parse_answer(question: Question, text: object) -> object:
             raise ValueError("answer with one letter: a, b, c or d")
         return letter
     if question.kind == "numeric":
-        if isinstance(text, bool):
-            raise ValueError("answer with a number, such as 0.75 or 3/4")
-        if isinstance(text, (int, float)):
-            value = float(text)
-        else:
-            try:
-                value = float(Fraction(str(text).strip().replace("_", "")))
-            except (ValueError, ZeroDivisionError):
-                raise ValueError("answer with a number, such as 0.75 or 3/4") from None
+        value = _number(text)
         if not math.isfinite(value):
             raise ValueError("answer with a finite number")
         return value
     if not isinstance(text, str):
         raise ValueError(f"answer with the source of a function named {question.function}")
     return text
+
+
+def _number(text: object) -> float:
+    """A float from a number or a text such as ``"0.75"``, ``"3/4"`` or ``"3 / 4"``."""
+    wrong_form = ValueError("answer with a number, such as 0.75 or 3/4")
+    if isinstance(text, bool):
+        raise wrong_form
+    try:
+        if isinstance(text, numbers.Real):
+            return float(text)
+        text = str(text).strip()
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise wrong_form
+        if "/" in text:
+            top, bottom = text.split("/", 1)
+            return float(top) / float(bottom)
+        return float(text)
+    except OverflowError:  # an integer or a fraction too large for a float
+        raise ValueError("answer with a finite number") from None
+    except (ValueError, ZeroDivisionError):
+        raise wrong_form from None
 
 
 def grade_answer(question: Question, answer: object, *, timeout: float = TIME_LIMIT) -> Result:

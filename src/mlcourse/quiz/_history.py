@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ BOXES = 6
 """Leitner boxes 0..5."""
 ANSWERS_KEPT = 5
 """How many of a question's last answers are kept."""
+INTERVALS = (0, 1, 3, 7, 21, 60)
+"""Days until a question in box 0..5 is due again."""
 
 
 def _warn_default(line: str) -> None:
@@ -69,14 +72,37 @@ def quiz_path() -> Path:
 
 
 def _backup(path: Path) -> Path:
-    """Copy ``path`` to the first free ``path.bak``, ``path.bak1``...; return the copy."""
+    """Copy ``path`` to the first free ``path.bak``, ``path.bak1``...; return the copy.
+
+    When one of those already holds the same bytes, that one is returned and nothing is copied.
+    """
+    content = path.read_bytes()
     target = path.with_name(path.name + ".bak")
     number = 0
     while target.exists():
+        if target.read_bytes() == content:
+            return target
         number += 1
         target = path.with_name(f"{path.name}.bak{number}")
     shutil.copy2(path, target)
     return target
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` + ``.lock`` (no lock where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -96,13 +122,18 @@ class QuizHistory:
 
     @classmethod
     def load(
-        cls, path: Path | None = None, warn: Callable[[str], None] = _warn_default
+        cls,
+        path: Path | None = None,
+        warn: Callable[[str], None] = _warn_default,
+        today: dt.date | None = None,
     ) -> QuizHistory:
         """Read the history; a missing file is an empty history.
 
         A file that cannot be read, or entries that are malformed, are skipped with a one-line
-        warning, after the file is copied to ``quiz.json.bak`` so that nothing is lost when the
-        history is next saved.
+        warning, after the file is copied to ``quiz.json.bak`` (unless a ``.bak`` copy with the
+        same content exists) so that nothing is lost when the history is next saved. A due day
+        further away than its box's interval from ``today`` (a clock that was wrong, an edited
+        file) is brought back to ``today`` plus that interval.
 
         Parameters
         ----------
@@ -110,6 +141,8 @@ class QuizHistory:
             Defaults to :func:`quiz_path`.
         warn : callable
             Called with the warning's text.
+        today : datetime.date, optional
+            Defaults to today.
 
         Returns
         -------
@@ -123,25 +156,44 @@ class QuizHistory:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(raw, dict) or not isinstance(raw.get("questions"), dict):
                 raise ValueError("no 'questions' object")
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
             kept = _try_backup(path)
             warn(
                 f"{path} is not a readable quiz history ({_short(error)}); starting from an empty one{kept}"
             )
             return history
+        today = today or dt.date.today()
         bad = 0
         for qid, value in raw["questions"].items():
             try:
-                history.entries[str(qid)] = Entry.from_json(value)
+                entry = Entry.from_json(value)
             except (ValueError, TypeError):
                 bad += 1
+                continue
+            entry.due = min(entry.due, today + dt.timedelta(days=INTERVALS[entry.box]))
+            history.entries[str(qid)] = entry
         if bad:
             kept = _try_backup(path)
             warn(f"{path}: {bad} malformed entr{'y' if bad == 1 else 'ies'} skipped{kept}")
         return history
 
+    def save_entry(self, qid: str, today: dt.date | None = None) -> None:
+        """Save one question's entry, keeping what another drill saved meanwhile.
+
+        Under a lock (``quiz.json.lock``), the file is read again, this entry replaces its own,
+        and the result is saved; ``entries`` becomes that result. ``today`` is as for
+        :meth:`load`.
+        """
+        if self.path is None:
+            return
+        with _locked(self.path):
+            current = QuizHistory.load(self.path, warn=lambda line: None, today=today)
+            current.entries[qid] = self.entries[qid]
+            current.save()
+        self.entries = current.entries
+
     def save(self) -> None:
-        """Write the history atomically (a temporary file, then a rename)."""
+        """Write the whole history atomically (a temporary file, then a rename)."""
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,9 @@
 # {"case": i, "value": plain} or {"case": i, "error": "Type: message"}, with "mutated": true
 # when the call changed its arguments. Nothing here imports the course.
 
+import decimal
 import json
+import numbers
 import sys
 
 VALUE_LIMIT = 200_000
@@ -23,8 +25,8 @@ def to_plain(value, depth=0):
     Parameters
     ----------
     value : object
-        None, a bool, number or string, a list, tuple, dict or set of those, or anything with a
-        ``tolist()`` from NumPy or pandas.
+        None, a bool, number (a Fraction or Decimal becomes a float) or string, a list, tuple,
+        dict or set of those, or anything with a ``tolist()`` from NumPy or pandas.
     depth : int
         How deep the value is nested so far.
 
@@ -45,6 +47,8 @@ def to_plain(value, depth=0):
     for kind in (bool, int, float, str):  # subclasses: NumPy's float64, an IntEnum...
         if isinstance(value, kind):
             return kind(value)
+    if isinstance(value, (numbers.Real, decimal.Decimal)):  # a Fraction, a Decimal
+        return float(value)
     if isinstance(value, (list, tuple)):
         return [to_plain(item, depth + 1) for item in value]
     if isinstance(value, dict):
@@ -103,7 +107,7 @@ def run_cases(source, function, cases, emit):
                 text = json.dumps(to_plain(result))
             except Unplain as error:
                 event["error"] = f"returned {error}"
-            except (TypeError, ValueError, RecursionError) as error:
+            except (TypeError, ValueError, OverflowError, RecursionError) as error:
                 event["error"] = f"returned a value that cannot be read back ({_describe(error)})"
             else:
                 if len(text) > VALUE_LIMIT:

@@ -7,10 +7,7 @@ import random
 from collections.abc import Iterable, Sequence
 
 from ._bank import Question
-from ._history import ANSWERS_KEPT, Entry, QuizHistory, module_records
-
-INTERVALS = (0, 1, 3, 7, 21, 60)
-"""Days until a question in box 0..5 is due again."""
+from ._history import ANSWERS_KEPT, INTERVALS, Entry, QuizHistory, module_records
 
 
 def review(entry: Entry | None, right: bool, today: dt.date) -> Entry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -30,10 +31,13 @@ class Drill:
         In the order asked.
     stopped : bool
         The learner ended it before the last question.
+    unsaved : int
+        Answers that could not be saved to the history file.
     """
 
     answered: list[tuple[Question, Result]] = field(default_factory=list)
     stopped: bool = False
+    unsaved: int = 0
 
     @property
     def score(self) -> int:
@@ -98,7 +102,19 @@ def _read_answer(question: Question, console: _Console) -> object:
                     console.say("No code yet: type or paste your function, then '.'.")
                     continue
                 lines.append(line)
-            return "\n".join(lines) + "\n"
+            source = textwrap.dedent("\n".join(lines) + "\n")
+            try:
+                compile(source, "<your answer>", "exec")
+            except SyntaxError as error:  # a typo or a bad paste: asked again, not counted
+                console.say(
+                    f"Your code has a syntax error on line {error.lineno}: {error.msg}. "
+                    "Type or paste it again, then '.'."
+                )
+                continue
+            except ValueError as error:  # null bytes
+                console.say(f"Your code cannot be compiled ({error}). Type or paste it again.")
+                continue
+            return source
     hint = "a, b, c or d" if question.kind == "choice" else "a number"
     while True:
         text = console.ask(f"Your answer ({hint}; {QUIT} to stop): ").strip()
@@ -146,7 +162,7 @@ def run_drill(
     questions : sequence of Question
         In the order to ask them (see :func:`next_questions`).
     history : QuizHistory
-        Updated in place and saved after each answer.
+        Updated and saved after each answer (see :meth:`QuizHistory.save_entry`).
     today : datetime.date, optional
         The day of the drill (defaults to today).
     stdin, stdout : file-like, optional
@@ -159,45 +175,47 @@ def run_drill(
     Returns
     -------
     Drill
-        The answers given; answering ``q``, the end of input or Ctrl+C stop the drill and keep
-        what was answered.
+        The answers given; answering ``q``, the end of input or Ctrl+C (at any moment) stop
+        the drill and keep what was answered.
     """
     today = today or dt.date.today()
     console = _Console(stdin, stdout)
     drill = Drill()
     warned = False
     for number, question in enumerate(questions, 1):
-        _show(question, number, len(questions), console)
         try:
+            _show(question, number, len(questions), console)
             answer = _read_answer(question, console)
-        except _Stop:
+            try:
+                result = grade(question, answer)
+            except RuntimeError as error:
+                console.say(f"This question cannot be graded (a bug in the question bank): {error}")
+                continue
+            entry = review(history.entries.get(question.id), result.right, today)
+            history.entries[question.id] = entry
+            drill.answered.append((question, result))
+            try:  # saved before anything is printed, so that Ctrl+C cannot lose it
+                history.save_entry(question.id, today)
+            except OSError as error:
+                drill.unsaved += 1
+                if not warned:
+                    (warn or console.say)(
+                        f"the quiz history cannot be saved to {history.path}: {error}"
+                    )
+                    warned = True
+            console.say("Right." if result.right else f"Not right: {result.message}.")
+            console.say(f"Why: {result.explanation}")
+            console.say(
+                f"Next time: {_when(entry.due, today)} (box {entry.box} of {len(INTERVALS) - 1})."
+            )
+        except (_Stop, KeyboardInterrupt) as stop:
+            if isinstance(stop, KeyboardInterrupt):
+                try:
+                    console.say()
+                except KeyboardInterrupt:
+                    pass
             drill.stopped = True
             break
-        try:
-            result = grade(question, answer)
-        except KeyboardInterrupt:
-            console.say()
-            drill.stopped = True
-            break
-        except RuntimeError as error:
-            console.say(f"This question cannot be graded (a bug in the question bank): {error}")
-            continue
-        entry = review(history.entries.get(question.id), result.right, today)
-        history.entries[question.id] = entry
-        drill.answered.append((question, result))
-        console.say("Right." if result.right else f"Not right: {result.message}.")
-        console.say(f"Why: {result.explanation}")
-        console.say(
-            f"Next time: {_when(entry.due, today)} (box {entry.box} of {len(INTERVALS) - 1})."
-        )
-        try:
-            history.save()
-        except OSError as error:
-            if not warned:
-                (warn or console.say)(
-                    f"the quiz history cannot be saved to {history.path}: {error}"
-                )
-                warned = True
     return drill
 
 
@@ -222,8 +240,14 @@ def summary(drill: Drill, history: QuizHistory, bank: Sequence[Question], today:
     from .._curriculum import MODULES
 
     lines = []
-    if drill.stopped:
-        lines.append(f"Stopped. Your {len(drill.answered)} answer(s) are saved.")
+    saved = len(drill.answered) - drill.unsaved
+    if drill.stopped and not drill.unsaved:
+        lines.append(f"Stopped. Your {saved} answer(s) are saved.")
+    elif drill.unsaved:
+        lines.append(
+            f"{'Stopped. ' if drill.stopped else ''}{saved} of your {len(drill.answered)} "
+            "answer(s) are saved; the others could not be written (see the warning)."
+        )
     if drill.answered:
         lines.append(f"Score: {drill.score}/{len(drill.answered)}")
     else:
