@@ -1,4 +1,4 @@
-"""Module 23's custom judge (23.7, the few-shot prompt): the data the real extract collects from
+"""Module 23's custom judges (23.7, the few-shot prompt; 23.8, parsing a structured reply): the data the real extract collects from
 right work and from plausible wrong work (examples pasted into one message, no delimiters,
 labels in the user turn, the caller's list changed, a list hard-coded for the visible example,
 the wrong system prompt), merged into ``test_forged_extracts.py``'s ``RIGHT``, ``WRONG`` and
@@ -7,10 +7,13 @@ the wrong system prompt), merged into ``test_forged_extracts.py``'s ``RIGHT``, `
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from mlcourse.exercises.m23 import EXAMPLES, SYSTEM_PROMPT
+from mlcourse.keys import m23 as key
 
 
 def _collected(problem_id: str, **namespace: Any) -> Any:
@@ -109,10 +112,56 @@ def _wrong_23_7() -> list[Any]:
     ]
 
 
+def parse_keys_only(reply):
+    text = reply.strip().removeprefix("```json").removeprefix("```").removesuffix("```")
+    data = json.loads(text)
+    if type(data) is not dict or set(data) != {"label", "confidence", "evidence"}:
+        raise ValueError("wrong fields")
+    return data
+
+
+def parse_fence_anywhere(reply):
+    found = re.search(r"```(?:json)?\n(.*?)\n```", reply, re.DOTALL)
+    return key._parse_sentiment(found.group(1) if found else reply)
+
+
+def parse_unclosed(reply):
+    text = reply.strip()
+    if text.startswith("```"):
+        text = "\n".join(text.split("\n")[1:]).removesuffix("```")
+    return key._parse_sentiment(text)
+
+
+def parse_returns_model(reply):
+    return key._reply_model().model_validate_json(reply.strip())
+
+
+def parse_type_error(reply):
+    try:
+        return key._parse_sentiment(reply)
+    except ValueError as error:
+        raise TypeError(str(error)) from None
+
+
+def _wrong_23_8() -> list[Any]:
+    return [
+        _collected("23.8", parse_sentiment=func)
+        for func in (
+            parse_keys_only,
+            parse_fence_anywhere,
+            parse_unclosed,
+            parse_returns_model,
+            parse_type_error,
+            lambda reply: json.loads(reply),
+        )
+    ]
+
+
 RIGHT: dict[str, Callable[[], Any]] = {
     "23.7": lambda: _collected("23.7", build_messages=build_messages),
+    "23.8": lambda: _collected("23.8", parse_sentiment=key._parse_sentiment),
 }
 
-WRONG: dict[str, Callable[[], list[Any]]] = {"23.7": _wrong_23_7}
+WRONG: dict[str, Callable[[], list[Any]]] = {"23.7": _wrong_23_7, "23.8": _wrong_23_8}
 
 HARMLESS: dict[str, list[tuple[str, set[str] | None, str]]] = {}

@@ -24,9 +24,12 @@ from mlcourse.exercises.m23 import (
     _FIXED,
     EXAMPLES,
     N_FRESH,
+    N_FRESH_REPLIES,
     SENTENCE,
     SYSTEM_PROMPT,
+    _parse_fixed,
     fresh_prompt_scenario,
+    fresh_replies,
     load_course_snapshot,
 )
 from mlcourse.grader import encode_answers
@@ -35,7 +38,7 @@ from mlcourse.keys import m23 as key
 
 MODULE = get_module("23")
 PROBLEMS = {problem.id: problem for problem in MODULE.problems}
-FUNCTIONS = ("23.2", "23.3", "23.4", "23.5", "23.8")
+FUNCTIONS = ("23.2", "23.3", "23.4", "23.5")
 
 
 def _outcome(problem_id: str, **values):
@@ -219,3 +222,106 @@ def test_perplexity_of_minus_infinity_is_infinite_and_kc2_is_computed():
     assert math.isinf(key._perplexity([math.log(0.5), -math.inf]))
     assert _outcome("23.kc2", kc2=2**1.75).correct
     assert _outcome("23.kc2", kc2=round(2**1.75, 1)).status == "incorrect"
+
+
+def test_parse_replies_are_drawn_afresh_and_rebuilt_from_their_seed():
+    problem = PROBLEMS["23.8"]
+    first = problem.collect({"parse_sentiment": key._parse_sentiment}).values["data"]
+    second = problem.collect({"parse_sentiment": key._parse_sentiment}).values["data"]
+    seeds = [group["seed"] for group in first[len(_parse_fixed()) :]]
+    assert len(seeds) == N_FRESH_REPLIES
+    assert seeds != [group["seed"] for group in second[len(_parse_fixed()) :]]
+    assert fresh_replies(seeds[0]) == fresh_replies(seeds[0])
+    assert problem.evaluate(Answer({"data": first})).correct
+    forged = json.loads(json.dumps(first))
+    for group in forged[len(_parse_fixed()) :]:
+        group["seed"] = (group["seed"] + 1) % 2**62
+    assert problem.evaluate(Answer({"data": forged})).status == "incorrect"
+
+
+def test_parse_a_table_of_the_fixed_replies_fails():
+    """A1: the fixed malformed replies pasted into a table, then plain json.loads."""
+    bad = set()
+    for _, reply in _parse_fixed():
+        try:
+            key._parse_sentiment(reply)
+        except ValueError:
+            bad.add(reply)
+
+    def table(reply):
+        if reply in bad:
+            raise ValueError("known")
+        text = reply.strip()
+        if text.startswith("```"):
+            text = "\n".join(text.split("\n")[1:-1])
+        return json.loads(text)
+
+    assert _outcome("23.8", parse_sentiment=table).status == "incorrect"
+
+
+def test_parse_fence_attacks_and_natural_validators_fail():
+    import re
+
+    def fence_anywhere(reply):  # A2
+        found = re.search(r"```(?:json)?\n(.*?)\n```", reply, re.DOTALL)
+        return key._parse_sentiment(found.group(1) if found else reply)
+
+    def unclosed(reply):  # A3
+        text = reply.strip()
+        if text.startswith("```"):
+            text = "\n".join(text.split("\n")[1:]).removesuffix("```")
+        return key._parse_sentiment(text)
+
+    def listed_values_only(reply):  # A4: blocks only the bad values it has seen
+        data = json.loads(reply.strip().removeprefix("```json").removesuffix("```"))
+        if type(data) is not dict or set(data) != {"label", "confidence", "evidence"}:
+            raise ValueError("fields")
+        if data["label"] in ("Positive", "mixed") or data["evidence"] in ("", 3):
+            raise ValueError("value")
+        if data["confidence"] in (1.2, -0.1, "0.9", True):
+            raise ValueError("confidence")
+        return data
+
+    def lets_nan_through(reply):  # A5
+        data = json.loads(reply.strip())
+        if type(data) is not dict or set(data) != {"label", "confidence", "evidence"}:
+            raise ValueError("fields")
+        if data["label"] not in ("positive", "negative", "neutral"):
+            raise ValueError("label")
+        c = data["confidence"]
+        if type(c) not in (int, float) or c < 0 or c > 1:
+            raise ValueError("confidence")
+        if type(data["evidence"]) is not str or not data["evidence"]:
+            raise ValueError("evidence")
+        return data
+
+    for attack in (fence_anywhere, unclosed, listed_values_only, lets_nan_through):
+        assert _outcome("23.8", parse_sentiment=attack).status == "incorrect", attack
+    lax = _outcome("23.8", parse_sentiment=key._parse_lax)
+    assert lax.status == "incorrect"
+    kinds = {kind for seed in range(20) for kind, _ in fresh_replies(seed)}
+    for needed in (
+        "text before a code fence",
+        "text after the closing fence",
+        "an unclosed code fence",
+        "a null field",
+        "a confidence of NaN",
+        "evidence that is not a string",
+    ):
+        assert needed in kinds
+
+
+def test_parse_messages_do_not_reveal_the_expected_value():
+    outcome = _outcome("23.8", parse_sentiment=lambda reply: {"label": "positive"})
+    assert outcome.status == "incorrect"
+    assert "0.92" not in outcome.message and "gentle" not in outcome.message
+
+
+def test_ordered_dict_messages_are_accepted():
+    """A7: dict subclasses (an OrderedDict) are messages too."""
+    from collections import OrderedDict
+
+    def ordered(review, examples):
+        return [OrderedDict(m) for m in right_messages(review, examples)]
+
+    assert _outcome("23.7", build_messages=ordered).correct

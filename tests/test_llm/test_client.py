@@ -27,7 +27,7 @@ def _chat(llm, backend, text="What does a tokenizer do?", **kwargs):
 def test_without_environment_the_stand_in_answers_and_says_so():
     llm, backend = client()
     assert backend.is_standin and backend.model == STANDIN_MODEL
-    assert "stand-in" in backend.model and "not a language model" in backend.label
+    assert "stand-in" in backend.model and "not an instruction-following LLM" in backend.label
     assert backend.base_url.startswith("http://127.0.0.1:")
     reply = _chat(llm, backend, max_tokens=60)
     assert reply.model == STANDIN_MODEL
@@ -61,7 +61,7 @@ def test_temperature_and_seed_change_the_text():
 
 def test_json_object_mode_gives_json_and_json_schema_fills_the_schema():
     llm, backend = client()
-    loose = _chat(llm, backend, response_format={"type": "json_object"})
+    loose = _chat(llm, backend, text="Answer in JSON.", response_format={"type": "json_object"})
     assert isinstance(json.loads(loose.choices[0].message.content), dict)
     schema = {
         "type": "object",
@@ -152,3 +152,96 @@ def test_the_app_lists_its_one_model():
     with TestClient(create_app()) as http:
         listed = http.get("/v1/models").json()["data"]
     assert [m["id"] for m in listed] == [STANDIN_MODEL]
+
+
+def _status(llm, backend, **kwargs):
+    with pytest.raises(openai.APIStatusError) as info:
+        llm.chat.completions.create(model=backend.model, **kwargs)
+    return info.value
+
+
+def test_errors_have_the_openai_shape():  # S1
+    llm, backend = client()
+    error = _status(llm, backend, messages=[{"role": "user", "content": "hi"}], temperature=3.0)
+    assert isinstance(error, openai.BadRequestError) and error.status_code == 400
+    assert error.body["type"] == "invalid_request_error" and "message" in error.body
+    assert "param" in error.body and "code" in error.body
+    with pytest.raises(openai.NotFoundError) as info:
+        llm.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+    assert info.value.body["code"] == "model_not_found"
+
+
+def test_content_parts_and_null_assistant_content_are_accepted():  # S2
+    llm, backend = client()
+    reply = llm.chat.completions.create(
+        model=backend.model,
+        messages=[
+            {"role": "user", "content": [{"type": "text", "text": "hello"}]},
+            {"role": "assistant", "content": None},
+            {"role": "user", "content": [{"type": "text", "text": "What is a token?"}]},
+        ],
+        max_tokens=20,
+    )
+    assert reply.choices[0].message.content
+
+
+def test_json_object_needs_json_in_the_messages():  # S3
+    llm, backend = client()
+    error = _status(
+        llm,
+        backend,
+        messages=[{"role": "user", "content": "hello"}],
+        response_format={"type": "json_object"},
+    )
+    assert isinstance(error, openai.BadRequestError)
+
+
+def test_max_tokens_cuts_json_and_says_length():  # S4
+    llm, backend = client()
+    reply = _chat(
+        llm, backend, text="JSON please", response_format={"type": "json_object"}, max_tokens=8
+    )
+    assert reply.choices[0].finish_reason == "length"
+    assert len(reply.choices[0].message.content) <= 8
+    with pytest.raises(ValueError):
+        json.loads(reply.choices[0].message.content)
+    whole = _chat(
+        llm, backend, text="JSON please", response_format={"type": "json_object"}, max_tokens=300
+    )
+    assert whole.choices[0].finish_reason == "stop"
+    json.loads(whole.choices[0].message.content)
+
+
+def test_json_schema_with_refs_optional_and_const():  # S5
+    from typing import Literal
+
+    from pydantic import BaseModel
+
+    class Inner(BaseModel):
+        score: float
+
+    class Outer(BaseModel):
+        kind: Literal["review"]
+        inner: Inner
+        note: str | None
+        items: list[Inner]
+
+    llm, backend = client()
+    schema = Outer.model_json_schema()
+    assert "$defs" in schema
+    reply = _chat(
+        llm,
+        backend,
+        text="score 0.5",
+        response_format={"type": "json_schema", "json_schema": {"name": "o", "schema": schema}},
+        max_tokens=400,
+    )
+    value = Outer.model_validate_json(reply.choices[0].message.content)
+    assert value.kind == "review" and value.note is not None and value.inner.score == 0.5
+
+
+def test_a_remote_provider_needs_a_model(monkeypatch):  # lesson item 6
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://provider.invalid/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    llm, backend = client(timeout=0.5)
+    assert backend.is_standin and "OPENAI_MODEL" in backend.reason

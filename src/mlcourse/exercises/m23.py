@@ -204,6 +204,11 @@ def _messages_of(func: Any, scenario: dict[str, Any]) -> dict[str, Any]:
         return {"shape": type(got).__name__, "mutated": mutated}
     messages = []
     for message in got[:50]:
+        if isinstance(message, dict) and type(message) is not dict:
+            try:  # an OrderedDict or another dict subclass: its items are what count
+                message = dict(message.items())
+            except Exception:
+                message = {"?": "dict"}
         if type(message) is not dict:
             messages.append({"type": type(message).__name__})
             continue
@@ -234,19 +239,11 @@ def _extract_messages(values: dict[str, Any]) -> list[dict[str, Any]]:
 GOOD_REPLY = '{"label": "positive", "confidence": 0.92, "evidence": "the hints are gentle"}'
 
 
-def _parse_cases() -> list[Case]:
-    return [
-        Case(GOOD_REPLY, call="parse_sentiment(GOOD_REPLY)"),
-        Case(
-            '{"label": "negative", "confidence": 0.4, "evidence": "too fast"}',
-            call='parse_sentiment(\'{"label": "negative", "confidence": 0.4, ...}\')',
-        ),
-        Case(
-            "Sure! Here it is: " + GOOD_REPLY,
-            raises=ValueError,
-            call="parse_sentiment('Sure! Here it is: ' + GOOD_REPLY)",
-        ),
-    ]
+_PARSE_VISIBLE = [
+    GOOD_REPLY,
+    '{"label": "negative", "confidence": 0.4, "evidence": "too fast"}',
+    "Sure! Here it is: " + GOOD_REPLY,
+]
 
 
 def _reply(**fields: Any) -> str:
@@ -258,28 +255,126 @@ def _reply(**fields: Any) -> str:
 _DROP = object()
 
 
-def _parse_hidden() -> list[Case]:
+def _parse_fixed() -> list[tuple[str, str]]:
+    """The fixed replies of exercise 8 as ``(kind of input, reply)``: the visible ones first."""
     return [
-        Case("```json\n" + GOOD_REPLY + "\n```", label="a reply in a ```json fence"),
-        Case("```\n" + _reply(label="negative") + "\n```", label="a reply in a plain ``` fence"),
-        Case("\n  " + _reply() + "  \n", label="white space around the JSON"),
-        Case(_reply(confidence=1), label="a confidence written as the integer 1"),
-        Case(_reply(confidence=0), label="a confidence of 0"),
-        Case(_reply(label="Positive"), raises=ValueError, label="a label in another case"),
-        Case(_reply(label="mixed"), raises=ValueError, label="a label outside the three"),
-        Case(_reply(confidence=1.2), raises=ValueError, label="a confidence above 1"),
-        Case(_reply(confidence=-0.1), raises=ValueError, label="a negative confidence"),
-        Case(_reply(confidence="0.9"), raises=ValueError, label="a confidence given as a string"),
-        Case(_reply(confidence=True), raises=ValueError, label="a confidence given as a boolean"),
-        Case(_reply(evidence=""), raises=ValueError, label="empty evidence"),
-        Case(_reply(evidence=3), raises=ValueError, label="evidence that is not a string"),
-        Case(_reply(evidence=_DROP), raises=ValueError, label="a missing field"),
-        Case(_reply(source="lesson 7"), raises=ValueError, label="an extra field"),
-        Case("[" + GOOD_REPLY + "]", raises=ValueError, label="a JSON list"),
-        Case(GOOD_REPLY[:-1], raises=ValueError, label="truncated JSON"),
-        Case("positive", raises=ValueError, label="a bare label, not JSON"),
-        Case("", raises=ValueError, label="an empty reply"),
+        ("GOOD_REPLY", GOOD_REPLY),
+        ("a negative reply", _PARSE_VISIBLE[1]),
+        ("text before the JSON", _PARSE_VISIBLE[2]),
+        ("a reply in a ```json fence", "```json\n" + GOOD_REPLY + "\n```"),
+        ("a reply in a plain ``` fence", "```\n" + _reply(label="negative") + "\n```"),
+        ("white space around the JSON", "\n  " + _reply() + "  \n"),
+        ("a confidence written as the integer 1", _reply(confidence=1)),
+        ("truncated JSON", GOOD_REPLY[:-1]),
+        ("a bare label, not JSON", "positive"),
+        ("an empty reply", ""),
+        (
+            "text before a code fence",
+            "Here you go:\n```json\n" + _reply(label="negative") + "\n```",
+        ),
+        ("text after the closing fence", "```json\n" + _reply() + "\n```\nAnything else?"),
+        ("an unclosed code fence", "```json\n" + _reply(label="positive")),
+        ("a confidence of NaN", _reply(confidence=math.nan)),
+        ("a null field", _reply(evidence=None)),
     ]
+
+
+def _fresh_evidence(rng: random.Random) -> str:
+    words = "the hints lesson was clear slow long short code plots gentle helpful too".split()
+    return " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+
+
+def fresh_replies(seed: int) -> list[tuple[str, str]]:
+    """Replies of exercise 8 drawn from ``seed`` (the same in every process), as
+    ``(kind of input, reply)``: right ones and one of each kind of malformed reply, each
+    with random content, so that a table of known replies cannot pass."""
+    rng = random.Random(seed)
+
+    def fields() -> dict[str, Any]:
+        return {
+            "label": rng.choice(LABELS),
+            "confidence": round(rng.uniform(0.0, 1.0), rng.randint(1, 4)),
+            "evidence": _fresh_evidence(rng),
+        }
+
+    def dump(**changes: Any) -> str:
+        data = fields()
+        data.update(changes)
+        data = {k: v for k, v in data.items() if v is not _DROP}
+        keys = list(data)
+        rng.shuffle(keys)
+        return json.dumps({k: data[k] for k in keys}, indent=rng.choice([None, 2]))
+
+    label = rng.choice(LABELS)
+    chat = rng.choice(["Sure! ", "Here you go:\n", "Of course.\n\n", "Result: "])
+    after = rng.choice(["\nAnything else?", "\nHope this helps.", "\n\nDone."])
+    fence = rng.choice(["```json", "```", "```JSON"])
+    cases = [
+        ("a right reply", dump()),
+        ("a right reply in a code fence", f"```json\n{dump()}\n```"),
+        ("a right reply with white space around it", f"  \n{dump()}\n\t"),
+        ("a label in another case", dump(label=label.capitalize())),
+        ("a label outside the three", dump(label=rng.choice(["mixed", "unknown", "pos"]))),
+        ("a confidence above 1", dump(confidence=round(1 + rng.uniform(0.01, 9), 2))),
+        ("a negative confidence", dump(confidence=-round(rng.uniform(0.01, 1), 2))),
+        ("a confidence given as a string", dump(confidence=str(round(rng.random(), 2)))),
+        ("a confidence given as a boolean", dump(confidence=rng.choice([True, False]))),
+        ("empty evidence", dump(evidence="")),
+        (
+            "evidence that is not a string",
+            dump(evidence=rng.choice([3, 0.5, [_fresh_evidence(rng)], {"x": 1}])),
+        ),
+        ("a null field", dump(**{rng.choice(["label", "confidence", "evidence"]): None})),
+        ("a missing field", dump(**{rng.choice(["label", "confidence", "evidence"]): _DROP})),
+        (
+            "an extra field",
+            dump(**{rng.choice(["source", "reason", "score"]): _fresh_evidence(rng)}),
+        ),
+        ("a JSON list", "[" + dump() + "]"),
+        ("a confidence of NaN", dump(confidence=math.nan)),
+        ("text before the JSON", chat + dump()),
+        ("text after the JSON", dump() + after),
+        ("text before a code fence", f"{chat}{fence}\n{dump()}\n```"),
+        ("text after the closing fence", f"{fence}\n{dump()}\n```{after}"),
+        ("an unclosed code fence", f"{fence}\n{dump()}"),
+        ("truncated JSON", dump()[: -rng.randint(1, 8)]),
+    ]
+    return cases
+
+
+N_FRESH_REPLIES = 2
+
+
+def _parse_result(func: Any, reply: str) -> dict[str, Any]:
+    """What one call of parse_sentiment gave, as plain data."""
+    try:
+        got = func(reply)
+    except Exception as error:
+        return {"raised": type(error).__name__[:60], "value_error": isinstance(error, ValueError)}
+    if not isinstance(got, dict):
+        return {"returned": type(got).__name__[:60]}
+    value: dict[str, Any] = {}
+    for key, item in list(got.items())[:10]:
+        if type(item) is float:
+            value[str(key)[:40]] = {"float": repr(item)}
+        elif type(item) in (str, int, bool) or item is None:
+            value[str(key)[:40]] = item[:500] if type(item) is str else item
+        else:
+            value[str(key)[:40]] = {"type": type(item).__name__[:60]}
+    return {"value": value}
+
+
+def _extract_parse(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Call the learner's parse_sentiment on the fixed replies, then on fresh random ones."""
+    func = values["parse_sentiment"]
+    results: list[dict[str, Any]] = [_parse_result(func, reply) for _, reply in _parse_fixed()]
+    draw = random.SystemRandom()
+    for _ in range(N_FRESH_REPLIES):
+        seed = draw.randrange(2**62)
+        results.append(
+            {"seed": seed, "results": [_parse_result(func, r) for _, r in fresh_replies(seed)]}
+        )
+    return results
 
 
 MODULE = Module(
@@ -396,21 +491,20 @@ MODULE = Module(
                 "a new list; leave `examples` as it was.",
             ],
         ),
-        Function(
+        Custom(
             "23.8",
-            name="parse_sentiment",
-            cases=_parse_cases,
-            hidden=_parse_hidden,
+            reads=("parse_sentiment",),
+            extract=_extract_parse,
             title="Parse and validate a structured reply",
             points=3,
             hints=[
                 "Write a pydantic model with `model_config = ConfigDict(strict=True, "
                 "extra='forbid')`, `label: Literal['positive', 'negative', 'neutral']`, "
-                "`confidence: float = Field(ge=0, le=1)` and `evidence: str = "
-                "Field(min_length=1)`.",
-                "Strip the reply; if it starts with ``` remove the first line and a closing "
-                "``` line, then `Model.model_validate_json(text)`. pydantic's ValidationError "
-                "is a ValueError.",
+                "`confidence: float = Field(ge=0, le=1, allow_inf_nan=False)` and `evidence: str "
+                "= Field(min_length=1)`.",
+                "Strip the reply; if it starts with ``` it must end with a line ``` (else raise): "
+                "drop the first and the last line, then `Model.model_validate_json(text)`. "
+                "pydantic's ValidationError is a ValueError.",
                 "Return `model.model_dump()`: a dict with the three fields.",
             ],
         ),

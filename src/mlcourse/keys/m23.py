@@ -18,10 +18,13 @@ from mlcourse.exercises.m23 import (
     LABELS,
     MIN_FREQUENCY,
     N_FRESH,
+    N_FRESH_REPLIES,
     SENTENCE,
     SYSTEM_PROMPT,
     VOCAB_SIZE,
+    _parse_fixed,
     fresh_prompt_scenario,
+    fresh_replies,
     load_course_snapshot,
 )
 
@@ -293,6 +296,110 @@ def _parse_lax(reply: str) -> dict[str, Any]:
     return data
 
 
+_LAX_KINDS = {
+    "a label in another case",
+    "a label outside the three",
+    "a confidence above 1",
+    "a negative confidence",
+    "a confidence given as a string",
+    "a confidence given as a boolean",
+    "empty evidence",
+    "evidence that is not a string",
+    "a null field",
+    "a confidence of NaN",
+}
+
+
+def _same_value(got: Any, expected: dict[str, Any]) -> bool:
+    if type(got) is not dict or set(got) != set(expected):
+        return False
+    for name, want in expected.items():
+        item = got[name]
+        if name == "confidence":
+            if type(item) is dict and set(item) == {"float"} and type(item["float"]) is str:
+                try:
+                    item = float(item["float"])
+                except ValueError:
+                    return False
+            elif type(item) is not int:  # the extract wraps every float as {"float": repr}
+                return False
+            if not math.isclose(item, want, abs_tol=1e-12):
+                return False
+        elif type(item) is not str or item != want:
+            return False
+    return True
+
+
+def _parse_problem(result: Any, kind: str, reply: str) -> str | None:
+    """Why the collected result of one reply is wrong, or None (never the expected value)."""
+    try:
+        expected = _parse_sentiment(reply)
+    except ValueError:
+        expected = None
+    if type(result) is not dict or len(result) != 1 and set(result) != {"raised", "value_error"}:
+        return "the data collected for a reply has an unexpected form"
+    if expected is None:
+        if result.get("value_error") is True and type(result.get("raised")) is str:
+            return None
+        if "raised" in result:
+            return (
+                f"`parse_sentiment` raised {str(result['raised'])[:60]} for a reply with {kind}: "
+                "raise ValueError for a malformed reply"
+            )
+        advice = (
+            " Parsing is not validating: check each field's type and range too, as a strict "
+            "pydantic model does"
+            if kind.removesuffix(" (a random reply)") in _LAX_KINDS
+            else ""
+        )
+        return (
+            f"`parse_sentiment` accepted a reply with {kind}, which must raise ValueError.{advice}"
+        )
+    if "raised" in result:
+        return f"`parse_sentiment` raised {str(result['raised'])[:60]} for {kind}, which is valid"
+    if "returned" in result:
+        return (
+            f"`parse_sentiment` returned a {str(result['returned'])[:40]} for {kind}: return a "
+            "dict with the three fields"
+        )
+    if not _same_value(result.get("value"), expected):
+        return (
+            f"for {kind} `parse_sentiment` did not return a dict with exactly the three fields "
+            "and their values as given"
+        )
+    return None
+
+
+def _judge_parse(data: Any) -> None:
+    fixed = _parse_fixed()
+    if type(data) is not list or len(data) != len(fixed) + N_FRESH_REPLIES:
+        raise Fail("the collected data does not hold one result per reply")
+    for result, (kind, reply) in zip(data, fixed, strict=False):
+        problem = _parse_problem(result, kind, reply)
+        if problem:
+            raise Fail(problem + ("" if problem.endswith(".") else "."))
+    seeds = set()
+    problems: list[tuple[int, str]] = []
+    for group in data[len(fixed) :]:
+        seed = group.get("seed") if type(group) is dict else None
+        if type(seed) is not int or not 0 <= seed < 2**62 or seed in seeds:
+            raise Fail("a random reply's seed is missing or repeated in the collected data.")
+        seeds.add(seed)
+        replies = fresh_replies(seed)
+        results = group.get("results")
+        if set(group) != {"seed", "results"} or type(results) is not list:
+            raise Fail("the collected data for the random replies has an unexpected form.")
+        if len(results) != len(replies):
+            raise Fail("the collected data does not hold one result per random reply.")
+        for index, (result, (kind, reply)) in enumerate(zip(results, replies, strict=True)):
+            problem = _parse_problem(result, kind + " (a random reply)", reply)
+            if problem:
+                problems.append((index, problem))
+    if problems:  # the first kind of reply that fails, in a fixed order, whatever the draw
+        problem = min(problems)[1]
+        raise Fail(problem + ("" if problem.endswith(".") else "."))
+
+
 KEY = {
     "23.1": {
         "expected": _tokens,
@@ -378,17 +485,7 @@ KEY = {
         ],
     },
     "23.7": {"judge": _judge_messages},
-    "23.8": {
-        "reference": _parse_sentiment,
-        "mistakes": [
-            Mistake(
-                _parse_lax,
-                "Parsing is not validating: check each field's type and range too (a label "
-                "among the three, a confidence that is a number in [0, 1], non-empty "
-                "evidence), as a strict pydantic model does.",
-            )
-        ],
-    },
+    "23.8": {"judge": _judge_parse},
     "23.kc1": {
         "answer": "b",
         "explanation": "Dividing by 0.5 doubles the gaps between logits, so softmax puts more "
@@ -404,13 +501,14 @@ KEY = {
     "23.kc2": {"expected": lambda: math.exp(-np.mean(np.log([0.5, 0.25, 0.5, 0.125])))},
     "23.kc3": {
         "answer": "a",
-        "explanation": "Hoffmann et al. (2022, the Chinchilla paper) found that for a fixed "
-        "compute budget the number of parameters and the number of training tokens should "
-        "grow in about equal proportion; Chinchilla (70 B parameters, 1.4 T tokens) beat the "
+        "explanation": "Hoffmann et al. (2022, the Chinchilla paper) found that as the compute "
+        "budget C grows, the compute-optimal number of parameters and number of training "
+        "tokens should each grow as about C^0.5 (about 20 tokens per parameter); Chinchilla (70 B parameters, 1.4 T tokens) beat the "
         "larger Gopher trained on fewer tokens with the same compute.",
         "feedback": {
-            "b": "That is close to the earlier advice (Kaplan et al., 2020) that Chinchilla "
-            "revised: those large models were undertrained for their size.",
+            "b": "That is close to the earlier advice that Chinchilla revised: Kaplan et al. "
+            "(2020) put most extra compute into parameters (N growing as about C^0.73), and the "
+            "large models trained that way were undertrained for their size.",
             "c": "The paper scales both together; data alone with a fixed small model stops "
             "paying off.",
             "d": "The paper is about parameters and training tokens, not context length.",
@@ -421,7 +519,9 @@ KEY = {
         "explanation": "JSON mode constrains the syntax: the reply parses as JSON. It does not "
         "promise your fields, types or ranges (a schema-constrained mode narrows that, "
         "and a model can still put wrong content in valid fields), so the reply is validated "
-        "before use and a failure can trigger a retry.",
+        "before use and a failure can trigger a retry. Even the syntax holds only for a "
+        "complete reply: one cut at max_tokens (finish_reason 'length') is incomplete JSON, "
+        "so check finish_reason first.",
         "feedback": {
             "a": "A valid JSON object can still miss a field or hold a value of the wrong type.",
             "b": "Nothing in the mode checks that the content is true.",

@@ -13,7 +13,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 @dataclass(frozen=True)
 class Backend:
     """Which backend answers: ``kind`` is ``"server"`` (a provider or a local server named by
-    the environment) or ``"stand-in"`` (the course's offline stand-in, not a language model).
+    the environment) or ``"stand-in"`` (the course's offline stand-in, not an instruction-following LLM).
 
     ``model`` is the model name to pass to ``chat.completions.create``; ``label`` is one line
     for people; ``reason`` says why the stand-in was chosen (empty for a server)."""
@@ -50,14 +50,24 @@ def _probe(base_url: str, api_key: str, timeout: float) -> tuple[list[str], str]
         return [], "GET /models did not answer an OpenAI-style model list"
 
 
+def _is_local(base_url: str) -> bool:
+    """Whether ``base_url`` names a server on this machine (Ollama, llama.cpp, vLLM...)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(base_url).hostname or "").lower()
+    return host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost")
+
+
 def client(*, model: str | None = None, timeout: float = 2.0, offline: bool = False):
     """An ``openai.OpenAI`` client and the :class:`Backend` that answers it.
 
     Parameters
     ----------
     model : str, optional
-        The model to use on a server; defaults to ``OPENAI_MODEL``, else the first model the
-        server lists. Ignored by the stand-in, which has one model.
+        The model to use on a server; defaults to ``OPENAI_MODEL``. A server on this machine
+        without one uses the first model it lists; a remote provider needs one (it lists
+        models that cannot chat), else the stand-in is used and ``Backend.reason`` says why.
+        Ignored by the stand-in, which has one model.
     timeout : float
         Seconds allowed for probing the server named by the environment.
     offline : bool
@@ -70,7 +80,7 @@ def client(*, model: str | None = None, timeout: float = 2.0, offline: bool = Fa
         such as Ollama, llama.cpp or vLLM) and that server answering ``GET /models`` within
         ``timeout``: a client for it. Otherwise a client for the stand-in served on
         ``127.0.0.1`` by this package, whose model name (``mlcourse-stand-in-char-4gram``) says
-        that it is a stand-in: a character n-gram model, not a language model service.
+        that it is a stand-in: a character n-gram model, not an instruction-following LLM.
     """
     import openai
 
@@ -81,8 +91,12 @@ def client(*, model: str | None = None, timeout: float = 2.0, offline: bool = Fa
         if base_url or api_key:
             base_url = base_url or DEFAULT_BASE_URL
             key = api_key or "not-needed"
-            listed, error = _probe(base_url, key, timeout)
-            chosen = model or os.environ.get("OPENAI_MODEL", "").strip() or (listed or [""])[0]
+            named = model or os.environ.get("OPENAI_MODEL", "").strip()
+            local = _is_local(base_url)
+            listed, error = ([], "") if not (named or local) else _probe(base_url, key, timeout)
+            chosen = named or (listed or [""])[0]
+            if not named and not local:
+                error = "set OPENAI_MODEL to a chat model of this provider"
             if not error and chosen:
                 backend = Backend(
                     "server", chosen, base_url, f"server at {base_url}, model {chosen}"
@@ -96,7 +110,8 @@ def client(*, model: str | None = None, timeout: float = 2.0, offline: bool = Fa
         "stand-in",
         STANDIN_MODEL,
         server.base_url,
-        f"STAND-IN at {server.base_url}: a character n-gram model, not a language model",
+        "STAND-IN on 127.0.0.1 (this machine, no paid requests): a character n-gram model, "
+        "not an instruction-following LLM",
         reason,
     )
     return openai.OpenAI(base_url=server.base_url, api_key="stand-in", timeout=10.0), backend

@@ -119,10 +119,44 @@ class CharModel:
 # --------------------------------------------------------------------------------------
 
 
-def _schema_value(schema: dict[str, Any], prompt: str, filler: str, depth: int = 0) -> Any:
-    """A value for a JSON schema, filled from the prompt (enums, numbers) or generated text."""
-    if depth > 5:
+def _resolve_ref(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """The schema a local ``$ref`` (``#/$defs/Name``) points to, else ``schema`` itself."""
+    ref = schema.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return schema
+    target: Any = root
+    for part in ref[2:].split("/"):
+        target = (
+            target.get(part.replace("~1", "/").replace("~0", "~"), {})
+            if isinstance(target, dict)
+            else {}
+        )
+    return target if isinstance(target, dict) else {}
+
+
+def _schema_value(
+    schema: dict[str, Any],
+    prompt: str,
+    filler: str,
+    depth: int = 0,
+    root: dict[str, Any] | None = None,
+) -> Any:
+    """A value for a JSON schema, filled from the prompt (enums, numbers) or generated text.
+
+    Local ``$ref`` are resolved against the root schema, ``anyOf``/``oneOf`` take their first
+    branch that is not ``null`` (an Optional field gets a value), ``const`` gives its value."""
+    root = schema if root is None else root
+    if depth > 8:
         return None
+    schema = _resolve_ref(schema, root)
+    if "const" in schema:
+        return schema["const"]
+    for combiner in ("anyOf", "oneOf", "allOf"):
+        branches = [b for b in schema.get(combiner) or [] if isinstance(b, dict)]
+        if branches:
+            resolved = [_resolve_ref(b, root) for b in branches]
+            chosen = next((b for b in resolved if b.get("type") != "null"), resolved[0])
+            return _schema_value(chosen, prompt, filler, depth + 1, root)
     if "enum" in schema and schema["enum"]:
         lowered = prompt.lower()
         named = [v for v in schema["enum"] if isinstance(v, str) and v.lower() in lowered]
@@ -133,12 +167,16 @@ def _schema_value(schema: dict[str, Any], prompt: str, filler: str, depth: int =
     if kind == "object":
         properties = schema.get("properties", {})
         return {
-            name: _schema_value(sub if isinstance(sub, dict) else {}, prompt, filler, depth + 1)
+            name: _schema_value(
+                sub if isinstance(sub, dict) else {}, prompt, filler, depth + 1, root
+            )
             for name, sub in properties.items()
         }
     if kind == "array":
         item = schema.get("items", {})
-        return [_schema_value(item if isinstance(item, dict) else {}, prompt, filler, depth + 1)]
+        return [
+            _schema_value(item if isinstance(item, dict) else {}, prompt, filler, depth + 1, root)
+        ]
     if kind in ("integer", "number"):
         numbers = re.findall(r"-?\d+(?:\.\d+)?", prompt)
         value = float(numbers[0]) if numbers else 0.0
@@ -156,7 +194,18 @@ def _schema_value(schema: dict[str, Any], prompt: str, filler: str, depth: int =
 class Message(BaseModel):
     model_config = ConfigDict(extra="allow")
     role: Literal["system", "developer", "user", "assistant", "tool"]
-    content: str
+    content: str | list[dict[str, Any]] | None = None
+
+    @property
+    def text(self) -> str:
+        """The content as text: a list of parts gives its text parts joined, None gives ""."""
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(
+            str(part.get("text", "")) for part in self.content if part.get("type") == "text"
+        )
 
 
 class ChatRequest(BaseModel):
@@ -175,11 +224,39 @@ class ChatRequest(BaseModel):
 
 def create_app(model: CharModel | None = None) -> Any:
     """The FastAPI app of the stand-in: ``GET /v1/models`` and ``POST /v1/chat/completions``."""
-    from fastapi import FastAPI, HTTPException
+    from fastapi import FastAPI, HTTPException, Request
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
 
     chars = model or CharModel()
 
     app = FastAPI(title="mlcourse stand-in (not a language model service)")
+
+    def _error(status: int, message: str, param: str | None, code: str | None) -> Any:
+        body = {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "param": param,
+                "code": code,
+            }
+        }
+        return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Any:
+        first = (error.errors() or [{}])[0]
+        where = [str(p) for p in first.get("loc", ()) if p != "body"]
+        param = ".".join(where) or None
+        message = f"Invalid request: {first.get('msg', 'invalid body')}" + (
+            f" (at {param})" if param else ""
+        )
+        return _error(400, message, param, None)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Any:
+        code = "model_not_found" if error.status_code == 404 else None
+        return _error(error.status_code, str(error.detail), None, code)
 
     @app.get("/v1/models")
     def models() -> dict[str, Any]:
@@ -207,7 +284,13 @@ def create_app(model: CharModel | None = None) -> Any:
             schema = (fmt.get("json_schema") or {}).get("schema")
             if not isinstance(schema, dict):
                 raise HTTPException(400, "response_format json_schema needs json_schema.schema")
-        users = [m.content for m in request.messages if m.role == "user"]
+        if kind == "json_object" and not any("json" in m.text.lower() for m in request.messages):
+            raise HTTPException(
+                400,
+                "'messages' must contain the word 'json' in some form, to use "
+                "'response_format' of type 'json_object'.",
+            )
+        users = [m.text for m in request.messages if m.role == "user"]
         if not users:
             raise HTTPException(400, "the messages hold no user message")
         limit = request.max_completion_tokens or request.max_tokens or 200
@@ -222,18 +305,20 @@ def create_app(model: CharModel | None = None) -> Any:
         rng = random.Random(seed)
         text, finish = chars.generate(
             users[-1],
-            max_chars=limit,
+            max_chars=limit if kind == "text" else max(1, limit // 2),
             temperature=request.temperature,
             top_p=request.top_p,
             rng=rng,
         )
-        if kind == "json_object":
-            text = json.dumps({"text": text})
+        if kind in ("json_object", "json_schema"):
+            value = (
+                {"text": text} if kind == "json_object" else _schema_value(schema, users[-1], text)
+            )
+            text = json.dumps(value)
             finish = "stop"
-        elif kind == "json_schema":
-            text = json.dumps(_schema_value(schema, users[-1], text))
-            finish = "stop"
-        prompt_tokens = sum(len(m.content) for m in request.messages)
+            if len(text) > limit:  # a reply cut at max_tokens is incomplete JSON
+                text, finish = text[:limit], "length"
+        prompt_tokens = sum(len(m.text) for m in request.messages)
         return {
             "id": f"chatcmpl-standin-{seed:x}",
             "object": "chat.completion",
