@@ -25,12 +25,17 @@ from mlcourse.exercises import Module
 
 # The datasets a capstone may use: name -> the loader in mlcourse.datasets. All are
 # classification tasks with numeric features (the scope of this capstone: see the rubric).
+# The learner's choice (the lesson works the same path on breast_cancer).
 MENU = {"breast_cancer": "load_breast_cancer", "wine": "load_wine"}
 TEST_SHARE = (0.2, 0.3)  # the held-out share the split must have (stated in the prompt)
 MODEL_BASE = "capstone"  # the registered model is model_name(MODEL_BASE)
 METRIC = "test_accuracy"  # the held-out metric logged in the run of stage 4
-ALPHA = 0.01  # stage 7: a feature drifts when its KS p-value is below ALPHA ...
+ALPHA = 0.01  # stage 7: the family-wise level; a feature drifts when its KS p-value is below
+# ALPHA / (number of features) (Bonferroni) ...
 PSI_MIN = 0.1  # ... and its PSI above PSI_MIN
+DECISIONS = ("investigate", "no action")  # decide(report): any feature drifted, or none
+BASELINE_STRATEGIES = ("most_frequent", "prior")
+N_JITTER = 20  # training rows, jittered at check time, sent to the service
 SHIFT_SEED = 25  # the scaffold's shifted batch: which features move, and by how much
 N_SHIFTED = 3
 SHIFT_SDS = 1.0  # the shift, in standard deviations of the batch's own column
@@ -143,10 +148,11 @@ def _split(values: dict[str, Any]) -> dict[str, Any]:
     return {"dataset": name, "train": sorted(train), "test": sorted(test)}
 
 
-def _rows(split: dict[str, Any]):
-    """The catalog rows of the learner's split: X_train, y_train, X_test, y_test."""
+def _rows(split: dict[str, Any], values: dict[str, Any]):
+    """The catalog rows of the learner's split: X_train, y_train (in the learner's order: a
+    random forest's bootstrap depends on it), X_test, y_test (sorted by index label)."""
     X, y = load_dataset(split["dataset"])
-    train = [i for i in split["train"] if i in X.index]
+    train = [i for i in values["X_train"].index.tolist() if i in X.index]
     test = [i for i in split["test"] if i in X.index]
     if (
         len(train) != len(split["train"])
@@ -173,7 +179,66 @@ def _classes(predicted: Any, var: str) -> list[int]:
 
 
 def _is_sklearn(obj: Any) -> bool:
-    return type(obj).__module__.split(".")[0] == "sklearn"
+    """``obj`` is an instance of scikit-learn's own class of that name (not a subclass that
+    claims to live in sklearn)."""
+    import importlib
+
+    cls = type(obj)
+    module = str(getattr(cls, "__module__", ""))
+    if module.split(".")[0] != "sklearn":
+        return False
+    try:
+        found: Any = importlib.import_module(module)
+        for part in str(cls.__qualname__).split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError, ValueError):
+        return False
+    return found is cls
+
+
+_TRUSTED_MODULES = ("sklearn", "numpy", "scipy", "builtins")
+
+
+def _trusted(model: Any) -> bool:
+    """Every estimator inside ``model`` is scikit-learn's own, and no parameter is a function
+    or class defined outside scikit-learn, NumPy or SciPy (a lambda in a FunctionTransformer
+    could read the labels)."""
+    if not _is_sklearn(model):
+        return False
+    try:
+        params = model.get_params(deep=True)
+    except Exception:
+        return False
+    for value in params.values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, tuple) and len(item) >= 2:  # (name, estimator[, columns])
+                item = item[1]
+            if item is None or isinstance(item, (str, int, float, bool)):
+                continue
+            if hasattr(item, "get_params") and not isinstance(item, type):
+                if not _is_sklearn(item):
+                    return False
+            elif callable(item):
+                module = str(getattr(item, "__module__", "") or "")
+                if module.split(".")[0] not in _TRUSTED_MODULES:
+                    return False
+    return True
+
+
+def _outputs(model: Any, X) -> list[list[float]]:
+    """What ``model`` says about the rows ``X``, as precisely as it says it: the class
+    probabilities, else the decision function, else the predicted labels."""
+    import numpy as np
+
+    for method in ("predict_proba", "decision_function", "predict"):
+        try:
+            fn = getattr(model, method)
+        except AttributeError:
+            continue
+        array = np.asarray(fn(X), dtype=float)
+        return (array.reshape(len(X), -1)).tolist()
+    return []
 
 
 def _final_step(model: Any) -> Any:
@@ -198,8 +263,9 @@ def _estimator_facts(model: Any, var: str, rows) -> dict[str, Any]:
     final = _final_step(model)
     facts: dict[str, Any] = {
         "pipeline": type(model).__name__ == "Pipeline" and _is_sklearn(model),
-        "sklearn": all(_is_sklearn(p) for p in parts if p != "passthrough"),
+        "sklearn": all(_trusted(p) for p in parts if p != "passthrough") and _trusted(model),
         "final": f"{type(final).__module__}.{type(final).__qualname__}",
+        "strategy": str(getattr(final, "strategy", "")),
     }
     with one_thread():
         try:
@@ -211,20 +277,43 @@ def _estimator_facts(model: Any, var: str, rows) -> dict[str, Any]:
                 f"`{var}.predict(X_test)` raised {type(error).__name__}: {str(error)[:120]}. Fit "
                 "it on the training rows, with the dataset's columns as loaded."
             ) from None
+        try:
+            facts["scores"] = _outputs(model, X_test)
+        except Exception as error:
+            raise Fail(
+                f"`{var}` could not score the held-out rows: {type(error).__name__}: "
+                f"{str(error)[:120]}."
+            ) from None
         if not facts["sklearn"]:
-            facts["refit"], facts["seeded"] = [], False
+            facts["refit"], facts["refit_scores"], facts["seeded"] = [], [], False
             return facts
         try:
-            first = clone(model).fit(X_train, y_train).predict(X_test)
-            again = clone(model).fit(X_train, y_train).predict(X_test)
+            first, again = clone(model).fit(X_train, y_train), clone(model).fit(X_train, y_train)
+            refit, refit_scores = first.predict(X_test), _outputs(first, X_test)
+            seeded = _outputs(again, X_test) == refit_scores
         except Exception as error:
             raise Fail(
                 f"A copy of `{var}` (sklearn.base.clone) could not be fitted on the training rows: "
                 f"{type(error).__name__}: {str(error)[:120]}."
             ) from None
-    facts["refit"] = _classes(first, f"{var}.predict")
-    facts["seeded"] = facts["refit"] == _classes(again, f"{var}.predict")
+    facts["refit"] = _classes(refit, f"{var}.predict")
+    facts["refit_scores"] = refit_scores
+    facts["seeded"] = bool(seeded)
     return facts
+
+
+def _hyperparameters(model: Any) -> dict[str, str]:
+    """The plain (number, text, bool, None) parameters of a fitted estimator, as MLflow would
+    log them: ``str(value)``."""
+    try:
+        params = model.get_params(deep=True)
+    except Exception:
+        return {}
+    return {
+        str(k): str(v)
+        for k, v in list(params.items())[:400]
+        if v is None or isinstance(v, (str, int, float, bool))
+    }
 
 
 def _score(value: Any, var: str) -> float:
@@ -267,7 +356,7 @@ def _extract_split(values: dict[str, Any]) -> dict[str, Any]:
 
 def _extract_model(values: dict[str, Any]) -> dict[str, Any]:
     split = _split(values)
-    rows = _rows(split)
+    rows = _rows(split, values)
     return {
         "split": split,
         "model": _estimator_facts(values["model"], "model", rows),
@@ -321,6 +410,7 @@ def _logged_model(uri: Any, var: str, rows) -> dict[str, Any]:
         ) from None
     facts = _estimator_facts(model, var, rows)
     facts["run_id"] = str(info.run_id or "")
+    facts["hyper"] = _hyperparameters(model)
     return facts
 
 
@@ -328,14 +418,29 @@ def _extract_run(values: dict[str, Any]) -> dict[str, Any]:
     from mlcourse.tracking import current_learner
 
     split = _split(values)
-    rows = _rows(split)
+    rows = _rows(split, values)
     return {
         "split": split,
         "learner": current_learner(),
         "run": _run_facts(values["run_id"]),
         "logged": _logged_model(values["model_uri"], "model_uri", rows),
-        "model_pred": _estimator_facts(values["model"], "model", rows)["pred"],
+        "model_scores": _model_scores(values["model"], rows),
     }
+
+
+def _model_scores(model: Any, rows) -> list[list[float]]:
+    from mlcourse.exercises._sklearn import one_thread
+
+    if not hasattr(model, "predict"):
+        raise Fail(f"`model` should be your fitted pipeline, but it is {describe(model)}.")
+    try:
+        with one_thread():
+            return _outputs(model, rows[2])
+    except Exception as error:
+        raise Fail(
+            f"`model` could not score the held-out rows: {type(error).__name__}: "
+            f"{str(error)[:120]}."
+        ) from None
 
 
 def _extract_registry(values: dict[str, Any]) -> dict[str, Any]:
@@ -346,7 +451,7 @@ def _extract_registry(values: dict[str, Any]) -> dict[str, Any]:
     from mlcourse.tracking import current_learner
 
     split = _split(values)
-    rows = _rows(split)
+    rows = _rows(split, values)
     name, alias = _parse_alias_uri(values["champion_uri"], "champion_uri")
     run = values["run_id"]
     if type(run) is not str:
@@ -359,8 +464,10 @@ def _extract_registry(values: dict[str, Any]) -> dict[str, Any]:
         "run_id": run.strip(),
         "found": False,
         "version_run_id": None,
+        "version_run": None,
         "champion": None,
         "logged": None,
+        "model_scores": _model_scores(values["model"], rows),
     }
     client = MlflowClient()
     try:
@@ -369,8 +476,13 @@ def _extract_registry(values: dict[str, Any]) -> dict[str, Any]:
         return data
     data["found"] = True
     data["version_run_id"] = str(_version_run_id(name, version) or "")
-    data["champion"] = _logged_model(f"models:/{name}@{alias}", "champion_uri", rows)["pred"]
-    data["logged"] = _logged_model(values["model_uri"], "model_uri", rows)["pred"]
+    try:
+        facts = _run_facts(data["version_run_id"])
+        data["version_run"] = {k: facts[k] for k in ("id", "experiment", "exercise")}
+    except Fail:
+        data["version_run"] = None
+    data["champion"] = _logged_model(f"models:/{name}@{alias}", "champion_uri", rows)["scores"]
+    data["logged"] = _logged_model(values["model_uri"], "model_uri", rows)["scores"]
     return data
 
 
@@ -397,6 +509,9 @@ def _save_probe(folder: Path, constant: int, X_train, y_train) -> str:
 
 def _bad_requests(row: list[float]) -> list[tuple[str, str, str, Any]]:
     return [
+        ("a body with an extra key", "POST", "/predict", {"rows": [row], "debug": 1}),
+        ("a row of numbers in quotes", "POST", "/predict", {"rows": [[str(v) for v in row]]}),
+        ("a row holding true", "POST", "/predict", {"rows": [[True, *row[1:]]]}),
         ("a row with one value missing", "POST", "/predict", {"rows": [row[:-1]]}),
         ("a row with one value too many", "POST", "/predict", {"rows": [[*row, 1.0]]}),
         ("a row with a text value", "POST", "/predict", {"rows": [[*row[:-1], "high"]]}),
@@ -406,8 +521,21 @@ def _bad_requests(row: list[float]) -> list[tuple[str, str, str, Any]]:
     ]
 
 
-def service_requests(X_test) -> list[tuple[str, str, str, Any]]:
-    """The valid batches (the held-out rows, ``BATCH`` per request), then the bad requests."""
+def jittered_rows(X_train, seed: int | None = None):
+    """``N_JITTER`` training rows moved by a little noise (5% of each column's spread): rows a
+    service cannot have looked up in advance. Without ``seed``, drawn from the system's entropy
+    each time the check runs."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed if seed is not None else int.from_bytes(os.urandom(8)))
+    picked = X_train.iloc[rng.choice(len(X_train), min(N_JITTER, len(X_train)), replace=False)]
+    noise = rng.normal(0.0, 0.05, picked.shape) * X_train.std().to_numpy()
+    return (picked.astype(float) + noise).reset_index(drop=True)
+
+
+def service_requests(X_test, jitter=None) -> list[tuple[str, str, str, Any]]:
+    """The valid batches (the held-out rows, ``BATCH`` per request, then the jittered rows),
+    then the bad requests."""
     values = X_test.astype(float).to_numpy().tolist()
     valid = [
         (
@@ -418,6 +546,15 @@ def service_requests(X_test) -> list[tuple[str, str, str, Any]]:
         )
         for s in range(0, len(values), BATCH)
     ]
+    if jitter is not None:
+        valid.append(
+            (
+                "POST /predict with jittered training rows",
+                "POST",
+                "/predict",
+                {"rows": jitter.to_numpy().tolist()},
+            )
+        )
     return valid + _bad_requests(values[0])
 
 
@@ -429,7 +566,7 @@ def _extract_service(values: dict[str, Any]) -> dict[str, Any]:
     from mlcourse.tracking import model_name
 
     split = _split(values)
-    X_train, y_train, X_test, y_test = _rows(split)
+    X_train, y_train, X_test, y_test = _rows(split, values)
     app = values["service"]
     if not isinstance(app, FastAPI):
         raise Fail(f"`service` should be a FastAPI application, but it is {describe(app)}.")
@@ -438,6 +575,8 @@ def _extract_service(values: dict[str, Any]) -> dict[str, Any]:
         champion = mlflow.pyfunc.load_model(champion_uri)
         expected_input = X_test.astype(float)
         champion_pred = _classes(champion.predict(expected_input), "the champion")
+        jitter = jittered_rows(X_train)
+        jitter_pred = _classes(champion.predict(jitter), "the champion")
     except Fail:
         raise
     except Exception as error:
@@ -460,7 +599,10 @@ def _extract_service(values: dict[str, Any]) -> dict[str, Any]:
     try:
         probe_uri = _save_probe(folder, constant, X_train, y_train)
         responses = []
-        for uri, requests in ((champion_uri, service_requests(X_test)), (probe_uri, probe_request)):
+        for uri, requests in (
+            (champion_uri, service_requests(X_test, jitter)),
+            (probe_uri, probe_request),
+        ):
             os.environ["MODEL_URI"] = uri
             responses.append(_serve(app, requests))
     except Exception as error:
@@ -477,6 +619,7 @@ def _extract_service(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "split": split,
         "champion": champion_pred,
+        "jitter": jitter_pred,
         "responses": responses[0],
         "probe": responses[1],
         "probe_class": constant,
@@ -496,7 +639,23 @@ def drift_cases(X_train, X_test) -> list[tuple[str, Any, Any]]:
         ("the held-out rows, unshifted", X_train, X_test),
         ("half of the training rows themselves", X_train, X_train.iloc[::2]),
         ("a batch with one feature shifted", X_train, shifted_batch(X_test, [first], sds=1.5)),
+        ("a batch with one feature shifted a little", X_train, _borderline(X_train, X_test)),
     ]
+
+
+def _borderline(X_train, X_test):
+    """The held-out rows with one feature shifted just enough that its KS p-value lies between
+    the Bonferroni level and ALPHA: significant for one test, not for the whole report."""
+    import numpy as np
+    from scipy.stats import ks_2samp
+
+    level = ALPHA / X_train.shape[1]
+    for name in sorted(X_train.columns):
+        for sds in np.linspace(0.1, 1.5, 29):
+            batch = shifted_batch(X_test, [name], sds=float(sds))
+            if level < ks_2samp(X_train[name], batch[name]).pvalue < ALPHA:
+                return batch
+    return shifted_batch(X_test, [sorted(X_train.columns)[-1]], sds=0.5)
 
 
 def _report_facts(report: Any, decision: Any, columns: list[str]) -> dict[str, Any]:
@@ -518,13 +677,14 @@ def _report_facts(report: Any, decision: Any, columns: list[str]) -> dict[str, A
     if not all(isinstance(f, (bool, np.bool_)) for f in flags):
         return {"error": "the column drifted should hold bools"}
     facts["drifted"] = [bool(f) for f in flags]
-    facts["decision"] = decision if type(decision) is str else describe(decision)
+    facts["decision"] = str(decision) if isinstance(decision, str) else describe(decision)
     return facts
 
 
 def _extract_drift(values: dict[str, Any]) -> dict[str, Any]:
     split = _split(values)
-    X_train, _, X_test, _ = _rows(split)
+    X_train, _, X_test, _ = _rows(split, values)
+    X_train = X_train.sort_index()  # the judge rebuilds the same batches from sorted labels
     report_fn, decide_fn = values["drift_report"], values["decide"]
     for var, fn in (("drift_report", report_fn), ("decide", decide_fn)):
         if not callable(fn):
@@ -593,10 +753,12 @@ MODULE = Module(
             title="Stage 3: a baseline and a pipeline, scored on the held-out rows",
             points=5,
             hints=[
-                "A baseline (`DummyClassifier(strategy='most_frequent')`) and a `Pipeline` of "
-                "scikit-learn steps, both fitted on the training rows only.",
+                "A baseline (`DummyClassifier(strategy='most_frequent')`, or 'prior') and a "
+                "`Pipeline` of scikit-learn's own steps (no functions of your own inside), both "
+                "fitted on the training rows only.",
                 "Set `random_state` wherever an estimator has one: the check refits a copy of "
-                "your pipeline on your training rows and compares its predictions with yours.",
+                "your pipeline on your training rows and compares its predicted probabilities "
+                "with yours.",
                 "`test_score = accuracy_score(y_test, model.predict(X_test))`, computed, not "
                 "typed; the same for `baseline_score`.",
             ],
@@ -610,7 +772,9 @@ MODULE = Module(
             hints=[
                 "Open the run with `mlcourse.tracking.run('25.4', run_name=...)`: it lands in "
                 "this module's experiment, tagged with you and the stage.",
-                "Log your pipeline's hyperparameters with `mlflow.log_params`, the metric "
+                "Log your pipeline's hyperparameters with `mlflow.log_params`, under their "
+                "names in `model.get_params()` (for example 'C' or 'clf__C', with the value "
+                "the fitted pipeline has), the metric "
                 f"`{METRIC}` measured on the held-out rows, and the fitted pipeline with "
                 "`mlflow.sklearn.log_model`.",
                 "Keep `run_id = run.info.run_id` and `model_uri = info.model_uri` (what "
@@ -619,7 +783,7 @@ MODULE = Module(
         ),
         Custom(
             "25.5",
-            reads=(*_SPLIT, "run_id", "model_uri", "champion_uri"),
+            reads=(*_SPLIT, "model", "run_id", "model_uri", "champion_uri"),
             extract=_extract_registry,
             title="Stage 5: register the model, alias champion",
             points=4,
@@ -642,11 +806,15 @@ MODULE = Module(
                 "A lifespan loads `mlflow.pyfunc.load_model(os.environ['MODEL_URI'])` into "
                 "`service.state.model` when the service starts; `POST /predict` takes "
                 "`{'rows': [[...], ...]}` and returns `{'predictions': [...]}`.",
-                "Validate with pydantic: one row is a list of exactly `len(FEATURES)` floats "
-                "(`Field(min_length=..., max_length=...)`), at least one row, numbers only "
-                "(`ConfigDict(strict=True)`), no other keys (`extra='forbid'`).",
-                "Turn the rows into `pd.DataFrame(body.rows, columns=FEATURES)` and return plain "
-                "ints: `[int(p) for p in model.predict(frame)]`.",
+                "Validate with pydantic: one row is a list of exactly `len(FEATURES)` floats, "
+                "at least one row, numbers only (`ConfigDict(strict=True)`: '1.2' in quotes and "
+                "true are refused), no other keys (`extra='forbid'`). Turn the rows into "
+                "`pd.DataFrame(body.rows, columns=FEATURES)` and return plain ints: "
+                "`[int(p) for p in model.predict(frame)]`.",
+                "`Row = Annotated[list[float], Field(min_length=len(FEATURES), "
+                "max_length=len(FEATURES))]`, then `class Rows(BaseModel)` with "
+                "`model_config = ConfigDict(extra='forbid', strict=True)` and "
+                "`rows: list[Row] = Field(min_length=1)`.",
             ],
         ),
         Custom(
@@ -658,11 +826,15 @@ MODULE = Module(
             hints=[
                 "One row per feature, in the order of the reference's columns: the KS test's "
                 "p-value (`scipy.stats.ks_2samp(...).pvalue`) and the PSI of module 21 (10 "
-                "quantile bins of the reference, proportions floored at 1e-4).",
-                f"`drifted` is `ks_pvalue < {ALPHA}` and `psi > {PSI_MIN}`: significant and "
-                "large. The check calls your functions on batches of its own, some without "
-                "drift.",
-                "`decide(report)` returns 'retrain' when any feature drifted, else 'keep'.",
+                "quantile bins of the reference, `np.searchsorted(cuts, x, side='right')`, "
+                "proportions floored at 1e-4).",
+                f"`drifted` is `ks_pvalue < {ALPHA} / len(reference.columns)` (Bonferroni: "
+                f"one false alarm in about {round(1 / ALPHA)} drift-free batches, however many "
+                f"features) and `psi > {PSI_MIN}`. The check calls your functions on batches "
+                "of its own, some without drift.",
+                f"`decide(report)` returns {DECISIONS[0]!r} when any feature drifted, else "
+                f"{DECISIONS[1]!r}: drift in the inputs is a reason to look, not proof that the "
+                "model got worse.",
             ],
         ),
         Custom(

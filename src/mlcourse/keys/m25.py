@@ -30,9 +30,12 @@ from mlcourse.checks import (
 )
 from mlcourse.exercises.m25 import (
     ALPHA,
+    BASELINE_STRATEGIES,
+    DECISIONS,
     MENU,
     METRIC,
     MODEL_BASE,
+    N_JITTER,
     PSI_MIN,
     SUMMARY_WORDS,
     TEST_SHARE,
@@ -41,10 +44,11 @@ from mlcourse.exercises.m25 import (
     drift_cases,
     load_dataset,
 )
-from mlcourse.keys.m21 import _psi
+from mlcourse.keys.m21 import _cuts, _psi, _psi_from
 from mlcourse.tracking import learner_slug
 
-_SCORE_ATOL = 1e-9  # a computed accuracy against the key's: the same division
+_SCORE_ATOL = 1e-6  # a computed accuracy against the key's (accuracies differ by >= 1/n)
+_OUTPUT_ATOL = 1e-9  # predicted probabilities of the same fitted model, or of an exact refit
 _P_RTOL = 1e-6  # KS p-values and PSIs against the key's
 _EXPERIMENT = "mlcourse/25_capstone"
 
@@ -86,7 +90,7 @@ def _check_split(split: Any, path: str = "data['split']"):
             "the index it was loaded with (split `X, y` as loaded, without resetting the index)."
         )
     share = len(test) / len(X)
-    if not TEST_SHARE[0] <= share <= TEST_SHARE[1]:
+    if not math.floor(TEST_SHARE[0] * len(X)) <= len(test) <= math.ceil(TEST_SHARE[1] * len(X)):
         raise Fail(
             f"The test set holds {share:.1%} of the rows; the brief asks for between "
             f"{TEST_SHARE[0]:.0%} and {TEST_SHARE[1]:.0%}."
@@ -148,19 +152,43 @@ def _judge_split(data: Any) -> None:
             )
 
 
+def _require_outputs(value: Any, path: str, n: int) -> np.ndarray:
+    rows = require_list(value, path, length=n, per="held-out row")
+    width = None
+    for index, row in enumerate(rows):
+        require_list(row, f"{path}[{index}]", item=require_float)
+        if width is None:
+            width = len(row)
+        if not row or len(row) != width:
+            raise malformed(f"{path}[{index}]", "should hold one number per class, like every row")
+    array = np.asarray(rows, dtype=float)
+    if not np.isfinite(array).all():
+        raise malformed(path, "should hold finite numbers")
+    return array
+
+
+def _same_outputs(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= _OUTPUT_ATOL))
+
+
 def _check_estimator(facts: Any, path: str, var: str, n: int) -> list[int]:
-    require_dict(facts, path, ("pipeline", "sklearn", "final", "pred", "refit", "seeded"))
+    keys = ("pipeline", "sklearn", "final", "strategy", "pred", "scores", "refit")
+    require_dict(facts, path, (*keys, "refit_scores", "seeded"))
     require_bool(facts["pipeline"], at(path, "pipeline"))
     require_bool(facts["sklearn"], at(path, "sklearn"))
     require_bool(facts["seeded"], at(path, "seeded"))
+    require_str(facts["strategy"], at(path, "strategy"))
     final = require_str(facts["final"], at(path, "final"))
     pred = _require_pred(facts["pred"], at(path, "pred"), n)
+    scores = _require_outputs(facts["scores"], at(path, "scores"), n)
     if not facts["sklearn"]:
         raise Fail(
-            f"`{var}` holds a step that is not a scikit-learn estimator: the check refits a copy "
-            "of it, which only scikit-learn's own classes make trustworthy."
+            f"`{var}` holds a step that is not one of scikit-learn's own estimators (or a "
+            "function of your own as a parameter): the check refits a copy of it, which only "
+            "scikit-learn's own classes make trustworthy."
         )
     refit = _require_pred(facts["refit"], at(path, "refit"), n)
+    refit_scores = _require_outputs(facts["refit_scores"], at(path, "refit_scores"), n)
     if not _is_classifier(final):
         raise Fail(f"`{var}` ends with {final.rsplit('.', 1)[-1]}, which is not a classifier.")
     if not facts["seeded"]:
@@ -168,7 +196,7 @@ def _check_estimator(facts: Any, path: str, var: str, n: int) -> list[int]:
             f"Two copies of `{var}` fitted on the same training rows predict differently: set "
             "`random_state` in every step that has one, so that the result can be reproduced."
         )
-    if pred != refit:
+    if pred != refit or not _same_outputs(scores, refit_scores):
         raise Fail(
             f"`{var}` does not predict what a copy of it fitted on the training rows alone "
             "predicts: fit it on `X_train, y_train` (not on the test rows, all the rows or a "
@@ -205,6 +233,11 @@ def _judge_model(data: Any) -> None:
     baseline = _check_estimator(data["baseline"], "data['baseline']", "baseline", n)
     if data["baseline"]["final"] != "sklearn.dummy.DummyClassifier" or data["baseline"]["pipeline"]:
         raise Fail("`baseline` should be a `DummyClassifier` on its own, the score to beat.")
+    if data["baseline"]["strategy"] not in BASELINE_STRATEGIES:
+        raise Fail(
+            "`baseline` should predict the most frequent class of the training rows "
+            "(`strategy='most_frequent'` or 'prior'): another strategy sets the bar lower."
+        )
     pred = _check_estimator(data["model"], "data['model']", "model", n)
     if not data["model"]["pipeline"]:
         raise Fail("`model` should be a scikit-learn `Pipeline` (preprocessing, then a model).")
@@ -228,7 +261,7 @@ def _judge_model(data: Any) -> None:
 
 
 def _judge_run(data: Any) -> None:
-    require_dict(data, "data", ("split", "learner", "run", "logged", "model_pred"))
+    require_dict(data, "data", ("split", "learner", "run", "logged", "model_scores"))
     learner = require_optional(require_str)(data["learner"], "data['learner']")
     run = require_dict(
         data["run"],
@@ -246,10 +279,13 @@ def _judge_run(data: Any) -> None:
     logged = data["logged"]
     require_dict(logged, "data['logged']")
     run_of_model = require_str(logged.get("run_id"), "data['logged']['run_id']")
-    facts = {k: v for k, v in logged.items() if k != "run_id"}
+    hyper = require_dict(logged.get("hyper"), "data['logged']['hyper']")
+    for key, value in hyper.items():
+        require_str(value, at("data['logged']['hyper']", key))
+    facts = {k: v for k, v in logged.items() if k not in ("run_id", "hyper")}
     _, _, _, y_test = _check_split(data["split"])
     n = len(y_test)
-    model_pred = _require_pred(data["model_pred"], "data['model_pred']", n)
+    model_scores = _require_outputs(data["model_scores"], "data['model_scores']", n)
     if run["experiment"] != _EXPERIMENT or run["exercise"] != "25.4":
         raise Fail(
             f"The run is not in this module's experiment ({_EXPERIMENT}) with the tag of stage "
@@ -263,8 +299,11 @@ def _judge_run(data: Any) -> None:
         raise Fail("The run logged no parameters: log the pipeline's hyperparameters.")
     if run_of_model != run["id"]:
         raise Fail("`model_uri` names a model that another run logged, not the run `run_id`.")
+    _check_params(params, hyper)
     pred = _check_estimator(facts, "data['logged']", "the logged model", n)
-    if pred != model_pred:
+    if not _same_outputs(
+        _require_outputs(logged["scores"], "data['logged']['scores']", n), model_scores
+    ):
         raise Fail("The logged model is not the pipeline `model` you evaluated in stage 3.")
     if METRIC not in metrics:
         raise Fail(f"The run did not log the metric `{METRIC}`.")
@@ -272,6 +311,36 @@ def _judge_run(data: Any) -> None:
         raise Fail(
             f"The run's `{METRIC}` ({metrics[METRIC]:.4g}) is not what the model it logged scores "
             "on your held-out rows: log the accuracy your code computed, unrounded."
+        )
+
+
+def _same_value(logged: str, actual: str) -> bool:
+    if logged == actual:
+        return True
+    try:
+        return float(logged) == float(actual)
+    except ValueError:
+        return False
+
+
+def _check_params(params: dict[str, str], hyper: dict[str, str]) -> None:
+    """At least one logged parameter is a hyperparameter of the logged model (by its name in
+    ``get_params()`` or the part after the last '__'), and each such one has its value."""
+    matched = 0
+    for key, value in params.items():
+        actual = [v for k, v in hyper.items() if k == key or k.rsplit("__", 1)[-1] == key]
+        if not actual:
+            continue
+        matched += 1
+        if not any(_same_value(value, a) for a in actual):
+            raise Fail(
+                f"The run logged the parameter {key!r} = {value[:40]!r}, but the model it logged "
+                "has another value for it: log the hyperparameters the fitted pipeline has."
+            )
+    if not matched:
+        raise Fail(
+            "None of the run's parameters is a hyperparameter of the model it logged: log them "
+            "under their names in `model.get_params()` (for example 'C' or 'clf__C')."
         )
 
 
@@ -284,8 +353,10 @@ def _judge_registry(data: Any) -> None:
         "run_id",
         "found",
         "version_run_id",
+        "version_run",
         "champion",
         "logged",
+        "model_scores",
     )
     require_dict(data, "data", keys)
     learner = require_optional(require_str)(data["learner"], "data['learner']")
@@ -306,18 +377,33 @@ def _judge_registry(data: Any) -> None:
     if not found:
         raise Fail("Your registered model has no version with the alias champion: set it.")
     version_run = require_str(data["version_run_id"], "data['version_run_id']")
-    champion = _require_pred(data["champion"], "data['champion']", n)
-    logged = _require_pred(data["logged"], "data['logged']", n)
+    champion = _require_outputs(data["champion"], "data['champion']", n)
+    logged = _require_outputs(data["logged"], "data['logged']", n)
+    model_scores = _require_outputs(data["model_scores"], "data['model_scores']", n)
     if version_run != data["run_id"]:
         raise Fail(
             "The alias champion points at a version that the run `run_id` did not log: register "
             "stage 4's model (`model_uri`) and point the alias at that version."
         )
-    if champion != logged:
+    facts = data["version_run"]
+    if facts is None:
+        raise Fail("The run that logged the champion is not in this tracking store.")
+    require_dict(facts, "data['version_run']", ("id", "experiment", "exercise"))
+    experiment = require_str(facts["experiment"], "data['version_run']['experiment']")
+    exercise = require_str(facts["exercise"], "data['version_run']['exercise']")
+    run_id = require_str(facts["id"], "data['version_run']['id']")
+    if run_id != version_run or experiment != _EXPERIMENT or exercise != "25.4":
+        raise Fail(
+            "The champion was logged by a run outside this module's stage 4: register the model "
+            "your run of stage 4 (`mlcourse.tracking.run('25.4', ...)`) logged."
+        )
+    if not _same_outputs(champion, logged):
         raise Fail(
             "The champion does not predict what the model of `model_uri` predicts: the alias "
             "should name the version registered from stage 4's logged model."
         )
+    if not _same_outputs(champion, model_scores):
+        raise Fail("The champion is not the pipeline `model` you evaluated in stage 3.")
 
 
 # --------------------------------------------------------------------------------------
@@ -346,12 +432,14 @@ def _predictions(body: Any) -> list[Any] | None:
 
 
 def _judge_service(data: Any) -> None:
-    require_dict(data, "data", ("split", "champion", "responses", "probe", "probe_class"))
-    _, _, X_test, y_test = _check_split(data["split"])
+    keys = ("split", "champion", "jitter", "responses", "probe", "probe_class")
+    require_dict(data, "data", keys)
+    X_train, _, X_test, y_test = _check_split(data["split"])
     n = len(y_test)
     champion = _require_pred(data["champion"], "data['champion']", n)
+    jitter = _require_pred(data["jitter"], "data['jitter']", min(N_JITTER, len(X_train)))
     probe_class = require_int(data["probe_class"], "data['probe_class']")
-    batches = math.ceil(n / 50)
+    batches = math.ceil(n / 50) + 1  # the held-out rows, then the jittered training rows
     bad = _bad_requests([0.0] * X_test.shape[1])
     responses = _require_responses(data["responses"], "data['responses']", batches + len(bad))
     probe = _require_responses(data["probe"], "data['probe']", 1)
@@ -370,18 +458,19 @@ def _judge_service(data: Any) -> None:
         if got is None:
             raise Fail("A 200 answer should be `{'predictions': [...]}`, one plain int per row.")
         served += got
-    if served != champion or any(type(p) is not int for p in served):
+    if served != champion + jitter or any(type(p) is not int for p in served):
         raise Fail(
-            "The service's predictions for the held-out rows are not the champion's (plain "
-            "ints, one per row, in order): load `models:/NAME@champion` from MODEL_URI and "
-            "return `model.predict(frame)` for every row sent."
+            "The service's predictions for the held-out rows, or for new rows the check made "
+            "up, are not the champion's (plain ints, one per row, in order): load "
+            "`models:/NAME@champion` from MODEL_URI and return `model.predict(frame)` for "
+            "every row sent."
         )
     for (what, *_), response in zip(bad, responses[batches:], strict=True):
         if response["status"] != 422:
             raise Fail(
                 f"POST /predict with {what} answered {response['status']}, not 422: validate the "
-                "body with a pydantic model (rows of exactly len(FEATURES) numbers, at least "
-                "one row, no other keys)."
+                "body with a pydantic model (rows of exactly len(FEATURES) numbers, no text or "
+                "true/false, at least one row, no other keys: strict, extra='forbid')."
             )
     got = _predictions(probe[0]["json"]) if probe[0]["status"] == 200 else None
     n_probe = min(10, int((y_test != probe_class).sum()))
@@ -398,22 +487,38 @@ def _judge_service(data: Any) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def reference_report(reference, current):
-    """The report the check expects: KS p-value, PSI and the drift flag per feature."""
+def _psi_left(reference, current) -> float:
+    """PSI with bins closed on the right (``searchsorted(side='left')``, ``pd.cut``): it
+    differs from module 21's only for values equal to a cut point."""
+    cuts = _cuts(reference, 10)
+
+    def shares(values):
+        values = np.asarray(values, float)
+        counts = np.bincount(np.searchsorted(cuts, values, side="left"), minlength=len(cuts) + 1)
+        return counts / len(values)
+
+    return _psi_from(shares(reference), shares(current))
+
+
+def reference_report(reference, current, side: str = "right"):
+    """The report the check expects: KS p-value, PSI and the drift flag per feature. ``side``
+    is the tie convention of the PSI's bins: 'right' is module 21's, 'left' also accepted."""
     import pandas as pd
     from scipy.stats import ks_2samp
 
+    level = ALPHA / len(reference.columns)  # Bonferroni
+    psi_of = _psi if side == "right" else _psi_left
     rows = []
     for name in reference.columns:
         p = float(ks_2samp(reference[name], current[name]).pvalue)
-        psi = float(_psi(reference[name].to_numpy(), current[name].to_numpy()))
-        rows.append({"ks_pvalue": p, "psi": psi, "drifted": bool(p < ALPHA and psi > PSI_MIN)})
+        psi = float(psi_of(reference[name].to_numpy(), current[name].to_numpy()))
+        rows.append({"ks_pvalue": p, "psi": psi, "drifted": bool(p < level and psi > PSI_MIN)})
     return pd.DataFrame(rows, index=list(reference.columns))
 
 
 def reference_decision(report) -> str:
-    """'retrain' when a feature drifted, else 'keep'."""
-    return "retrain" if bool(report["drifted"].any()) else "keep"
+    """'investigate' when a feature drifted, else 'no action'."""
+    return DECISIONS[0] if bool(report["drifted"].any()) else DECISIONS[1]
 
 
 def _close(got: list[float], want: list[float]) -> bool:
@@ -444,6 +549,10 @@ def _judge_drift(data: Any) -> None:
         require_str(got["decision"], at(path, "decision"))
         want = reference_report(reference, current)
         decisions.add(reference_decision(want))
+        if not _close(got["psi"], want["psi"].tolist()):
+            other = reference_report(reference, current, side="left")
+            if _close(got["psi"], other["psi"].tolist()):
+                want = other
         if got["index"] != list(want.index):
             raise Fail(
                 f"On {label}, the report's rows are not the features of the data, one per "
@@ -457,19 +566,20 @@ def _judge_drift(data: Any) -> None:
         if not _close(got["psi"], want["psi"].tolist()):
             raise Fail(
                 f"On {label}, `psi` is not module 21's PSI of each feature (10 quantile bins of "
-                "the reference, proportions floored at 1e-4)."
+                "the reference, a value counted with `np.searchsorted(cuts, x, side='right')`, "
+                "proportions floored at 1e-4)."
             )
         if got["drifted"] != want["drifted"].tolist():
             raise Fail(
-                f"On {label}, `drifted` does not follow the rule `ks_pvalue < {ALPHA}` and "
-                f"`psi > {PSI_MIN}` for every feature."
+                f"On {label}, `drifted` does not follow the rule `ks_pvalue < {ALPHA} / "
+                f"len(reference.columns)` and `psi > {PSI_MIN}` for every feature."
             )
         if got["decision"] != reference_decision(want):
             raise Fail(
-                f"On {label}, `decide` returned {got['decision'][:40]!r}: it should say 'retrain' "
-                "when a feature drifted and 'keep' otherwise."
+                f"On {label}, `decide` returned {got['decision'][:40]!r}: it should say "
+                f"{DECISIONS[0]!r} when a feature drifted and {DECISIONS[1]!r} otherwise."
             )
-    if decisions != {"retrain", "keep"}:
+    if decisions != set(DECISIONS):
         raise RuntimeError("the drift cases should need both decisions")
 
 
@@ -520,8 +630,8 @@ KEY = {
             "a": "The report never looks at labels or predictions: it cannot show that accuracy "
             "fell, only that the inputs changed.",
             "c": "A KS p-value below the level is evidence that the distributions differ, not a "
-            "fault in the test; with large batches tiny shifts become significant, which is why "
-            "the rule also asks for a PSI above a threshold.",
+            "fault in the test; testing many features at once is why the level is divided by "
+            "their number (Bonferroni), which keeps false alarms rare.",
             "d": "Retraining on the drifted batch needs its labels, and its rows are not a "
             "held-out set for the old model any more once they are used to train.",
         },
