@@ -18,6 +18,16 @@ from .forged_m25 import (
 PROBLEMS = {problem.id: problem for problem in get_module("25").problems}
 
 
+@pytest.fixture(autouse=True)
+def _module_25_experiment():
+    """Runs logged here go to module 25's experiment, whatever a test of another module in
+    this process configured since ``work()`` first did."""
+    import mlcourse
+
+    work()
+    mlcourse.tracking.configure(module="25")
+
+
 def status(problem_id: str, **changes) -> str:
     return PROBLEMS[problem_id].check(namespace(problem_id, **changes)).status
 
