@@ -260,6 +260,36 @@ class Problem:
         return f"<{type(self).__name__} {self.id} {self.title!r} ({self.points:g} pt)>"
 
 
+def results_form_problem(results: Any, count: int, what: str) -> str | None:
+    """Why collected per-case results lack the form ``Function.collect`` gives them, or None.
+
+    Parameters
+    ----------
+    results : Any
+        The collected list of results, one dict per case (learner-made data).
+    count : int
+        How many cases the check ran.
+    what : str
+        What a case is called in the message, e.g. ``"a test case"``.
+    """
+    if type(results) is not list or len(results) != count:
+        return f"it does not hold one result per {what.split(' ', 1)[-1]}"
+    for result in results:
+        if type(result) is not dict or type(result.get("ok")) is not bool:
+            return f"{what}'s result has an unexpected form"
+        if result["ok"] and "value" not in result:
+            return f"{what}'s result has no value"
+        if type(result.get("mutated", False)) is not bool:
+            return f"{what}'s result has an unexpected form"
+        if not result["ok"] and (
+            type(result.get("error")) is not str
+            or type(result.get("error_types")) is not list
+            or not all(type(t) is str for t in result["error_types"])
+        ):
+            return f"{what}'s error has an unexpected form"
+    return None
+
+
 def _describe_error(error: BaseException) -> str:
     frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
     where = f" at {frame[0].filename.rsplit('/', 1)[-1]}:{frame[0].lineno}" if frame else ""
@@ -510,23 +540,7 @@ class Function(Problem):
         problem = super()._malformed(answer)
         if problem is not None:
             return problem
-        results = answer.values["results"]
-        if type(results) is not list or len(results) != len(self.cases()):
-            return "it does not hold one result per test case"
-        for result in results:
-            if type(result) is not dict or type(result.get("ok")) is not bool:
-                return "a test case's result has an unexpected form"
-            if result["ok"] and "value" not in result:
-                return "a test case's result has no value"
-            if type(result.get("mutated", False)) is not bool:
-                return "a test case's result has an unexpected form"
-            if not result["ok"] and (
-                type(result.get("error")) is not str
-                or type(result.get("error_types")) is not list
-                or not all(type(t) is str for t in result["error_types"])
-            ):
-                return "a test case's error has an unexpected form"
-        return None
+        return results_form_problem(answer.values["results"], len(self.cases()), "a test case")
 
     def _judge(self, answer: Answer) -> Outcome:
         cases = self.cases()

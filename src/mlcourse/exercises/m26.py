@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from mlcourse.checks import Answer, Case, Choice, Function, MethodRule, Numeric, Value
-from mlcourse.checks._problems import _call
+from mlcourse.checks._problems import _call, results_form_problem
 from mlcourse.exercises import Module
 from mlcourse.exercises._sklearn import NoSklearnMetrics, traced_calls, traced_metrics
 
@@ -70,22 +70,7 @@ class _Fresh:
         seed, fresh = answer.values["fresh_seed"], answer.values["fresh"]
         if type(seed) is not int or not 0 <= seed < 2**62:
             return "its seed of the random inputs is not one the check draws"
-        if type(fresh) is not list or len(fresh) != N_FRESH:
-            return "it does not hold one result per random input"
-        for result in fresh:
-            if type(result) is not dict or type(result.get("ok")) is not bool:
-                return "a random input's result has an unexpected form"
-            if result["ok"] and "value" not in result:
-                return "a random input's result has no value"
-            if type(result.get("mutated", False)) is not bool:
-                return "a random input's result has an unexpected form"
-            if not result["ok"] and (
-                type(result.get("error")) is not str
-                or type(result.get("error_types")) is not list
-                or not all(type(t) is str for t in result["error_types"])
-            ):
-                return "a random input's error has an unexpected form"
-        return None
+        return results_form_problem(fresh, N_FRESH, "a random input")
 
     def _judge(self, answer: Answer):
         outcome = super()._judge(answer)
