@@ -169,28 +169,22 @@ def _check_frac(test_frac):
         raise ValueError("need 0 < test_frac < 1")
 
 
-def _stratified_split(y, test_frac, seed):
+def _stratified_split(y, test_frac, seed, size=round):
+    """The reference split: per class, the first ``size(test_frac * n)`` of a permutation."""
     _check_frac(test_frac)
     y = np.asarray(y)
     rng = np.random.default_rng(seed)
     test = []
     for c in np.unique(y):
         rows = rng.permutation(np.flatnonzero(y == c))
-        test.extend(rows[: round(test_frac * len(rows))])
+        test.extend(rows[: size(test_frac * len(rows))])
     test = np.sort(np.asarray(test, dtype=int))
     return np.setdiff1d(np.arange(len(y)), test), test
 
 
 def _split_floor(y, test_frac, seed):
-    _check_frac(test_frac)
-    y = np.asarray(y)
-    rng = np.random.default_rng(seed)
-    test = []
-    for c in np.unique(y):
-        rows = rng.permutation(np.flatnonzero(y == c))
-        test.extend(rows[: int(test_frac * len(rows))])
-    test = np.sort(np.asarray(test, dtype=int))
-    return np.setdiff1d(np.arange(len(y)), test), test
+    """Mistake: the test share of each class rounded down instead of to the nearest."""
+    return _stratified_split(y, test_frac, seed, size=int)
 
 
 def _split_unstratified(y, test_frac, seed):
