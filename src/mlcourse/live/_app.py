@@ -1,0 +1,618 @@
+"""The classroom service's HTTP API and pages (FastAPI).
+
+Everything a learner sends arrives through :mod:`mlcourse.live._protocol`'s models, read from a
+body whose size is bounded before it is parsed. Learners are known by their token only: an
+event never says whose it is. The instructor's routes need the instructor's token (a bearer
+header, or the cookie set by ``POST /login``) or a Hub admin's token behind JupyterHub.
+Open pages follow a session through a Server-Sent Events stream that says only "version N".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+import urllib.parse
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response, StreamingResponse
+from starlette.staticfiles import StaticFiles
+
+from . import _auth, _protocol
+from ._store import Store, StoreError, problem_module
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+NEXT_PATTERN = re.compile(r"^/s/[a-z0-9-]+(/instructor)?$")
+SESSION_RE = re.compile(_protocol.SESSION_PATTERN)
+MAX_STREAMS_PER_SESSION = 500
+PING_SECONDS = 15.0
+RECHECK_SECONDS = 2.0
+RATE_PER_SECOND = 20.0
+RATE_BURST = 60.0
+
+_PLACEHOLDER = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>mlcourse live</title></head>"
+    "<body><p>{text}</p></body></html>"
+)
+_LOGIN_PLACEHOLDER = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Instructor login</title></head>"
+    "<body><form method='post' action='/login'><input type='hidden' name='next' value='{next}'>"
+    "<label>Instructor token <input type='password' name='token'></label>"
+    "<button type='submit'>Log in</button></form></body></html>"
+)
+
+
+class ApiError(Exception):
+    """An error answered as ``{"detail": message}`` with ``status``."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class RateLimiter:
+    """A token bucket per key: ``rate`` requests a second, bursts up to ``burst``."""
+
+    def __init__(self, rate: float = RATE_PER_SECOND, burst: float = RATE_BURST):
+        self.rate = rate
+        self.burst = burst
+        self._buckets: dict[Any, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: Any) -> bool:
+        """Whether one more request from ``key`` may go through now."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                return False
+            if len(self._buckets) > 100_000:
+                self._buckets.clear()
+            self._buckets[key] = (tokens - 1, now)
+            return True
+
+
+class Notifier:
+    """Wakes the update streams of a session when it changes (in this process)."""
+
+    def __init__(self):
+        self._waiters: dict[str, set[asyncio.Event]] = {}
+
+    def notify(self, sid: str) -> None:
+        """Wake every stream of ``sid``."""
+        for event in list(self._waiters.get(sid, ())):
+            event.set()
+
+    def count(self, sid: str) -> int:
+        """How many streams follow ``sid``."""
+        return len(self._waiters.get(sid, ()))
+
+    def add(self, sid: str) -> asyncio.Event:
+        """Register a stream; returns the event it waits on."""
+        event = asyncio.Event()
+        self._waiters.setdefault(sid, set()).add(event)
+        return event
+
+    def remove(self, sid: str, event: asyncio.Event) -> None:
+        """Forget a stream."""
+        waiters = self._waiters.get(sid)
+        if waiters is not None:
+            waiters.discard(event)
+            if not waiters:
+                self._waiters.pop(sid, None)
+
+
+def cookie_value(instructor_token: str) -> str:
+    """What the instructor's cookie holds: an HMAC of the token, never the token itself."""
+    return hmac.new(instructor_token.encode(), b"mlcourse-live-cookie", hashlib.sha256).hexdigest()
+
+
+def safe_next(value: str | None) -> str:
+    """A same-origin path to go to after login (``/`` when ``value`` is anything else)."""
+    return value if value and NEXT_PATTERN.match(value) else "/"
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request's body, refused with 413 past ``limit`` bytes (never read further)."""
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.isdigit():
+            raise ApiError(400, "bad Content-Length")
+        if int(length) > limit:
+            raise ApiError(413, f"request body too large (at most {limit} bytes)")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"request body too large (at most {limit} bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse(model: type[BaseModel], body: bytes) -> Any:
+    """A model from a JSON body, or 422 with the first problem on one line."""
+    try:
+        return model.model_validate_json(body or b"{}")
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise ApiError(422, f"{where}: {first.get('msg', 'invalid')}"[:200]) from None
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())[:300]
+
+
+def create_app(
+    store: Store,
+    *,
+    instructor_token: str,
+    hub: _auth.HubAuth | None = None,
+    metric: str | None = None,
+    static_dir: Path | None = None,
+    course_root: Path | None = None,
+) -> FastAPI:
+    """The classroom service as an ASGI application.
+
+    Parameters
+    ----------
+    store : Store
+        Where sessions and events are kept.
+    instructor_token : str
+        The instructor's credential (bearer header, or ``POST /login`` for the pages).
+    hub : HubAuth, optional
+        Behind JupyterHub: bearer tokens are also resolved through the Hub; the Hub user's
+        name is the learner, Hub admins (or the instructors' group) are instructors.
+    metric : str, optional
+        Rank the instructor's leaderboard by this tracked metric
+        (:func:`mlcourse.tracking.leaderboard`) instead of points.
+    static_dir : Path, optional
+        The pages' folder (default: the ``static`` folder shipped with the package).
+    course_root : Path, optional
+        The course whose solutions and answer key the service uses (informational; the key
+        and solutions are found the way the rest of mlcourse finds them).
+
+    Returns
+    -------
+    fastapi.FastAPI
+    """
+    if not instructor_token:
+        raise ValueError("the instructor token must not be empty")
+    static = Path(static_dir) if static_dir else Path(__file__).parent / "static"
+    app = FastAPI(title="mlcourse live", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.state.notifier = Notifier()
+    app.state.course_root = course_root
+    context = _Context(store, instructor_token, hub, metric, static, app.state.notifier)
+    app.state.limiter = context.limiter
+    _install_handlers(app)
+    _add_page_routes(app, context)
+    _add_learner_routes(app, context)
+    _add_instructor_routes(app, context)
+    if static.is_dir():
+        app.mount("/static", StaticFiles(directory=static), name="static")
+    return app
+
+
+class _Context:
+    """What the routes share: the store, the credentials and the update streams."""
+
+    def __init__(self, store, token, hub, metric, static, notifier):
+        self.store: Store = store
+        self.token: str = token
+        self.cookie: str = cookie_value(token)
+        self.hub: _auth.HubAuth | None = hub
+        self.metric: str | None = metric
+        self.static: Path = static
+        self.notifier: Notifier = notifier
+        self.limiter = RateLimiter()
+        self.grading = None
+
+    # -- who is asking ------------------------------------------------------------------
+
+    async def hub_user(self, token: str | None) -> _auth.HubUser | None:
+        if self.hub is None or not token:
+            return None
+        return await run_in_threadpool(self.hub.user, token)
+
+    async def is_instructor(self, request: Request) -> bool:
+        token = _auth.bearer(request.headers.get("authorization"))
+        if token is not None:
+            if _auth.same_token(token, self.token):
+                return True
+            user = await self.hub_user(token)
+            return bool(user and self.hub.is_instructor(user))
+        return _auth.same_token(request.cookies.get(_auth.COOKIE), self.cookie)
+
+    async def instructor(self, request: Request, *, posting: bool = False) -> None:
+        if not await self.is_instructor(request):
+            raise ApiError(401, "the instructor's credential is needed")
+        if posting:
+            kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind != "application/json":
+                raise ApiError(400, "instructor requests must be sent as application/json")
+
+    async def learner(self, request: Request, sid: str) -> dict[str, Any]:
+        token = _auth.bearer(request.headers.get("authorization"))
+        if token is None:
+            raise ApiError(401, "a learner token is needed: join the session first")
+        found = await run_in_threadpool(self.store.learner_by_token, sid, token)
+        if found is None:
+            user = await self.hub_user(token)
+            if user is not None:
+                found = await run_in_threadpool(self.store.learner_by_name, sid, user.name)
+        if found is None:
+            raise ApiError(401, "unknown learner token for this session: join again")
+        if not self.limiter.allow((sid, found["id"])):
+            raise ApiError(429, "too many requests: slow down")
+        return found
+
+    # -- pages --------------------------------------------------------------------------
+
+    def page(self, name: str, fallback: str) -> Response:
+        path = self.static / name
+        if path.is_file():
+            return FileResponse(path, media_type="text/html")
+        return HTMLResponse(fallback)
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, error: ApiError):
+        return JSONResponse({"detail": _one_line(error.message)}, status_code=error.status)
+
+    @app.exception_handler(StoreError)
+    async def store_error(_request: Request, error: StoreError):
+        return JSONResponse({"detail": _one_line(error)}, status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, error: RequestValidationError):
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "request"
+        return JSONResponse(
+            {"detail": _one_line(f"{where}: {first.get('msg', 'invalid')}")}, status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException):
+        return JSONResponse(
+            {"detail": _one_line(error.detail)},
+            status_code=error.status_code,
+            headers=error.headers,
+        )
+
+
+def _session_id(sid: str) -> str:
+    if not SESSION_RE.match(sid):
+        raise ApiError(404, "no such session")
+    return sid
+
+
+def _problem_id(problem: str) -> str:
+    if not _protocol.is_problem_id(problem):
+        raise ApiError(422, "problem: not a problem id")
+    return problem
+
+
+def _add_page_routes(app: FastAPI, ctx: _Context) -> None:
+    @app.get("/", include_in_schema=False)
+    def index():
+        return ctx.page(
+            "index.html", _PLACEHOLDER.format(text="Ask your instructor for the class URL.")
+        )
+
+    @app.get("/s/{sid}", include_in_schema=False)
+    def board_page(sid: str):
+        _session_id(sid)
+        return ctx.page("board.html", _PLACEHOLDER.format(text="The class board."))
+
+    @app.get("/s/{sid}/instructor", include_in_schema=False)
+    async def instructor_page(sid: str, request: Request):
+        _session_id(sid)
+        if not await ctx.is_instructor(request):
+            query = urllib.parse.urlencode({"next": f"/s/{sid}/instructor"})
+            return RedirectResponse(f"/login?{query}", status_code=303)
+        return ctx.page("instructor.html", _PLACEHOLDER.format(text="The instructor's page."))
+
+    @app.get("/login", include_in_schema=False)
+    def login_page(next: str | None = None):  # noqa: A002 - the query parameter's name
+        return ctx.page("login.html", _LOGIN_PLACEHOLDER.format(next=safe_next(next)))
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request):
+        body = await read_body(request, 4096)
+        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), max_num_fields=4)
+        target = safe_next((form.get("next") or [None])[0] or request.query_params.get("next"))
+        token = (form.get("token") or [""])[0]
+        if not _auth.same_token(token, ctx.token):
+            query = urllib.parse.urlencode({"next": target, "error": "1"})
+            return RedirectResponse(f"/login?{query}", status_code=303)
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            _auth.COOKIE,
+            ctx.cookie,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+            max_age=12 * 3600,
+        )
+        return response
+
+    @app.get("/api/s/{sid}/board")
+    def board(sid: str):
+        return ctx.store.board(_session_id(sid))
+
+    @app.get("/api/s/{sid}/stream")
+    async def stream(sid: str, request: Request):
+        _session_id(sid)
+        if await run_in_threadpool(ctx.store.version, sid) < 0:
+            raise ApiError(404, "no such session")
+        if ctx.notifier.count(sid) >= MAX_STREAMS_PER_SESSION:
+            raise ApiError(429, "too many open pages on this session")
+        wake = ctx.notifier.add(sid)
+        return StreamingResponse(
+            _updates(ctx, sid, wake),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+
+async def _updates(ctx: _Context, sid: str, wake: asyncio.Event) -> AsyncIterator[str]:
+    """``update`` events whenever the session's version changes, a ping every 15 s."""
+    loop = asyncio.get_running_loop()
+    last_version = None
+    last_ping = loop.time()
+    try:
+        yield "retry: 2000\n\n"
+        while True:
+            version = await run_in_threadpool(ctx.store.version, sid)
+            if version != last_version:
+                last_version = version
+                yield f"event: update\ndata: {json.dumps({'version': version})}\n\n"
+            if loop.time() - last_ping >= PING_SECONDS:
+                last_ping = loop.time()
+                yield ": ping\n\n"
+            wait = min(RECHECK_SECONDS, PING_SECONDS - (loop.time() - last_ping))
+            try:
+                await asyncio.wait_for(wake.wait(), timeout=max(wait, 0.05))
+            except TimeoutError:
+                pass
+            wake.clear()
+    finally:
+        ctx.notifier.remove(sid, wake)
+
+
+def _add_learner_routes(app: FastAPI, ctx: _Context) -> None:
+    @app.post("/api/s/{sid}/join")
+    async def join(sid: str, request: Request):
+        _session_id(sid)
+        body = await read_body(request, _protocol.MAX_BODY_BYTES)
+        token = _auth.bearer(request.headers.get("authorization"))
+        user = await ctx.hub_user(token)
+        if user is not None:
+            if not re.match(_protocol.NAME_PATTERN, user.name):
+                raise ApiError(403, "this Hub user name cannot be used in a class session")
+            result = await run_in_threadpool(ctx.store.join, sid, user.name, None, trusted=True)
+        elif ctx.hub is not None:  # behind the Hub: its login names learners, or a rejoin
+            known = token and await run_in_threadpool(ctx.store.learner_by_token, sid, token)
+            if not known:
+                raise ApiError(401, "log in through JupyterHub to join this class")
+            result = await run_in_threadpool(ctx.store.join, sid, known["name"], token)
+        else:
+            wanted = parse(_protocol.Join, body)
+            result = await run_in_threadpool(ctx.store.join, sid, wanted.name, token)
+        ctx.notifier.notify(sid)
+        session = result["session"]
+        return {
+            "learner": result["learner"],
+            "token": result["token"],
+            "pseudonym": result["pseudonym"],
+            "session": {k: session[k] for k in ("id", "module", "title", "server_checks")},
+        }
+
+    @app.post("/api/s/{sid}/events")
+    async def events(sid: str, request: Request):
+        _session_id(sid)
+        learner = await ctx.learner(request, sid)
+        batch = parse(_protocol.EventBatch, await read_body(request, _protocol.MAX_BODY_BYTES))
+        rows = [e.model_dump() for e in batch.events]
+        counts = await run_in_threadpool(ctx.store.add_events, sid, learner["id"], rows)
+        if counts["accepted"]:
+            ctx.notifier.notify(sid)
+        return counts
+
+    @app.get("/api/s/{sid}/solution/{problem}")
+    async def solution(sid: str, problem: str, request: Request):
+        _session_id(sid)
+        learner = await ctx.learner(request, sid)
+        _problem_id(problem)
+        await run_in_threadpool(ctx.store.known_session, sid)
+        released, reason = await run_in_threadpool(ctx.store.release, sid, problem)
+        if not released:
+            return {"released": False, "reason": reason}
+        found, text = await run_in_threadpool(_solution_text, problem)
+        if not found:
+            return {"released": False, "reason": _one_line(text)}
+        event = {"id": str(uuid.uuid4()), "time": time.time(), "kind": "solution",
+                 "module": problem_module(problem), "problem": problem}  # fmt: skip
+        await run_in_threadpool(ctx.store.add_events, sid, learner["id"], [event])
+        ctx.notifier.notify(sid)
+        return {"released": True, "text": text}
+
+    @app.post("/api/s/{sid}/check/{problem}")
+    async def check(sid: str, problem: str, request: Request):
+        from . import _grading
+
+        _session_id(sid)
+        learner = await ctx.learner(request, sid)
+        _problem_id(problem)
+        session = await run_in_threadpool(ctx.store.open_session, sid)
+        if not session["server_checks"]:
+            raise ApiError(404, "this session does not check answers on the service")
+        if ctx.grading is None:
+            ctx.grading = _grading.Grader()
+        body = await read_body(request, _protocol.MAX_ANSWER_BYTES)
+        try:
+            outcome = await ctx.grading.judge(problem, body)
+        except _grading.GradingError as error:
+            raise ApiError(error.status, str(error)) from None
+        attempts = await run_in_threadpool(
+            ctx.store.add_check, sid, learner["id"], outcome, str(uuid.uuid4()), time.time()
+        )
+        ctx.notifier.notify(sid)
+        return {**outcome, "attempt": attempts}
+
+
+def _solution_text(problem: str) -> tuple[bool, str]:
+    from ..exercises import get_module
+    from ..exercises._solutions import solution_source
+
+    try:
+        module = get_module(problem_module(problem))
+    except LookupError:
+        return False, f"no problem {problem} in this course"
+    found = next((p for p in module.problems if p.id == problem), None)
+    if found is None:
+        return False, f"no problem {problem} in this course"
+    return solution_source(module, found)
+
+
+def _add_instructor_routes(app: FastAPI, ctx: _Context) -> None:
+    @app.get("/api/sessions")
+    async def sessions(request: Request):
+        await ctx.instructor(request)
+        return await run_in_threadpool(ctx.store.sessions)
+
+    @app.post("/api/sessions")
+    async def new_session(request: Request):
+        await ctx.instructor(request, posting=True)
+        wanted = parse(_protocol.NewSession, await read_body(request, _protocol.MAX_BODY_BYTES))
+        return await run_in_threadpool(
+            lambda: ctx.store.add_session(
+                wanted.module,
+                wanted.title,
+                session_id=wanted.id,
+                server_checks=wanted.server_checks,
+            )
+        )
+
+    @app.post("/api/s/{sid}/close")
+    async def close(sid: str, request: Request):
+        await ctx.instructor(request, posting=True)
+        await read_body(request, _protocol.MAX_BODY_BYTES)
+        found = await run_in_threadpool(ctx.store.close_session, _session_id(sid))
+        ctx.notifier.notify(sid)
+        return found
+
+    @app.get("/api/s/{sid}/instructor")
+    async def instructor_view(sid: str, request: Request):
+        await ctx.instructor(request)
+        session = await run_in_threadpool(ctx.store.known_session, _session_id(sid))
+        rows = None
+        if ctx.metric:
+            rows = await run_in_threadpool(_metric_leaderboard, session["module"], ctx.metric)
+        view = await run_in_threadpool(ctx.store.instructor_view, sid, None, rows)
+        if ctx.metric:
+            view["leaderboard_metric"] = ctx.metric
+        return view
+
+    @app.get("/api/s/{sid}/learners/{name}/timeline")
+    async def timeline(sid: str, name: str, request: Request):
+        await ctx.instructor(request)
+        if not re.match(_protocol.NAME_PATTERN, name):
+            raise ApiError(404, "no such learner")
+        return await run_in_threadpool(ctx.store.timeline, _session_id(sid), name)
+
+    @app.get("/api/s/{sid}/export")
+    async def export(sid: str, request: Request):
+        await ctx.instructor(request)
+        return await run_in_threadpool(ctx.store.export, _session_id(sid))
+
+    async def change(sid: str, request: Request, model, apply: Callable[[Any], Any]):
+        await ctx.instructor(request, posting=True)
+        _session_id(sid)
+        body = await read_body(request, _protocol.MAX_BODY_BYTES)
+        wanted = parse(model, body) if model else None
+        result = await run_in_threadpool(apply, wanted)
+        ctx.notifier.notify(sid)
+        return result
+
+    @app.post("/api/s/{sid}/checkpoint")
+    async def checkpoint(sid: str, request: Request):
+        def apply(wanted):
+            ctx.store.set_checkpoint(sid, wanted.problem)
+            return {"checkpoint": wanted.problem}
+
+        return await change(sid, request, _protocol.Checkpoint, apply)
+
+    @app.post("/api/s/{sid}/reveal")
+    async def reveal(sid: str, request: Request):
+        return await change(
+            sid,
+            request,
+            _protocol.Reveal,
+            lambda w: ctx.store.add_reveal(sid, w.problem, at=w.at, share=w.share),
+        )
+
+    @app.post("/api/s/{sid}/hands/{hand}/claim")
+    async def claim(sid: str, hand: int, request: Request):
+        def apply(wanted):
+            ctx.store.claim_hand(sid, hand, wanted.helper)
+            return {"id": hand, "claimed_by": wanted.helper}
+
+        return await change(sid, request, _protocol.Claim, apply)
+
+    @app.post("/api/s/{sid}/hands/{hand}/resolve")
+    async def resolve(sid: str, hand: int, request: Request):
+        def apply(_wanted):
+            ctx.store.resolve_hand(sid, hand)
+            return {"id": hand, "resolved": True}
+
+        return await change(sid, request, None, apply)
+
+
+def _metric_leaderboard(module: str, metric: str) -> list[dict[str, Any]]:
+    """Ranks by a tracked metric (``mlcourse.tracking.leaderboard``); empty when unreadable."""
+    try:
+        from ..tracking import leaderboard
+
+        frame = leaderboard(module, metric)
+    except Exception:  # noqa: BLE001 - a tracking store that cannot be read shows no ranks
+        return []
+    return [
+        {"rank": int(r["rank"]), "learner": str(r["learner"]), "value": float(r["value"])}
+        for r in frame.to_dict("records")
+        if r.get("value") == r.get("value")
+    ]
