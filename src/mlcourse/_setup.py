@@ -79,7 +79,23 @@ def setup_notebook(
         print(
             f"MLflow experiment: {info.experiment}; learner: {info.learner or 'not set (mlcourse whoami --set NAME)'}"
         )
+    _join_class()
     print(f"Setup complete (seed {seed})")
+
+
+def _join_class() -> None:
+    """Join the live class named by ``MLCOURSE_CLASS`` (``mlcourse lab --class URL``), if any."""
+    url = os.environ.get("MLCOURSE_CLASS", "").strip()
+    if not url:
+        return
+    from .live import _client
+
+    try:
+        info = _client.join(url)
+    except Exception as error:  # noqa: BLE001 - a class that cannot be joined never stops setup
+        print(f"Live class: not joined ({error})")
+        return
+    print(f"Live class: joined {info.session} as {info.pseudonym or info.learner}")
 
 
 def _version(distribution: str) -> str | None:

@@ -119,8 +119,10 @@ def prepare_lab(root: Path) -> None:
         manager.save("default", json.dumps(layout))
 
 
-def lab_environment(root: Path, tracking_uri: str | None, learner: str | None) -> dict[str, str]:
-    """The environment JupyterLab and its kernels run with."""
+def lab_environment(
+    root: Path, tracking_uri: str | None, learner: str | None, class_url: str | None = None
+) -> dict[str, str]:
+    """The environment JupyterLab and its kernels run with (``MLCOURSE_CLASS``: the live class)."""
     env = dict(os.environ)
     for key, value in QUIET_TF_ENV.items():
         env.setdefault(key, value)
@@ -130,6 +132,8 @@ def lab_environment(root: Path, tracking_uri: str | None, learner: str | None) -
     env.setdefault("MLFLOW_TRACKING_URI", default_tracking_uri(root))
     if learner:
         env["MLCOURSE_LEARNER"] = learner
+    if class_url:
+        env["MLCOURSE_CLASS"] = class_url
     return env
 
 
@@ -138,6 +142,7 @@ def run_lab(
     no_browser: bool = False,
     tracking_uri: str | None = None,
     learner: str | None = None,
+    class_url: str | None = None,
 ) -> None:
     """Start JupyterLab on the course (replaces this process).
 
@@ -151,12 +156,15 @@ def run_lab(
         A class tracking server to log to instead of the embedded store.
     learner : str, optional
         The learner's name, recorded on their runs and checks.
+    class_url : str, optional
+        A live class to join: every notebook's ``setup_notebook`` joins it
+        (``http://HOST:PORT/s/SESSION``).
 
     Raises
     ------
     LabError
         When the port is busy, the course folder has no notebooks, the learner's name is not
-        valid or the class tracking server does not answer.
+        valid, the class tracking server does not answer or the class URL is not one.
     """
     root = course_root()
     if not (root / "curriculum").is_dir():
@@ -176,6 +184,8 @@ def run_lab(
             raise LabError(str(error)) from None
     if tracking_uri is not None:
         _check_tracking_uri(tracking_uri)
+    if class_url is not None:
+        class_url = _check_class_url(class_url)
     kernel.install_kernelspec()
     (root / ".mlcourse").mkdir(exist_ok=True)
     from .workspace import pending_updates, prepare_workspace, workspace_dir
@@ -191,7 +201,7 @@ def run_lab(
         )
     prepare_lab(root)
     command = lab_command(root, port, no_browser=no_browser)
-    env = lab_environment(root, tracking_uri, learner)
+    env = lab_environment(root, tracking_uri, learner, class_url)
     print(f"Starting JupyterLab on http://127.0.0.1:{port}/lab (course folder {root})", flush=True)
     os.execve(command[0], command, env)
 
@@ -209,3 +219,14 @@ def _check_tracking_uri(uri: str) -> None:
             f"the tracking server {uri} is not answering: check the address your instructor "
             "gave, or start without --tracking-uri to log to your own store"
         )
+
+
+def _check_class_url(url: str) -> str:
+    """A live class URL given on the command line must have the shape ``.../s/SESSION``."""
+    from .live._client import parse_class_url
+
+    try:
+        base, session = parse_class_url(url)
+    except ValueError as error:
+        raise LabError(str(error)) from None
+    return f"{base}/s/{session}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,11 @@ class SelfTestFailed(AssertionError):
 def strict_mode() -> bool:
     """True when ``MLCOURSE_STRICT`` is set to 1/true/yes/on."""
     return os.environ.get("MLCOURSE_STRICT", "").strip().lower() in _TRUE
+
+
+def _live_client() -> Any:
+    """The live-class client when this notebook joined a class (never imported otherwise)."""
+    return sys.modules.get("mlcourse.live._client")
 
 
 class Text:
@@ -59,8 +65,13 @@ class BoundProblem:
 
         In strict mode (``MLCOURSE_STRICT=1``) anything but Correct raises CheckFailed.
         """
-        outcome = self.problem.check(self._namespace)
-        _events.record(outcome, self.module.number)
+        client = _live_client()
+        outcome = client and client.check_on_service(
+            self.problem, self._namespace, self.module.number
+        )
+        if outcome is None:
+            outcome = self.problem.check(self._namespace)
+            _events.record(outcome, self.module.number)
         if strict_mode() and not outcome.correct:
             raise CheckFailed(str(outcome))
         return outcome
@@ -76,15 +87,25 @@ class BoundProblem:
         if not isinstance(level, int) or not 1 <= level <= len(hints):
             text = f"Hints for {self.id} are numbered 1 to {len(hints)}; try `hint({min(max(1, level if isinstance(level, int) else 1), len(hints))})`."
             return Text(text, text)
+        client = _live_client()
+        if client is not None:
+            client.on_hint(self.module.number, self.id)
         more = f" (`hint({level + 1})` says more)" if level < len(hints) else ""
         head = f"Hint {level} of {len(hints)} for {self.id}{more}:"
         return Text(f"💡 **{html.escape(head)}** {hints[level - 1]}", f"{head} {hints[level - 1]}")
 
     def solution(self) -> Text:
-        """Show the answer cell(s) of this problem from the solutions notebook, if present."""
+        """Show the answer cell(s) of this problem from the solutions notebook, if present.
+
+        In a live class the class service decides: it shows the solution once released.
+        """
         from ._solutions import solution_source
 
-        found, text = solution_source(self.module, self.problem)
+        client = _live_client()
+        answer = client and client.solution_from_service(self.id)
+        if answer is not None and not answer[0]:
+            return Text(html.escape(answer[1]), answer[1])
+        found, text = answer if answer is not None else solution_source(self.module, self.problem)
         if not found:
             return Text(text, text)
         head = f"Solution to {self.id}:"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -21,8 +22,12 @@ def events_path() -> Path:
     return course_root() / ".mlcourse" / "events.jsonl"
 
 
-def record(outcome: Outcome, module: str) -> None:
-    """Append one check event. A failure to write warns and never breaks the notebook."""
+def record(outcome: Outcome, module: str, *, live: bool = True) -> None:
+    """Append one check event. A failure to write warns and never breaks the notebook.
+
+    In a live class (``mlcourse.live.join``) the event is also sent to the class service,
+    unless ``live`` is False (the service judged the check and recorded it itself).
+    """
     event = {
         "time": round(time.time(), 3),
         "learner": os.environ.get("MLCOURSE_LEARNER"),
@@ -44,6 +49,9 @@ def record(outcome: Outcome, module: str) -> None:
         from ..tracking._server_events import post_check_in_background
 
         post_check_in_background(uri, event["learner"], module, outcome.problem, outcome.status)
+    client = sys.modules.get("mlcourse.live._client") if live else None
+    if client is not None:  # imported only once the notebook joined a class
+        client.on_check(outcome, module)
 
 
 def read(path: Path | None = None) -> list[dict]:

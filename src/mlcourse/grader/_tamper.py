@@ -18,11 +18,12 @@ import ast
 import functools
 
 #: The course's packages a learner may import from: data loaders, tracking helpers, the
-#: pretrained models, the LLM client and its offline stand-in, the question bank, and the public
+#: pretrained models, the LLM client and its offline stand-in, the question bank, the live
+#: classroom's learner side (join, raise_hand, done), and the public
 #: (non-underscore) names of a module's declaration (demo data, stand-in clients). Their private
 #: submodules stay closed.
 _OPEN = frozenset(
-    {"datasets", "tracking", "models", "llm", "quiz", "setup_notebook", "__version__"}
+    {"datasets", "tracking", "models", "llm", "quiz", "live", "setup_notebook", "__version__"}
 )
 _DECLARATIONS = "mlcourse.exercises.m"
 _CLOSED_MODULES = frozenset({"gc", "ctypes"})
