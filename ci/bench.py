@@ -1,6 +1,6 @@
 """Performance figures against the budgets of DESIGN §11, printed side by side.
 
-Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader lab)
+Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader lab live)
 
 - check() latency beyond the learner's own computation (budget < 200 ms), per problem kind;
 - dataset generators at their default and large sizes;
@@ -8,7 +8,9 @@ Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking 
   cost of the course's tracking helpers against plain MLflow;
 - each notebook's execution time in a fresh kernel (budget <= 60 s);
 - the grader against bare nbclient and nbgrader;
-- `make lab` on a fresh clone to a JupyterLab that answers (budget 5 minutes).
+- `make lab` on a fresh clone to a JupyterLab that answers (budget 5 minutes);
+- the live classroom service: events per second from 200 simulated learners, and the board's
+  update latency idle and under load.
 """
 
 from __future__ import annotations
@@ -145,6 +147,15 @@ def bench_lab() -> None:
     bench_lab.main(_row)
 
 
+def bench_live() -> None:
+    """The classroom service: events per second and the board's update latency."""
+    sys.path.insert(0, str(ROOT / "ci"))
+    import bench_live
+
+    print("live classroom (mlcourse live serve, SQLite):")
+    bench_live.main(_row)
+
+
 SECTIONS = {
     "checks": bench_checks,
     "generators": bench_generators,
@@ -152,6 +163,7 @@ SECTIONS = {
     "notebooks": bench_notebooks,
     "grader": bench_grader,
     "lab": bench_lab,
+    "live": bench_live,
 }
 
 

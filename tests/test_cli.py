@@ -26,6 +26,7 @@ COMMANDS = (
     "tracking",
     "leaderboard",
     "progress",
+    "live",
     "quiz",
     "doctor",
 )

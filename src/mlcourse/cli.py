@@ -56,6 +56,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
             no_browser=args.no_browser,
             tracking_uri=args.tracking_uri,
             learner=args.learner,
+            class_url=args.class_url,
         )
     except LabError as error:
         raise UsageError(str(error)) from None
@@ -390,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--tracking-uri", help="log MLflow runs to this class server instead of the embedded store"
     )
     lab.add_argument("--learner", help="your name as recorded on runs and checks")
+    lab.add_argument(
+        "--class",
+        dest="class_url",
+        metavar="URL",
+        help="join this live class session (the address your instructor shows) in every notebook",
+    )
     lab.set_defaults(func=_cmd_lab)
 
     build = sub.add_parser(
@@ -575,6 +582,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     progress.add_argument("--learner", help="only this learner")
     progress.set_defaults(func=_cmd_progress)
+
+    from .live._command import add_live_parser
+
+    add_live_parser(sub)
 
     quiz = sub.add_parser(
         "quiz",

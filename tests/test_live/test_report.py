@@ -1,0 +1,255 @@
+"""The post-session report on a hand-made export: every number can be checked by hand."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from mlcourse.live import _report as report_module
+from mlcourse.live._report import (
+    CSV_COLUMNS,
+    format_seconds,
+    render_csv,
+    render_html,
+    report_metrics,
+    summarise,
+    write_report,
+)
+
+T0 = 1_000_000.0
+
+
+def _event(n, learner, kind, problem, at, status=None, error=None, detail=None, message=None):
+    return {
+        "id": f"event-{n:04d}",
+        "learner": learner,
+        "kind": kind,
+        "module": problem.split(".")[0] if problem else None,
+        "problem": problem,
+        "status": status,
+        "points": 1.0 if status == "correct" else (0.0 if status else None),
+        "error": error,
+        "detail": detail,
+        "message": message,
+        "time": T0 + at,
+        "received": T0 + at + 0.5,
+    }
+
+
+def hand_made_export():
+    """Three learners on module 00; the expected numbers are worked out in the tests."""
+    rows = [
+        # 00.1 -- ada: hint, fail, pass: 2 attempts, 60 s from her first event to her pass
+        ("ada", "hint", "00.1", 10, None, None, None),
+        ("ada", "check", "00.1", 30, "incorrect", "KeyError", "'target'"),
+        ("ada", "check", "00.1", 70, "correct", None, None),
+        # bob: two fails then a pass (3 attempts, 120 s), a later pass does not count
+        ("bob", "check", "00.1", 20, "incorrect", "KeyError", "'target'"),
+        ("bob", "check", "00.1", 40, "incorrect", "ValueError", "shapes differ"),
+        ("bob", "check", "00.1", 140, "correct", None, None),
+        ("bob", "check", "00.1", 200, "correct", None, None),
+        # cy: a check with no answer (not an attempt), one fail, then the solution
+        ("cy", "check", "00.1", 15, "not_attempted", None, None),
+        ("cy", "check", "00.1", 50, "incorrect", "KeyError", "'target'"),
+        ("cy", "solution", "00.1", 300, None, None, None),
+        # 00.2 -- ada only: hint at 380, pass at 400 (20 s, one attempt)
+        ("ada", "hint", "00.2", 380, None, None, None),
+        ("ada", "check", "00.2", 400, "correct", None, None),
+        # another module's event: not in this session's report
+        ("cy", "check", "01.1", 500, "correct", None, None),
+        ("bob", "hand", None, 90, None, None, None),
+    ]
+    events = [
+        _event(n, learner, kind, problem, at, status, error, detail)
+        for n, (learner, kind, problem, at, status, error, detail) in enumerate(rows)
+    ]
+    events.reverse()  # the report must not rely on the export's order
+    return {
+        "session": {
+            "id": "00-20261203-a1f2",
+            "title": "Warm-up",
+            "module": "00",
+            "checkpoint": "00.1",
+            "server_checks": False,
+            "created": T0,
+            "closed": T0 + 3600,
+        },
+        "problems": ["00.1", "00.2", "00.3"],
+        "learners": [
+            {"name": name, "pseudonym": f"P {name}", "joined": T0 + 5}
+            for name in ("ada", "bob", "cy")
+        ],
+        "events": events,
+        "hands": [],
+        "reveals": [],
+    }
+
+
+@pytest.fixture
+def report():
+    return summarise(hand_made_export())
+
+
+def test_session_facts(report):
+    assert report.session == "00-20261203-a1f2"
+    assert report.learners == 3
+    assert report.events == 14
+    assert report.duration_seconds == 3600
+    assert report.never_passed == ["cy"]  # cy's pass on 01.1 is another module's
+
+
+def test_first_exercise_numbers(report):
+    first = report.exercises[0]
+    assert first.problem == "00.1"
+    assert (first.learners, first.attempted, first.passed) == (3, 3, 2)
+    assert first.pass_rate == 0.667
+    # attempts until the first pass: ada 2, bob 3, cy 1 (the not-attempted check is no attempt)
+    assert first.attempts_mean == 2.0
+    assert first.attempts_median == 2.0
+    assert (first.hints, first.hint_learners, first.solutions) == (1, 1, 1)
+    assert first.median_seconds_to_pass == 90.0  # median of 60 and 120
+    assert first.never_passed == ["cy"]
+    assert first.top_errors == [("KeyError", "'target'", 3), ("ValueError", "shapes differ", 1)]
+
+
+def test_second_and_untouched_exercises(report):
+    second, third = report.exercises[1], report.exercises[2]
+    assert (second.attempted, second.passed, second.pass_rate) == (1, 1, 0.333)
+    assert second.median_seconds_to_pass == 20.0
+    assert (second.attempts_mean, second.hints) == (1.0, 1)
+    assert third.problem == "00.3"
+    assert (third.attempted, third.passed, third.pass_rate) == (0, 0, 0.0)
+    assert third.attempts_mean is None and third.median_seconds_to_pass is None
+    assert [x.problem for x in report.exercises] == ["00.1", "00.2", "00.3"]
+
+
+def test_problems_seen_in_events_but_not_listed_are_reported():
+    export = hand_made_export()
+    export["problems"] = ["00.2"]
+    assert [x.problem for x in summarise(export).exercises] == ["00.2", "00.1"]
+
+
+def test_an_open_session_lasts_until_its_last_event():
+    export = hand_made_export()
+    export["session"]["closed"] = None
+    assert summarise(export).duration_seconds == 500.5  # ``received`` of the event at +500
+
+
+def test_malformed_events_are_skipped():
+    export = hand_made_export()
+    export["events"] += [
+        "not a dict",
+        {"learner": "ada", "kind": "check", "problem": "00.3", "time": "soon"},
+        {"learner": "", "kind": "check", "problem": "00.3", "time": T0},
+        {"learner": "ada", "kind": "check", "problem": "00.3", "time": float("nan")},
+    ]
+    result = summarise(export)
+    assert result.events == 14
+    assert result.exercises[2].attempted == 0
+
+
+def test_csv_has_one_row_per_exercise_with_the_columns():
+    text = render_csv(summarise(hand_made_export()))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert [r["problem"] for r in rows] == ["00.1", "00.2", "00.3"]
+    first = rows[0]
+    assert first["pass_rate"] == "0.667"
+    assert first["attempts_mean"] == "2.0"
+    assert first["median_seconds_to_pass"] == "90.0"
+    assert first["never_passed"] == "1"
+    assert first["top_errors"] == "KeyError: 'target' (3); ValueError: shapes differ (1)"
+    assert rows[2]["attempts_mean"] == ""
+
+
+def test_csv_cells_cannot_become_formulas():
+    export = hand_made_export()
+    export["events"].append(
+        _event(99, "ada", "error", "00.3", 20, error="X", detail="=HYPERLINK(1)")
+    )
+    export["session"]["id"] = "00-x"
+    result = summarise(export)
+    result.exercises[2].problem = "=cmd|' /C calc'!A0"  # as if the store held anything
+    text = render_csv(result)
+    assert "\n'=cmd" in text
+
+
+def test_html_escapes_hostile_text():
+    export = hand_made_export()
+    export["session"]["title"] = "<img src=x onerror=alert(1)>"
+    export["learners"].append({"name": "<script>alert('x')</script>", "pseudonym": "p"})
+    export["events"].append(
+        _event(99, "ada", "check", "00.1", 33, "incorrect", "KeyError", "<script>bad()</script>")
+    )
+    page = render_html(summarise(export))
+    assert "<script>" not in page
+    assert "<img" not in page
+    assert "&lt;script&gt;bad()&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page  # never passed: listed
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_html_has_a_table_per_section(report):
+    page = render_html(report)
+    for heading in ("Session", "Exercises", "Top errors", "Learners who never passed"):
+        assert f"<h2>{heading}</h2>" in page
+    assert page.count("<table>") == 4
+    assert "1 min 30 s" in page  # 00.1's median time to pass
+    assert "67%" in page
+
+
+def test_format_seconds():
+    assert format_seconds(None) == "-"
+    assert format_seconds(7.4) == "7 s"
+    assert format_seconds(75) == "1 min 15 s"
+    assert format_seconds(3725) == "1 h 2 min"
+
+
+def test_write_report_files(tmp_path):
+    html_path, csv_path, result = write_report(hand_made_export(), tmp_path / "out")
+    assert html_path.name == "00-20261203-a1f2-report.html"
+    assert csv_path.name == "00-20261203-a1f2-report.csv"
+    assert html_path.read_text().startswith("<!doctype html>")
+    assert csv_path.read_text().splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert result.learners == 3
+
+
+def test_write_report_refuses_a_session_id_that_is_a_path(tmp_path):
+    export = hand_made_export()
+    export["session"]["id"] = "../../etc"
+    with pytest.raises(ValueError, match="cannot name a file"):
+        write_report(export, tmp_path)
+
+
+def test_metrics(report):
+    metrics = report_metrics(report)
+    assert metrics["learners"] == 3.0
+    assert metrics["pass_rate.00_1"] == 0.667
+    assert metrics["median_time_to_pass.00_1"] == 90.0
+    assert metrics["duration_minutes"] == 60.0
+    assert "median_time_to_pass.00_3" not in metrics
+    assert metrics["median_time_to_pass"] == 55.0  # median of 90 and 20
+
+
+def test_mlflow_run_with_artifacts(tmp_path, monkeypatch):
+    import mlflow
+    from mlflow.tracking._tracking_service import utils
+
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("_MLFLOW_SERVER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
+    # MLflow keeps a set URI for the whole process: restored after the test
+    monkeypatch.setattr(utils, "_tracking_uri", uri)
+    html_path, csv_path, result = write_report(hand_made_export(), tmp_path / "out")
+    run_id = report_module.log_report(result, [html_path, csv_path])
+    run = mlflow.MlflowClient(uri).get_run(run_id)
+    assert run.info.run_name == "00-20261203-a1f2"
+    assert run.data.tags["mlcourse.module"] == "00"
+    assert run.data.metrics["pass_rate.00_1"] == 0.667
+    assert run.data.metrics["learners"] == 3.0
+    experiment = mlflow.MlflowClient(uri).get_experiment(run.info.experiment_id)
+    assert experiment.name == "mlcourse/live"
+    names = {a.path for a in mlflow.MlflowClient(uri).list_artifacts(run_id)}
+    assert names == {html_path.name, csv_path.name}
