@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import re
+import secrets
 import threading
 import time
 import urllib.parse
@@ -43,6 +44,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+OAUTH_STATE_COOKIE = "mlcourse_live_oauth"
 NEXT_PATTERN = re.compile(r"^/s/[a-z0-9-]+(/instructor)?$")
 SESSION_RE = re.compile(_protocol.SESSION_PATTERN)
 MAX_STREAMS_PER_SESSION = 500
@@ -325,6 +327,26 @@ def _problem_id(problem: str) -> str:
     return problem
 
 
+def _root(request: Request) -> str:
+    """The path the service is mounted under (a JupyterHub service's prefix), or ``""``."""
+    return request.scope.get("root_path", "").rstrip("/")
+
+
+def _logged_in(request: Request, ctx: _Context, target: str) -> RedirectResponse:
+    """Go to ``target`` (a same-origin path) with the instructor's cookie set."""
+    response = RedirectResponse(f"{_root(request)}{target}", status_code=303)
+    response.set_cookie(
+        _auth.COOKIE,
+        ctx.cookie,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path=_root(request) or "/",
+        max_age=12 * 3600,
+    )
+    return response
+
+
 def _add_page_routes(app: FastAPI, ctx: _Context) -> None:
     @app.get("/", include_in_schema=False)
     def index():
@@ -342,7 +364,8 @@ def _add_page_routes(app: FastAPI, ctx: _Context) -> None:
         _session_id(sid)
         if not await ctx.is_instructor(request):
             query = urllib.parse.urlencode({"next": f"/s/{sid}/instructor"})
-            return RedirectResponse(f"/login?{query}", status_code=303)
+            login = "hub-login" if ctx.hub is not None and ctx.hub.can_login else "login"
+            return RedirectResponse(f"{_root(request)}/{login}?{query}", status_code=303)
         return ctx.page("instructor.html", _PLACEHOLDER.format(text="The instructor's page."))
 
     @app.get("/login", include_in_schema=False)
@@ -357,17 +380,41 @@ def _add_page_routes(app: FastAPI, ctx: _Context) -> None:
         token = (form.get("token") or [""])[0]
         if not _auth.same_token(token, ctx.token):
             query = urllib.parse.urlencode({"next": target, "error": "1"})
-            return RedirectResponse(f"/login?{query}", status_code=303)
-        response = RedirectResponse(target, status_code=303)
+            return RedirectResponse(f"{_root(request)}/login?{query}", status_code=303)
+        return _logged_in(request, ctx, target)
+
+    @app.get("/hub-login", include_in_schema=False)
+    def hub_login(request: Request, next: str | None = None):  # noqa: A002 - the query parameter
+        if ctx.hub is None or not ctx.hub.can_login:
+            raise ApiError(404, "this service does not run behind JupyterHub")
+        state = secrets.token_urlsafe(24)
+        response = RedirectResponse(ctx.hub.authorize_url(state), status_code=303)
         response.set_cookie(
-            _auth.COOKIE,
-            ctx.cookie,
+            OAUTH_STATE_COOKIE,
+            f"{state}|{safe_next(next)}",
             httponly=True,
-            samesite="strict",
+            samesite="lax",  # sent on the Hub's redirect back, a top-level navigation
             secure=request.url.scheme == "https",
-            path="/",
-            max_age=12 * 3600,
+            path=_root(request) or "/",
+            max_age=600,
         )
+        return response
+
+    @app.get("/oauth_callback", include_in_schema=False)
+    async def oauth_callback(request: Request, code: str = "", state: str = ""):
+        if ctx.hub is None or not ctx.hub.can_login:
+            raise ApiError(404, "this service does not run behind JupyterHub")
+        expected, _, target = request.cookies.get(OAUTH_STATE_COOKIE, "").partition("|")
+        if not code or not state or not _auth.same_token(state, expected):
+            raise ApiError(400, "the login's state does not match: start again from the page")
+        token = await run_in_threadpool(ctx.hub.token_for_code, code[:512])
+        user = await ctx.hub_user(token) if token else None
+        if user is None:
+            raise ApiError(401, "the Hub did not confirm this login")
+        if not ctx.hub.is_instructor(user):
+            raise ApiError(403, f"the Hub user {user.name} is not an instructor of this class")
+        response = _logged_in(request, ctx, safe_next(target))
+        response.delete_cookie(OAUTH_STATE_COOKIE, path=_root(request) or "/")
         return response
 
     @app.get("/api/s/{sid}/board")

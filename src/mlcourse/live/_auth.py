@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
@@ -117,12 +118,18 @@ class HubAuth:
         api_token: str,
         instructors_group: str | None = None,
         *,
+        client_id: str | None = None,
+        callback_url: str | None = None,
+        hub_url: str = "",
         timeout: float = 3.0,
         ttl: float = 60.0,
     ):
         self.api_url = api_url.rstrip("/")
         self.api_token = api_token
         self.instructors_group = instructors_group
+        self.client_id = client_id
+        self.callback_url = callback_url
+        self.hub_url = hub_url.rstrip("/")
         self.timeout = timeout
         self.ttl = ttl
         self._cache: dict[str, tuple[float, HubUser | None]] = {}
@@ -146,6 +153,66 @@ class HubAuth:
     def is_instructor(self, user: HubUser) -> bool:
         """Whether a Hub user may use the instructor's pages and commands."""
         return user.admin or bool(self.instructors_group and self.instructors_group in user.groups)
+
+    @classmethod
+    def from_environment(cls, environ: dict, instructors_group: str | None = None) -> HubAuth:
+        """The Hub as a service started by JupyterHub sees it (its ``JUPYTERHUB_*`` variables).
+
+        ``JUPYTERHUB_CLIENT_ID`` and ``JUPYTERHUB_OAUTH_CALLBACK_URL`` enable the Hub's login
+        for the instructor's page; the browser is sent to ``JUPYTERHUB_HOST`` +
+        ``JUPYTERHUB_BASE_URL`` (the same host when ``JUPYTERHUB_HOST`` is empty).
+        """
+        base = environ.get("JUPYTERHUB_BASE_URL", "/")
+        return cls(
+            environ["JUPYTERHUB_API_URL"],
+            environ["JUPYTERHUB_API_TOKEN"],
+            instructors_group,
+            client_id=environ.get("JUPYTERHUB_CLIENT_ID"),
+            callback_url=environ.get("JUPYTERHUB_OAUTH_CALLBACK_URL"),
+            hub_url=environ.get("JUPYTERHUB_HOST", "") + base.rstrip("/"),
+        )
+
+    @property
+    def can_login(self) -> bool:
+        """Whether the service may send a browser through the Hub's OAuth login."""
+        return bool(self.client_id and self.callback_url)
+
+    def authorize_url(self, state: str) -> str:
+        """Where to send a browser to log in with the Hub (OAuth 2 authorization code)."""
+        query = urllib.parse.urlencode(
+            {
+                "client_id": self.client_id,
+                "redirect_uri": self.callback_url,
+                "response_type": "code",
+                "state": state,
+            }
+        )
+        return f"{self.hub_url}/hub/api/oauth2/authorize?{query}"
+
+    def token_for_code(self, code: str) -> str | None:
+        """Exchange the code the Hub sent back for the user's access token (None if refused)."""
+        body = urllib.parse.urlencode(
+            {
+                "client_id": self.client_id,
+                "client_secret": self.api_token,
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": self.callback_url,
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{self.api_url}/oauth2/token",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                reply = json.loads(response.read(64 * 1024))
+        except (urllib.error.URLError, OSError, ValueError):
+            return None
+        token = reply.get("access_token") if isinstance(reply, dict) else None
+        return token if isinstance(token, str) and token else None
 
     def _ask(self, token: str) -> HubUser | None:
         request = urllib.request.Request(

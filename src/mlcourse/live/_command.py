@@ -510,7 +510,7 @@ def _hub_settings(args: argparse.Namespace) -> tuple[Any, str, str | None]:
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "").rstrip("/")
     if prefix and not re.fullmatch(r"(/[A-Za-z0-9._~%-]+)+", prefix):
         raise UsageError(f"JUPYTERHUB_SERVICE_PREFIX {prefix!r} is not a URL path")
-    hub = HubAuth(api_url, api_token, args.instructors_group)
+    hub = HubAuth.from_environment(dict(os.environ), args.instructors_group)
     return hub, prefix, os.environ.get("JUPYTERHUB_SERVICE_URL")
 
 
