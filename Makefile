@@ -46,13 +46,14 @@ lint: $(STAMP)
 
 # The whole suite: lint, unit tests and the exercise proof, then nbval over the executed
 # notebooks (outputs compared, strict checks), each run printing per-notebook times; the
-# TensorFlow notebooks in a run of their own.
+# TensorFlow notebooks in a run of their own. Screenshots of the browser tests are kept in
+# test-output/.
 system-deps:
 	@bash ci/system-deps.sh
 
 test: system-deps $(STAMP) lint
 	$(BIN)/mlcourse build --check
-	$(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope --durations=15
+	MLCOURSE_TEST_ARTIFACTS=$(CURDIR)/test-output $(BIN)/python -m pytest tests -n $(WORKERS) --dist loadscope --durations=15
 	$(BIN)/python -m pytest --nbval $(filter-out $(KERAS_NOTEBOOKS),$(NOTEBOOKS)) \
 		-p no:cacheprovider --nbval-sanitize-with ci/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope
 	$(if $(KERAS_NOTEBOOKS),$(BIN)/python -m pytest --nbval $(KERAS_NOTEBOOKS) \

@@ -11,7 +11,8 @@ check appearing within 5 s, the stuck learners and the help queue, claims and a 
 pacing, a learner's timeline; hostile text stays text. A second test fills the board with
 200 learners (it scrolls inside its grid, the checkpoint stays in view) and restarts the
 service under it ("reconnecting…", then caught up). Screenshots land in
-``$MLCOURSE_TEST_ARTIFACTS`` (else the test's folder); with ``MLCOURSE_UPDATE_SCREENSHOTS=1``
+``$MLCOURSE_TEST_ARTIFACTS/live`` (``make test`` keeps them in ``test-output/``; else the
+test's folder); with ``MLCOURSE_UPDATE_SCREENSHOTS=1``
 the board's is also copied to ``docs/images/live-board.png`` for the README.
 """
 
@@ -188,7 +189,8 @@ def _wait_for(condition, what: str, seconds: float = 15.0):
 
 
 def _artifacts(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("MLCOURSE_TEST_ARTIFACTS") or tmp_path)
+    kept = os.environ.get("MLCOURSE_TEST_ARTIFACTS")
+    folder = Path(kept) / "live" if kept else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
