@@ -234,3 +234,10 @@ def test_an_integer_too_large_for_a_float_is_a_mismatch_not_a_crash():
     message = compare(0.5, 10**400, "d")
     assert message is not None and "too large" in message
     assert compare(0.5, -(10**400), "d") is not None
+
+
+def test_how_far_says_nothing_of_an_integer_too_large_for_a_float():
+    from mlcourse.checks._compare import how_far
+
+    assert how_far([1.0, 2.0], [10**4000, 2]) == ""
+    assert "wrong sign" in how_far([1.0, 2.0], [-1.0, -2.0])  # still diagnoses what it can

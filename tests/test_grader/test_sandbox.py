@@ -96,3 +96,15 @@ def test_the_sandboxed_runner_starts_without_the_batch_machinery():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_a_graded_run_without_bubblewrap_never_sees_the_live_class_or_its_tokens(monkeypatch):
+    from mlcourse.grader._sandbox import _trusted_environment
+
+    monkeypatch.setenv("MLCOURSE_CLASS", "http://10.0.0.2:8765/s/03-x?key=abcdefghijklmnop")
+    monkeypatch.setenv("MLCOURSE_LIVE_TOKEN", "instructor-secret")
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-secret")
+    monkeypatch.setenv("MLCOURSE_LEARNER", "ada")
+    env = _trusted_environment()
+    assert not {"MLCOURSE_CLASS", "MLCOURSE_LIVE_TOKEN", "JUPYTERHUB_API_TOKEN"} & set(env)
+    assert env["MLCOURSE_LEARNER"] == "ada"

@@ -433,7 +433,7 @@ def how_far(expected: Any, got: Any) -> str:
     try:
         want = np.asarray(expected, dtype=float)
         have = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int too large for a float
         return ""
     if want.size == 0 or have.size == 0 or not np.isfinite(want).all():
         return ""

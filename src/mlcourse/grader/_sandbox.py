@@ -180,6 +180,16 @@ def _environment() -> dict[str, str]:
     }
 
 
+#: What the grader's environment must not hand a graded run even without bubblewrap: the live
+#: class a terminal joined (a graded run must not post events) and the instructor's token.
+_PRIVATE_ENVIRONMENT = ("MLCOURSE_CLASS", "MLCOURSE_LIVE_", "JUPYTERHUB_API_TOKEN")
+
+
+def _trusted_environment() -> dict[str, str]:
+    """The grader's environment without the variables a graded run must never see."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(_PRIVATE_ENVIRONMENT)}
+
+
 def _bwrap_command(
     bwrap: str,
     notebook: Path,
@@ -434,7 +444,7 @@ def _execute(notebook, scratch, answers, limits, bwrap, uid) -> Execution:
         count_processes = os.geteuid() != 0
         cwd = str(scratch / "work")
         env = {
-            **os.environ,
+            **_trusted_environment(),
             "MLCOURSE_ROOT": str(scratch),
             "MLCOURSE_STRICT": "0",
             "MLCOURSE_EVENTS": str(scratch / "events.jsonl"),
