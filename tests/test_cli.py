@@ -22,6 +22,7 @@ COMMANDS = (
     "data",
     "models",
     "grade",
+    "gradebook",
     "whoami",
     "tracking",
     "leaderboard",

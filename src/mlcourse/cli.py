@@ -524,6 +524,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.set_defaults(func=_cmd_grade)
 
+    from .grader._lms import add_gradebook_parser
+
+    add_gradebook_parser(sub)
+
     whoami = sub.add_parser(
         "whoami",
         help="show or set your learner name",

@@ -15,6 +15,11 @@ from mlcourse.grader import discover, learner_from_name
         ("Cy Young 01_python_essentials", "Cy-Young"),
         ("renamed file (final v2)", "renamed-file-final-v2"),
         ("../../etc", "etc"),
+        # Moodle's folders: the participant id stays whole, the folder suffix goes
+        ("Jane Smith_123456_assignsubmission_file_", "Jane-Smith_123456"),
+        ("Jane Smith_123499_assignsubmission_file_", "Jane-Smith_123499"),
+        ("ada_01_python_essentials_assignsubmission_file_", "ada"),
+        ("bo_12_not_a_module", "bo_12_not_a_module"),
     ],
 )
 def test_learner_from_name(stem, learner):

@@ -14,11 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .._curriculum import MODULES
+
 MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 MAX_ZIP_TOTAL = 2 * 1024 * 1024 * 1024
 MAX_ZIP_NOTEBOOKS = 20_000
 MAX_LEARNER_NAME = 100  # characters: result and page file names stay far below 255 bytes
-_MODULE_SUFFIX = re.compile(r"[_\-\s]*\d{2}_[a-z_]+$")
+#: A course notebook's name at the end of a file name (``ada_01_python_essentials``): only the
+#: course's own module names, so that digits of an LMS id (``Jane Smith_123456_...``) stay.
+_MODULE_SUFFIX = re.compile(
+    r"[_\-\s]*(?:" + "|".join(f"{n}_{slug}" for n, (slug, _) in MODULES.items()) + r")$"
+)
+#: Moodle's folder suffix for a file submission (``Jane Smith_123456_assignsubmission_file_``).
+_MOODLE_SUFFIX = re.compile(r"_assignsubmission_[a-z]+_?$")
 _SAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
 
 
@@ -67,7 +75,7 @@ class Submission:
 def learner_from_name(stem: str) -> str:
     """``ada_01_python_essentials`` -> ``ada``; anything else is kept, made filename-safe."""
     stem = stem[: MAX_LEARNER_NAME * 2]  # the suffix pattern backtracks on long names
-    base = _MODULE_SUFFIX.sub("", stem) or stem
+    base = _MODULE_SUFFIX.sub("", _MOODLE_SUFFIX.sub("", stem)) or stem
     return _SAFE.sub("-", base).strip("-.")[:MAX_LEARNER_NAME].strip("-.") or "unknown"
 
 
