@@ -1,7 +1,7 @@
 """Fixtures for the live classroom's tests: the service in-process, or on a loopback port.
 
 ``live_app`` gives a :class:`fastapi.testclient.TestClient` (no network) with the instructor's
-token and an open session on module 00. ``live_server`` runs the same service with uvicorn in
+token and an open session on module 00 (``key`` is its join key). ``live_server`` runs the same service with uvicorn in
 a thread on a free 127.0.0.1 port, for clients that need a real socket (the learner's client,
 the update stream, a browser); it is stopped at the end of the test.
 """
@@ -21,13 +21,20 @@ TOKEN = "instructor-token-for-tests-0123456789abcdef"
 
 @dataclass
 class LiveApp:
-    """An in-process service: ``client`` (TestClient), ``token``, ``session`` id, ``store``."""
+    """An in-process service: ``client`` (TestClient), ``token``, ``session`` id, ``store``,
+    and the session's join ``key``."""
 
     client: object
     token: str
     session: str
     store: object
     app: object
+    key: str = ""
+
+    @property
+    def join_key(self) -> str:
+        """The session's join key."""
+        return self.key
 
     @property
     def auth(self) -> dict[str, str]:
@@ -38,23 +45,40 @@ class LiveApp:
 @dataclass
 class LiveServer:
     """A service on loopback: ``url`` (``http://127.0.0.1:PORT``), ``token``, ``session``,
-    ``store``; ``class_url`` is the URL learners join."""
+    ``store``, ``key``; ``class_url`` is the URL learners join (with the key), ``board_url``
+    the projector's (without)."""
 
     url: str
     token: str
     session: str
     store: object
     app: object
+    key: str = ""
+
+    @property
+    def join_key(self) -> str:
+        """The session's join key."""
+        return self.key
+
+    @property
+    def board_url(self) -> str:
+        """The session's board URL (no key)."""
+        return f"{self.url}/s/{self.session}"
 
     @property
     def class_url(self) -> str:
-        """The session's class URL."""
-        return f"{self.url}/s/{self.session}"
+        """The session's class URL, its join key included."""
+        return f"{self.url}/s/{self.session}?key={self.key}"
 
     @property
     def auth(self) -> dict[str, str]:
         """Headers carrying the instructor's token."""
         return {"Authorization": f"Bearer {self.token}"}
+
+
+def join_key_of(store, sid: str) -> str:
+    """The join key of a session in ``store``."""
+    return store.session(sid)["join_key"]
 
 
 def make_app(tmp_path: Path, *, server_checks: bool = False, **options):
@@ -75,7 +99,14 @@ def live_app(tmp_path):
 
     app, store, sid = make_app(tmp_path)
     with TestClient(app) as client:
-        yield LiveApp(client=client, token=TOKEN, session=sid, store=store, app=app)
+        yield LiveApp(
+            client=client,
+            token=TOKEN,
+            session=sid,
+            store=store,
+            app=app,
+            key=join_key_of(store, sid),
+        )
     store.dispose()
 
 
@@ -120,7 +151,9 @@ def live_server(tmp_path):
     app, store, sid = make_app(tmp_path)
     server, thread, url = serve_in_thread(app)
     try:
-        yield LiveServer(url=url, token=TOKEN, session=sid, store=store, app=app)
+        yield LiveServer(
+            url=url, token=TOKEN, session=sid, store=store, app=app, key=join_key_of(store, sid)
+        )
     finally:
         stop_server(server, thread)
         store.dispose()

@@ -13,7 +13,7 @@ from mlcourse.live import _store
 
 
 def join(live, name: str) -> dict:
-    response = live.client.post(f"/api/s/{live.session}/join", json={"name": name})
+    response = live.client.post(f"/api/s/{live.session}/join", json={"name": name, "key": live.key})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -60,10 +60,14 @@ def test_join_gives_a_token_and_a_pseudonym_and_a_taken_name_needs_its_token(liv
         "title": "Warm-up",
         "server_checks": False,
     }
-    taken = live_app.client.post(f"/api/s/{live_app.session}/join", json={"name": "alice"})
+    taken = live_app.client.post(
+        f"/api/s/{live_app.session}/join", json={"name": "alice", "key": live_app.key}
+    )
     assert taken.status_code == 409 and "name taken" in taken.json()["detail"]
     again = live_app.client.post(
-        f"/api/s/{live_app.session}/join", json={"name": "alice"}, headers=bearer(alice["token"])
+        f"/api/s/{live_app.session}/join",
+        json={"name": "alice", "key": live_app.key},
+        headers=bearer(alice["token"]),
     )
     assert again.status_code == 200
     assert again.json()["pseudonym"] == alice["pseudonym"]
@@ -73,12 +77,17 @@ def test_join_gives_a_token_and_a_pseudonym_and_a_taken_name_needs_its_token(liv
 
 
 def test_join_unknown_or_closed_session_is_404(live_app):
-    assert live_app.client.post("/api/s/no-such-one/join", json={"name": "a"}).status_code == 404
+    unknown = live_app.client.post(
+        "/api/s/no-such-one/join", json={"name": "a", "key": live_app.key}
+    )
+    assert unknown.status_code == 404
     closed = live_app.client.post(
         f"/api/s/{live_app.session}/close", json={}, headers=live_app.auth
     )
     assert closed.status_code == 200 and closed.json()["closed"] is not None
-    refused = live_app.client.post(f"/api/s/{live_app.session}/join", json={"name": "late"})
+    refused = live_app.client.post(
+        f"/api/s/{live_app.session}/join", json={"name": "late", "key": live_app.key}
+    )
     assert refused.status_code == 404
 
 
@@ -86,9 +95,9 @@ def test_events_are_stored_once_and_a_replayed_batch_counts_as_duplicates(live_a
     alice = join(live_app, "alice")
     batch = [event(problem="00.1", status="incorrect"), event("hint", problem="00.1")]
     first = post(live_app, alice, *batch)
-    assert first.json() == {"accepted": 2, "duplicates": 0}
+    assert first.json() == {"accepted": 2, "duplicates": 0, "ignored": 0}
     replay = post(live_app, alice, *batch, event(problem="00.1", status="correct"))
-    assert replay.json() == {"accepted": 1, "duplicates": 2}
+    assert replay.json() == {"accepted": 1, "duplicates": 2, "ignored": 0}
     timeline = live_app.client.get(
         f"/api/s/{live_app.session}/learners/alice/timeline", headers=live_app.auth
     ).json()
@@ -383,7 +392,9 @@ def test_stream_sends_an_update_after_an_event(live_server):
     wait_for(found, 2, deadline)
     assert found[:2] == [200, 'data: {"version": 0}']
     with httpx.Client(base_url=live_server.url, timeout=10) as client:
-        learner = client.post(f"/api/s/{live_server.session}/join", json={"name": "alice"}).json()
+        learner = client.post(
+            f"/api/s/{live_server.session}/join", json={"name": "alice", "key": live_server.key}
+        ).json()
         wait_for(found, 3, deadline)
         client.post(
             f"/api/s/{live_server.session}/events",
@@ -405,7 +416,9 @@ def test_store_limits(live_app, monkeypatch):
     monkeypatch.setattr(_store, "MAX_EVENTS_PER_LEARNER", 3)
     alice = join(live_app, "alice")
     join(live_app, "bob")
-    full = live_app.client.post(f"/api/s/{live_app.session}/join", json={"name": "carol"})
+    full = live_app.client.post(
+        f"/api/s/{live_app.session}/join", json={"name": "carol", "key": live_app.key}
+    )
     assert full.status_code == 422 and "full" in full.json()["detail"]
     assert post(live_app, alice, event("hint"), event("hint")).status_code == 200
     too_many = post(live_app, alice, event("hint"), event("hint"))

@@ -101,10 +101,10 @@ def _events(steps: list[dict]) -> list[dict]:
 class Learner:
     """One simulated learner: joins over HTTP, then posts its events as its notebook would."""
 
-    def __init__(self, base: str, session: str, name: str):
+    def __init__(self, base: str, session: str, name: str, key: str):
         self.api = f"{base}/api/s/{session}"
         self.name = name
-        answer = httpx.post(f"{self.api}/join", json={"name": name}, timeout=10)
+        answer = httpx.post(f"{self.api}/join", json={"name": name, "key": key}, timeout=10)
         assert answer.status_code == 200, answer.text
         self.token = answer.json()["token"]
         self.pseudonym = answer.json()["pseudonym"]
@@ -120,9 +120,9 @@ class Learner:
         return answer.json()
 
 
-def _simulate(base: str, session: str) -> list[Learner]:
+def _simulate(base: str, session: str, key: str) -> list[Learner]:
     def one(i: int) -> Learner:
-        learner = Learner(base, session, _real_name(i))
+        learner = Learner(base, session, _real_name(i), key)
         accepted = learner.post(_progress(i))
         assert accepted["accepted"] == len(_progress(i)), accepted
         return learner
@@ -143,8 +143,8 @@ def _course_copy(folder: Path) -> Path:
 
 
 def _outbox_lines(root: Path) -> int:
-    outbox = root / ".mlcourse" / "live" / "outbox.jsonl"
-    return len(outbox.read_text().splitlines()) if outbox.exists() else 0
+    outboxes = (root / ".mlcourse" / "live").glob("outbox.*.jsonl")
+    return sum(len(path.read_text().splitlines()) for path in outboxes)
 
 
 def _run_kernels(class_url: str, tmp_path: Path, monkeypatch) -> None:
@@ -216,19 +216,21 @@ def test_a_class_of_30_on_the_board_and_the_instructor_page(
     base, token = live_server.url, live_server.token
     opened = instructor.post("/api/sessions", json={"module": "00", "title": "Start here, live"})
     assert opened.status_code == 200, opened.text
-    session = opened.json()["id"]
+    session, key = opened.json()["id"], opened.json()["join_key"]
     class_url = f"{base}/s/{session}"
 
     hostile = httpx.post(
-        f"{base}/api/s/{session}/join", json={"name": "<img src=x onerror=alert(1)>"}, timeout=10
+        f"{base}/api/s/{session}/join",
+        json={"name": "<img src=x onerror=alert(1)>", "key": key},
+        timeout=10,
     )
     assert hostile.status_code == 422  # a name is never markup
 
     # the checkpoint first: done marks count from the checkpoint they answer
     set_point = instructor.post(f"/api/s/{session}/checkpoint", json={"problem": "00.2"})
     assert set_point.status_code == 200, set_point.text
-    learners = _simulate(base, session)
-    _run_kernels(class_url, tmp_path, monkeypatch)
+    learners = _simulate(base, session, key)
+    _run_kernels(f"{class_url}?key={key}", tmp_path, monkeypatch)
     names = [learner.name for learner in learners] + list(KERNELS)
 
     board = _wait_for(
@@ -284,8 +286,9 @@ def test_a_class_of_30_on_the_board_and_the_instructor_page(
                 shutil.copy(shots / "live-board.png", ROOT / "docs" / "images" / "live-board.png")
 
             # checks posted now show within 5 s, through the stream; an error's detail that
-            # is markup shows as text
+            # is markup shows as text (a detail reaches the board once two learners share it)
             learners[24].post([_check("00.2", "correct")])
+            learners[25].post([_check("00.2", "incorrect", "ValueError", HOSTILE_DETAIL)])
             learners[26].post([_check("00.2", "incorrect", "ValueError", HOSTILE_DETAIL)])
             expect(page.locator("#checkpoint-count")).to_have_text(
                 "16 of 30 done (53%)", timeout=5_000
@@ -294,7 +297,7 @@ def test_a_class_of_30_on_the_board_and_the_instructor_page(
                 has=page.get_by_role("rowheader", name=learners[24].pseudonym, exact=True)
             )
             expect(row.locator("td.cell").nth(1)).to_have_text("✓")
-            hostile_line = f"1 learner: ValueError {HOSTILE_DETAIL} on 00.2"
+            hostile_line = f"2 learners: ValueError {HOSTILE_DETAIL} on 00.2"
             expect(errors.filter(has_text=hostile_line)).to_have_count(1)
             _no_element_injected(page, "#error-lines")
 
@@ -411,6 +414,8 @@ def test_the_board_of_a_room_of_200_stays_readable_and_reconnects(tmp_path):
     from .conftest import TOKEN, make_app
 
     app, store, session = make_app(tmp_path)
+    key = store.session(session)["join_key"]
+    app.state.context.join_limiter.burst = 1000  # 200 joins from this one address
     service = Service(app)
     service.start()
     try:
@@ -424,7 +429,7 @@ def test_the_board_of_a_room_of_200_stays_readable_and_reconnects(tmp_path):
         assert checkpoint.status_code == 200, checkpoint.text
 
         def one(i: int) -> Learner:
-            learner = Learner(base, session, f"learner{i:03d}")
+            learner = Learner(base, session, f"learner{i:03d}", key)
             passed = i % 4 != 0
             learner.post(
                 [_check("00.1", "correct")]

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -153,9 +154,9 @@ def test_instructor_file_is_private(course):
 # -- against a running service -------------------------------------------------------------------
 
 
-def _post_events(url, sid, name, events):
+def _post_events(url, sid, name, events, key):
     with httpx.Client(base_url=url, trust_env=False, timeout=10) as client:
-        joined = client.post(f"/api/s/{sid}/join", json={"name": name})
+        joined = client.post(f"/api/s/{sid}/join", json={"name": name, "key": key})
         assert joined.status_code == 200, joined.text
         token = joined.json()["token"]
         batch = [{"id": uuid.uuid4().hex, **event} for event in events]
@@ -169,8 +170,10 @@ def _post_events(url, sid, name, events):
 
 def _class(live_server):
     """A session opened 1000 s ago (event times are clamped to its lifetime): two learners on
-    00.1, ada fails then passes 30 s after her first event, bob fails twice. Returns its id."""
-    sid = live_server.store.add_session("00", "Earlier", now=time.time() - 1000)["id"]
+    00.1, ada fails then passes 20 s after her first attempt (the clock of time to pass),
+    bob fails twice. Returns its id."""
+    made = live_server.store.add_session("00", "Earlier", now=time.time() - 1000)
+    sid, key = made["id"], made["join_key"]
     start = time.time() - 100
     _post_events(
         live_server.url,
@@ -188,6 +191,7 @@ def _class(live_server):
             },
             {"time": start + 30, "kind": "check", "problem": "00.1", "status": "correct"},
         ],
+        key,
     )
     _post_events(
         live_server.url,
@@ -197,6 +201,7 @@ def _class(live_server):
             {"time": start + 5, "kind": "check", "problem": "00.1", "status": "incorrect"},
             {"time": start + 6, "kind": "check", "problem": "00.1", "status": "incorrect"},
         ],
+        key,
     )
     return sid
 
@@ -235,7 +240,11 @@ def test_sessions_new_and_close(capsys, live_server):
     )
     assert status == 0
     new_id = out.split()[1]
-    assert f'mlcourse.live.join("{live_server.url}/s/{new_id}")' in out
+    key = live_server.store.session(new_id)["join_key"]
+    assert re.fullmatch(r"00-\d{8}-[0-9a-f]{8}", new_id)
+    assert f'mlcourse.live.join("{live_server.url}/s/{new_id}?key={key}")' in out
+    assert f"mlcourse lab --class {live_server.url}/s/{new_id}?key={key}" in out
+    assert f"Projector (board):   {live_server.url}/s/{new_id}\n" in out  # no key on the board
     assert f"{live_server.url}/s/{new_id}/instructor" in out
     status, out, _ = run(capsys, "sessions", *_credentials(live_server))
     assert status == 0 and new_id in out and live_server.session in out
@@ -270,7 +279,7 @@ def test_report_over_http(capsys, live_server, tmp_path):
     assert rows["00.1"]["passed"] == "1"
     assert rows["00.1"]["attempted"] == "2"
     assert rows["00.1"]["pass_rate"] == "0.5"
-    assert rows["00.1"]["median_seconds_to_pass"] == "30.0"
+    assert rows["00.1"]["median_seconds_to_pass"] == "20.0"  # from her first attempt
     assert rows["00.1"]["attempts_mean"] == "2.0"  # ada 2, bob 2
     text = page.read_text()
     assert "&lt;script&gt;x&lt;/script&gt;" in text and "<script>" not in text
@@ -343,12 +352,15 @@ def test_serve_opens_a_session_and_the_commands_find_it(course, tmp_path):
         assert process.poll() is None, log.read_text()
         out = log.read_text()
         sid = next(line.split()[1] for line in out.splitlines() if line.startswith("Session "))
-        assert f"Projector (board):   {url}/s/{sid}" in out
+        assert f"Projector (board):   {url}/s/{sid}\n" in out
         assert f"Instructor page:     {url}/s/{sid}/instructor" in out
-        assert f'mlcourse.live.join("{url}/s/{sid}")' in out
-        assert f"mlcourse lab --class {url}/s/{sid}" in out
+        key = re.search(rf'mlcourse\.live\.join\("{re.escape(url)}/s/{sid}\?key=([\w-]+)"\)', out)
+        assert key and len(key[1]) >= 16, out
+        assert f"mlcourse lab --class {url}/s/{sid}?key={key[1]}" in out
         saved = course / ".mlcourse" / "live" / "instructor.json"
         assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE((saved.parent / "live.db").stat().st_mode) == 0o600
         assert json.loads(saved.read_text())["url"] == url
         assert httpx.get(f"{url}/api/s/{sid}/board", trust_env=False).status_code == 200
         # the commands on this machine find the service and its token by themselves

@@ -18,7 +18,7 @@ from .conftest import TOKEN, make_app
 
 
 def join(live, name: str) -> dict:
-    response = live.client.post(f"/api/s/{live.session}/join", json={"name": name})
+    response = live.client.post(f"/api/s/{live.session}/join", json={"name": name, "key": live.key})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -55,7 +55,10 @@ def test_instructor_routes_need_the_instructor_token(live_app):
 def test_learner_routes_need_a_learner_token_of_that_session(live_app):
     sid = live_app.session
     other = live_app.store.add_session("00", session_id="another-one")["id"]
-    stranger = live_app.client.post(f"/api/s/{other}/join", json={"name": "eve"}).json()
+    other_key = live_app.store.session(other)["join_key"]
+    stranger = live_app.client.post(
+        f"/api/s/{other}/join", json={"name": "eve", "key": other_key}
+    ).json()
     for headers in ({}, bearer("made-up"), bearer(stranger["token"]), bearer(TOKEN)):
         posted = live_app.client.post(
             f"/api/s/{sid}/events", json={"events": [event()]}, headers=headers
@@ -105,9 +108,12 @@ def test_malformed_events_are_422(live_app, bad):
 def test_malformed_names_and_ids_are_refused(live_app):
     sid = live_app.session
     for name in ("", "a b", "<b>x</b>", "x" * 65, "../etc"):
-        response = live_app.client.post(f"/api/s/{sid}/join", json={"name": name})
+        response = live_app.client.post(
+            f"/api/s/{sid}/join", json={"name": name, "key": live_app.key}
+        )
         assert response.status_code == 422, name
-    assert live_app.client.post("/api/s/BAD_ID!/join", json={"name": "a"}).status_code == 404
+    bad_id = live_app.client.post("/api/s/BAD_ID!/join", json={"name": "a", "key": live_app.key})
+    assert bad_id.status_code == 404
     alice = join(live_app, "alice")
     solution = live_app.client.get(f"/api/s/{sid}/solution/abc", headers=bearer(alice["token"]))
     assert solution.status_code == 422
@@ -288,9 +294,12 @@ def fake_hub():
 def test_hub_tokens_name_learners_and_admins_are_instructors(tmp_path, fake_hub):
     hub = _auth.HubAuth(fake_hub, "service-token", instructors_group="teachers")
     app, store, sid = make_app(tmp_path, hub=hub)
+    key = store.session(sid)["join_key"]
     with TestClient(app) as client:
         joined = client.post(
-            f"/api/s/{sid}/join", json={"name": "someone-else"}, headers=bearer("hub-token-ada")
+            f"/api/s/{sid}/join",
+            json={"name": "someone-else", "key": key},
+            headers=bearer("hub-token-ada"),
         )
         assert joined.status_code == 200 and joined.json()["learner"] == "ada"
         posted = client.post(
@@ -300,10 +309,12 @@ def test_hub_tokens_name_learners_and_admins_are_instructors(tmp_path, fake_hub)
         )
         assert posted.status_code == 200
         assert [e["kind"] for e in store.timeline(sid, "ada")] == ["hint"]
-        anonymous = client.post(f"/api/s/{sid}/join", json={"name": "mallory"})
+        anonymous = client.post(f"/api/s/{sid}/join", json={"name": "mallory", "key": key})
         assert anonymous.status_code == 401 and store.learner_by_name(sid, "mallory") is None
         rejoin = client.post(
-            f"/api/s/{sid}/join", json={"name": "x"}, headers=bearer(joined.json()["token"])
+            f"/api/s/{sid}/join",
+            json={"name": "x", "key": key},
+            headers=bearer(joined.json()["token"]),
         )
         assert rejoin.status_code == 200 and rejoin.json()["learner"] == "ada"
         for token, code in (("hub-token-root", 200), ("hub-token-tess", 200),

@@ -55,7 +55,8 @@ def graded(tmp_path):
     """A session with server checks, a learner in it, and a function to post an answer."""
     app, store, sid = make_app(tmp_path, server_checks=True)
     with TestClient(app) as client:
-        learner = client.post(f"/api/s/{sid}/join", json={"name": "alice"}).json()
+        key = store.session(sid)["join_key"]
+        learner = client.post(f"/api/s/{sid}/join", json={"name": "alice", "key": key}).json()
         headers = {**TAR, "Authorization": f"Bearer {learner['token']}"}
 
         def send(pid: str, body: bytes):
@@ -165,7 +166,9 @@ def test_sparse_members_are_refused(tmp_path):
 
 
 def test_no_server_checks_means_404(live_app, tmp_path):
-    learner = live_app.client.post(f"/api/s/{live_app.session}/join", json={"name": "alice"}).json()
+    learner = live_app.client.post(
+        f"/api/s/{live_app.session}/join", json={"name": "alice", "key": live_app.key}
+    ).json()
     response = live_app.client.post(
         f"/api/s/{live_app.session}/check/00.1",
         content=answer_tar(tmp_path, "00.1", {"average_minutes": 1.0}),
@@ -187,3 +190,15 @@ def test_a_busy_grader_says_429():
     with pytest.raises(_grading.GradingError) as busy:
         asyncio.run(grader.judge("00.1", b""))
     assert busy.value.status == 429
+
+
+def test_a_judged_answer_that_raised_is_recorded_with_its_exception_class(graded, tmp_path):
+    send, store, sid = graded
+
+    def fails(number, slug):
+        return {"slug": slug}[number]  # KeyError on every case
+
+    response = send("00.2", answer_tar(tmp_path, "00.2", {"experiment_name": fails}))
+    assert response.json()["status"] == "incorrect"
+    (event,) = store.timeline(sid, "alice")
+    assert event["kind"] == "check" and event["error"] == "KeyError"

@@ -100,7 +100,7 @@ def test_replayed_events_are_stored_once_even_when_posted_at_once(store):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert store.add_events(sid, who, batch) == {"accepted": 0, "duplicates": 20}
+    assert store.add_events(sid, who, batch) == {"accepted": 0, "duplicates": 20, "ignored": 0}
     with store.engine.connect() as conn:
         stored = conn.execute(
             sa.select(sa.func.count()).where(events_table.c.learner == who)

@@ -5,6 +5,13 @@ body whose size is bounded before it is parsed. Learners are known by their toke
 event never says whose it is. The instructor's routes need the instructor's token (a bearer
 header, or the cookie set by ``POST /login``) or a Hub admin's token behind JupyterHub.
 Open pages follow a session through a Server-Sent Events stream that says only "version N".
+
+Joining needs the session's join key (the class URL's ``key``), and joins are rate-limited
+per client address. What any one client can hold is bounded: bodies arrive within
+:data:`BODY_SECONDS`, a learner has one answer upload judged at a time, update streams are
+capped per address, per session and in all, and the board and the instructor's view are
+rebuilt at most once per :data:`REBUILD_SECONDS` per session, one rebuild shared by every
+request waiting for it.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +57,20 @@ OAUTH_STATE_COOKIE = "mlcourse_live_oauth"
 NEXT_PATTERN = re.compile(r"^/s/[a-z0-9-]+(/instructor)?$")
 SESSION_RE = re.compile(_protocol.SESSION_PATTERN)
 MAX_STREAMS_PER_SESSION = 500
+MAX_STREAMS_PER_ADDRESS = 20  # per session; the instructor is exempt
+MAX_STREAMS = 1000  # across sessions
 PING_SECONDS = 15.0
 RECHECK_SECONDS = 2.0
 RATE_PER_SECOND = 20.0
 RATE_BURST = 60.0
+JOIN_RATE_PER_SECOND = 2.0  # per client address: a class behind one NAT joins in a minute
+JOIN_RATE_BURST = 60.0
+HUB_LOOKUP_RATE_PER_SECOND = 5.0  # per client address, for tokens the Hub was not asked about
+HUB_LOOKUP_BURST = 100.0
+HUB_LOOKUPS_AT_ONCE = 8
+BODY_SECONDS = 20.0
+REBUILD_SECONDS = 0.25
+INSTRUCTOR_VIEW_MAX_AGE = 5.0  # its stuck times move with the clock
 
 _PLACEHOLDER = (
     "<!doctype html><html><head><meta charset='utf-8'><title>mlcourse live</title></head>"
@@ -133,25 +152,205 @@ def cookie_value(instructor_token: str) -> str:
     return hmac.new(instructor_token.encode(), b"mlcourse-live-cookie", hashlib.sha256).hexdigest()
 
 
+class StreamSlots:
+    """Counts the open update streams: in all, and (the instructor's aside) per session and per
+    session and address."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._total = 0
+        self._sessions: Counter = Counter()
+        self._addresses: Counter = Counter()
+
+    def take(self, sid: str, address: str, instructor: bool) -> Callable[[], None]:
+        """Count one more stream, or 429; returns the function that releases it (once).
+
+        Raises
+        ------
+        ApiError
+            429 past :data:`MAX_STREAMS`, :data:`MAX_STREAMS_PER_SESSION` or (except for the
+            instructor) :data:`MAX_STREAMS_PER_ADDRESS`.
+        """
+        with self._lock:
+            if self._total >= MAX_STREAMS:
+                raise ApiError(429, "too many open pages on this service")
+            if not instructor:
+                if self._sessions[sid] >= MAX_STREAMS_PER_SESSION:
+                    raise ApiError(429, "too many open pages on this session")
+                if self._addresses[(sid, address)] >= MAX_STREAMS_PER_ADDRESS:
+                    raise ApiError(429, "too many open pages on this session from your address")
+            self._total += 1
+            if not instructor:
+                self._sessions[sid] += 1
+                self._addresses[(sid, address)] += 1
+        released = threading.Event()
+
+        def release() -> None:
+            if released.is_set():
+                return
+            released.set()
+            with self._lock:
+                self._total -= 1
+                if not instructor:
+                    _decrement(self._sessions, sid)
+                    _decrement(self._addresses, (sid, address))
+
+        return release
+
+    def count(self, sid: str | None = None, address: str | None = None) -> int:
+        """Open streams in all, of a session, or of a session from an address."""
+        with self._lock:
+            if sid is None:
+                return self._total
+            if address is None:
+                return self._sessions[sid]
+            return self._addresses[(sid, address)]
+
+
+def _decrement(counter: Counter, key: Any) -> None:
+    counter[key] -= 1
+    if counter[key] <= 0:
+        del counter[key]
+
+
+class _Slot:
+    """Holds a stream's place; released when the stream ends, or when it is dropped unread."""
+
+    def __init__(self, release: Callable[[], None]):
+        self.release = release
+
+    def __del__(self):
+        self.release()
+
+
+@dataclass
+class _Built:
+    version: int
+    at: float
+    value: Any
+
+
+class SharedView:
+    """A view rebuilt at most once per ``interval`` per session, one rebuild at a time.
+
+    Requests that arrive while a rebuild runs wait for it and share its result; a view built
+    at or after the version a request saw is served as it is (within ``max_age`` seconds).
+
+    Parameters
+    ----------
+    version : callable
+        ``version(sid)`` -> the session's change counter (blocking; run in a thread).
+    build : callable
+        ``async build(sid)`` -> the view, a dict with its own ``version``.
+    interval, max_age : float
+        Seconds between two rebuilds; seconds a view may be served at an unchanged version.
+    """
+
+    def __init__(
+        self,
+        version: Callable[[str], int],
+        build: Callable[[str], Awaitable[dict[str, Any]]],
+        *,
+        interval: float = REBUILD_SECONDS,
+        max_age: float = float("inf"),
+    ):
+        self._version = version
+        self._build = build
+        self.interval = interval
+        self.max_age = max_age
+        self.builds = 0
+        self._views: dict[str, _Built] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _fresh(self, sid: str, version: int, now: float) -> _Built | None:
+        built = self._views.get(sid)
+        if built and built.version >= version and now - built.at < self.max_age:
+            return built
+        return None
+
+    async def get(self, sid: str) -> dict[str, Any]:
+        """The session's view, no older than the version it has now."""
+        loop = asyncio.get_running_loop()
+        version = await run_in_threadpool(self._version, sid)
+        if version < 0:
+            raise ApiError(404, "no such session")
+        built = self._fresh(sid, version, loop.time())
+        if built:
+            return built.value
+        lock = self._locks.setdefault(sid, asyncio.Lock())
+        async with lock:
+            built = self._fresh(sid, version, loop.time())
+            if built:
+                return built.value
+            previous = self._views.get(sid)
+            if previous is not None:
+                wait = previous.at + self.interval - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            value = await self._build(sid)
+            self.builds += 1
+            self._views[sid] = _Built(int(value.get("version", version)), loop.time(), value)
+            return value
+
+
+class SecurityHeaders:
+    """ASGI middleware setting :data:`SECURITY_HEADERS` on every response.
+
+    A plain ASGI wrapper (not ``BaseHTTPMiddleware``), so that a streaming response still
+    hears its client leave and gives its place back at once.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self._headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        names = {name for name, _ in self._headers}
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": kept + self._headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from (the proxy's, behind one)."""
+    return request.client.host if request.client else "unknown"
+
+
 def safe_next(value: str | None) -> str:
     """A same-origin path to go to after login (``/`` when ``value`` is anything else)."""
     return value if value and NEXT_PATTERN.match(value) else "/"
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request's body, refused with 413 past ``limit`` bytes (never read further)."""
+async def read_body(request: Request, limit: int, deadline: float | None = None) -> bytes:
+    """The request's body: 413 past ``limit`` bytes (never read further), 408 when it has not
+    all arrived within ``deadline`` seconds (default :data:`BODY_SECONDS`)."""
     length = request.headers.get("content-length")
     if length is not None:
         if not length.isdigit():
             raise ApiError(400, "bad Content-Length")
         if int(length) > limit:
             raise ApiError(413, f"request body too large (at most {limit} bytes)")
+    seconds = BODY_SECONDS if deadline is None else deadline
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"request body too large (at most {limit} bytes)")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(413, f"request body too large (at most {limit} bytes)")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise ApiError(
+            408, f"the request's body did not arrive within {seconds:g} s: send it again"
+        ) from None
     return b"".join(chunks)
 
 
@@ -211,6 +410,7 @@ def create_app(
     app.state.course_root = course_root
     context = _Context(store, instructor_token, hub, metric, static, app.state.notifier)
     app.state.limiter = context.limiter
+    app.state.context = context
     _install_handlers(app)
     _add_page_routes(app, context)
     _add_learner_routes(app, context)
@@ -232,21 +432,51 @@ class _Context:
         self.static: Path = static
         self.notifier: Notifier = notifier
         self.limiter = RateLimiter()
+        self.join_limiter = RateLimiter(JOIN_RATE_PER_SECOND, JOIN_RATE_BURST)
+        self.hub_limiter = RateLimiter(HUB_LOOKUP_RATE_PER_SECOND, HUB_LOOKUP_BURST)
+        self.hub_lookups = asyncio.Semaphore(HUB_LOOKUPS_AT_ONCE)
+        self.streams = StreamSlots()
+        self.judging: set[tuple[str, int]] = set()
         self.grading = None
+        self.boards = SharedView(store.version, self._build_board)
+        self.instructor_views = SharedView(
+            store.version, self._build_instructor_view, max_age=INSTRUCTOR_VIEW_MAX_AGE
+        )
+
+    async def _build_board(self, sid: str) -> dict[str, Any]:
+        return await run_in_threadpool(self.store.board, sid)
+
+    async def _build_instructor_view(self, sid: str) -> dict[str, Any]:
+        session = await run_in_threadpool(self.store.known_session, sid)
+        rows = None
+        if self.metric:
+            rows = await run_in_threadpool(_metric_leaderboard, session["module"], self.metric)
+        view = await run_in_threadpool(self.store.instructor_view, sid, None, rows)
+        if self.metric:
+            view["leaderboard_metric"] = self.metric
+        return view
 
     # -- who is asking ------------------------------------------------------------------
 
-    async def hub_user(self, token: str | None) -> _auth.HubUser | None:
+    async def hub_user(self, token: str | None, request: Request) -> _auth.HubUser | None:
+        """The Hub user owning ``token``; a token the Hub was not asked about lately costs
+        the asking address a lookup (429 past its share), a few lookups run at once."""
         if self.hub is None or not token:
             return None
-        return await run_in_threadpool(self.hub.user, token)
+        known, user = self.hub.cached(token)
+        if known:
+            return user
+        if not self.hub_limiter.allow(client_address(request)):
+            raise ApiError(429, "too many sign-in checks from your address: wait a moment")
+        async with self.hub_lookups:
+            return await run_in_threadpool(self.hub.user, token)
 
     async def is_instructor(self, request: Request) -> bool:
         token = _auth.bearer(request.headers.get("authorization"))
         if token is not None:
             if _auth.same_token(token, self.token):
                 return True
-            user = await self.hub_user(token)
+            user = await self.hub_user(token, request)
             return bool(user and self.hub.is_instructor(user))
         return _auth.same_token(request.cookies.get(_auth.COOKIE), self.cookie)
 
@@ -264,7 +494,7 @@ class _Context:
             raise ApiError(401, "a learner token is needed: join the session first")
         found = await run_in_threadpool(self.store.learner_by_token, sid, token)
         if found is None:
-            user = await self.hub_user(token)
+            user = await self.hub_user(token, request)
             if user is not None:
                 found = await run_in_threadpool(self.store.learner_by_name, sid, user.name)
         if found is None:
@@ -283,12 +513,7 @@ class _Context:
 
 
 def _install_handlers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers[key] = value
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError):
@@ -408,7 +633,7 @@ def _add_page_routes(app: FastAPI, ctx: _Context) -> None:
         if not code or not state or not _auth.same_token(state, expected):
             raise ApiError(400, "the login's state does not match: start again from the page")
         token = await run_in_threadpool(ctx.hub.token_for_code, code[:512])
-        user = await ctx.hub_user(token) if token else None
+        user = await ctx.hub_user(token, request) if token else None
         if user is None:
             raise ApiError(401, "the Hub did not confirm this login")
         if not ctx.hub.is_instructor(user):
@@ -418,26 +643,39 @@ def _add_page_routes(app: FastAPI, ctx: _Context) -> None:
         return response
 
     @app.get("/api/s/{sid}/board")
-    def board(sid: str):
-        return ctx.store.board(_session_id(sid))
+    async def board(sid: str):
+        return await ctx.boards.get(_session_id(sid))
 
     @app.get("/api/s/{sid}/stream")
     async def stream(sid: str, request: Request):
         _session_id(sid)
         if await run_in_threadpool(ctx.store.version, sid) < 0:
             raise ApiError(404, "no such session")
-        if ctx.notifier.count(sid) >= MAX_STREAMS_PER_SESSION:
-            raise ApiError(429, "too many open pages on this session")
+        instructor = await ctx.is_instructor(request)
+        release = ctx.streams.take(sid, client_address(request), instructor)
         wake = ctx.notifier.add(sid)
+
+        def release_both() -> None:
+            ctx.notifier.remove(sid, wake)
+            release()
+
+        slot = _Slot(release_both)
         return StreamingResponse(
-            _updates(ctx, sid, wake),
+            _updates(ctx, sid, wake, slot, request),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
 
 
-async def _updates(ctx: _Context, sid: str, wake: asyncio.Event) -> AsyncIterator[str]:
-    """``update`` events whenever the session's version changes, a ping every 15 s."""
+async def _updates(
+    ctx: _Context, sid: str, wake: asyncio.Event, slot: _Slot, request: Request
+) -> AsyncIterator[str]:
+    """``update`` events whenever the session's version changes, a ping every 15 s.
+
+    ``slot`` is the stream's place in :class:`StreamSlots`, given back when the stream ends:
+    when the page goes away (noticed within :data:`RECHECK_SECONDS`), or, through its
+    finaliser, when the response is dropped before it started.
+    """
     loop = asyncio.get_running_loop()
     last_version = None
     last_ping = loop.time()
@@ -458,16 +696,19 @@ async def _updates(ctx: _Context, sid: str, wake: asyncio.Event) -> AsyncIterato
                 pass
             wake.clear()
     finally:
-        ctx.notifier.remove(sid, wake)
+        slot.release()
 
 
 def _add_learner_routes(app: FastAPI, ctx: _Context) -> None:
     @app.post("/api/s/{sid}/join")
     async def join(sid: str, request: Request):
         _session_id(sid)
+        if not ctx.join_limiter.allow(client_address(request)):
+            raise ApiError(429, "too many joins from your address: wait a moment, then join")
         body = await read_body(request, _protocol.MAX_BODY_BYTES)
+        await run_in_threadpool(ctx.store.check_join_key, sid, _join_key(body))
         token = _auth.bearer(request.headers.get("authorization"))
-        user = await ctx.hub_user(token)
+        user = await ctx.hub_user(token, request)
         if user is not None:
             if not re.match(_protocol.NAME_PATTERN, user.name):
                 raise ApiError(403, "this Hub user name cannot be used in a class session")
@@ -520,26 +761,50 @@ def _add_learner_routes(app: FastAPI, ctx: _Context) -> None:
 
     @app.post("/api/s/{sid}/check/{problem}")
     async def check(sid: str, problem: str, request: Request):
-        from . import _grading
-
         _session_id(sid)
         learner = await ctx.learner(request, sid)
         _problem_id(problem)
         session = await run_in_threadpool(ctx.store.open_session, sid)
         if not session["server_checks"]:
             raise ApiError(404, "this session does not check answers on the service")
-        if ctx.grading is None:
-            ctx.grading = _grading.Grader()
-        body = await read_body(request, _protocol.MAX_ANSWER_BYTES)
+        mine = (sid, learner["id"])
+        if mine in ctx.judging:  # one upload per learner, admitted before its body is read
+            raise ApiError(429, "your previous check is still being judged: wait for it")
+        ctx.judging.add(mine)
         try:
-            outcome = await ctx.grading.judge(problem, body)
-        except _grading.GradingError as error:
-            raise ApiError(error.status, str(error)) from None
+            outcome = await _judge(ctx, problem, request)
+        finally:
+            ctx.judging.discard(mine)
         attempts = await run_in_threadpool(
             ctx.store.add_check, sid, learner["id"], outcome, str(uuid.uuid4()), time.time()
         )
         ctx.notifier.notify(sid)
         return {**outcome, "attempt": attempts}
+
+
+async def _judge(ctx: _Context, problem: str, request: Request) -> dict[str, Any]:
+    """Read an answer upload (size and time bounded) and judge it."""
+    from . import _grading
+
+    if ctx.grading is None:
+        ctx.grading = _grading.Grader()
+    body = await read_body(request, _protocol.MAX_ANSWER_BYTES)
+    try:
+        return await ctx.grading.judge(problem, body)
+    except _grading.GradingError as error:
+        raise ApiError(error.status, str(error)) from None
+
+
+def _join_key(body: bytes) -> str | None:
+    """The ``key`` of a join's JSON body, or None (the store then refuses the join)."""
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        raise ApiError(422, "body: not JSON") from None
+    key = data.get("key") if isinstance(data, dict) else None
+    if not isinstance(key, str) or not re.match(_protocol.JOIN_KEY_PATTERN, key):
+        return None
+    return key
 
 
 def _solution_text(problem: str) -> tuple[bool, str]:
@@ -586,14 +851,7 @@ def _add_instructor_routes(app: FastAPI, ctx: _Context) -> None:
     @app.get("/api/s/{sid}/instructor")
     async def instructor_view(sid: str, request: Request):
         await ctx.instructor(request)
-        session = await run_in_threadpool(ctx.store.known_session, _session_id(sid))
-        rows = None
-        if ctx.metric:
-            rows = await run_in_threadpool(_metric_leaderboard, session["module"], ctx.metric)
-        view = await run_in_threadpool(ctx.store.instructor_view, sid, None, rows)
-        if ctx.metric:
-            view["leaderboard_metric"] = ctx.metric
-        return view
+        return await ctx.instructor_views.get(_session_id(sid))
 
     @app.get("/api/s/{sid}/learners/{name}/timeline")
     async def timeline(sid: str, name: str, request: Request):

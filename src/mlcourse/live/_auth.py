@@ -110,6 +110,8 @@ class HubAuth:
         Seconds to wait for the Hub.
     ttl : float
         Seconds a resolved token stays cached.
+    failure_ttl : float
+        Seconds a token the Hub did not know stays cached as unknown.
     """
 
     def __init__(
@@ -123,6 +125,7 @@ class HubAuth:
         hub_url: str = "",
         timeout: float = 3.0,
         ttl: float = 60.0,
+        failure_ttl: float = 10.0,
     ):
         self.api_url = api_url.rstrip("/")
         self.api_token = api_token
@@ -132,17 +135,31 @@ class HubAuth:
         self.hub_url = hub_url.rstrip("/")
         self.timeout = timeout
         self.ttl = ttl
+        self.failure_ttl = failure_ttl
         self._cache: dict[str, tuple[float, HubUser | None]] = {}
         self._lock = threading.Lock()
+
+    def cached(self, token: str) -> tuple[bool, HubUser | None]:
+        """``(True, user or None)`` when the Hub was asked about ``token`` lately, else
+        ``(False, None)``: known users for ``ttl`` seconds, unknown tokens for
+        ``failure_ttl``."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(token_hash(token))
+        if cached is None:
+            return False, None
+        at, user = cached
+        if now - at < (self.ttl if user is not None else self.failure_ttl):
+            return True, user
+        return False, None
 
     def user(self, token: str) -> HubUser | None:
         """The Hub user owning ``token``, or None when the Hub does not know it."""
         key = token_hash(token)
         now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached and now - cached[0] < self.ttl:
-                return cached[1]
+        known, user = self.cached(token)
+        if known:
+            return user
         found = self._ask(token)
         with self._lock:
             if len(self._cache) > 10_000:

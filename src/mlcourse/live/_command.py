@@ -30,18 +30,40 @@ URL_ENV = "MLCOURSE_LIVE_URL"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 HTTP_TIMEOUT = 10.0
 MAX_DELAY_MINUTES = 24 * 60
+LIMIT_CONCURRENCY = 2000  # connections the service holds at once (503 beyond)
+KEEP_ALIVE_SECONDS = 5
 
 
 # -- where things are ---------------------------------------------------------------------------
 
 
 def live_dir(root: Path | None = None) -> Path:
-    """``<course root>/.mlcourse/live``, made on demand."""
+    """``<course root>/.mlcourse/live``, made on demand (readable by its owner only)."""
     from .._paths import state_dir
 
     path = state_dir(root) / "live"
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)
     return path
+
+
+def create_private_db(url: str) -> None:
+    """Create a SQLite store's file readable by its owner only (mode 0600) if it is new."""
+    if not url.startswith("sqlite:///"):
+        return
+    path = Path(url[len("sqlite:///") :])
+    if not str(path) or str(path) == ":memory:" or path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def url_host(host: str) -> str:
+    """A host as it goes in a URL: an IPv6 address in brackets (``[::1]``)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def default_db_url(root: Path | None = None) -> str:
@@ -169,7 +191,7 @@ def _problem(text: str) -> str:
 
 def _session_id(text: str) -> str:
     if not re.match(SESSION_PATTERN, text):
-        raise UsageError(f"{text!r} is not a session id such as 03-20261203-a1f2")
+        raise UsageError(f"{text!r} is not a session id such as 03-20261203-a1f2c3d4")
     return text
 
 
@@ -267,7 +289,7 @@ def _service(args: argparse.Namespace) -> Service:
     return Service(*credentials(args.url, args.token))
 
 
-def class_lines(base: str, sid: str) -> list[str]:
+def class_lines(base: str, sid: str, key: str) -> list[str]:
     """What an instructor needs: the projector's URL, their own page's, the learners' line.
 
     Parameters
@@ -276,15 +298,18 @@ def class_lines(base: str, sid: str) -> list[str]:
         The service's public URL (``http://HOST:PORT``).
     sid : str
         The session's id.
+    key : str
+        The session's join key: the learners' class URL carries it, the board's does not.
 
     Returns
     -------
     list of str
     """
-    class_url = f"{base}/s/{sid}"
+    board_url = f"{base}/s/{sid}"
+    class_url = f"{board_url}?key={key}"
     return [
-        f"Projector (board):   {class_url}",
-        f"Instructor page:     {class_url}/instructor",
+        f"Projector (board):   {board_url}",
+        f"Instructor page:     {board_url}/instructor",
         f'Learners:            mlcourse.live.join("{class_url}")'
         f"   or   mlcourse lab --class {class_url}",
     ]
@@ -309,7 +334,7 @@ def _cmd_session(args: argparse.Namespace) -> int:
     finally:
         service.close()
     print(f"Session {created['id']} is open on module {module}.")
-    for line in class_lines(service.url, created["id"]):
+    for line in class_lines(service.url, created["id"], created["join_key"]):
         print(line)
     return 0
 
@@ -547,6 +572,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     host, port = _bind(args, service_url)
     _check_port_free(host, port)
     root = course_root()
+    if not args.db:
+        create_private_db(default_db_url(root))
     store = _open_store(args.db or default_db_url(root))
     try:
         return _run_service(args, store, module, hub, prefix, host, port, root)
@@ -574,11 +601,12 @@ def _run_service(args, store, module, hub, prefix, host, port, root) -> int:
 
     token = os.environ.get(TOKEN_ENV) or new_token()
     app = create_app(store, instructor_token=token, hub=hub, metric=args.metric, course_root=root)
-    local = f"http://{DEFAULT_HOST if host in ('0.0.0.0', '::', '') else host}:{port}{prefix}"
+    shown_local = DEFAULT_HOST if host in ("0.0.0.0", "::", "") else host
+    local = f"http://{url_host(shown_local)}:{port}{prefix}"
     public = local
     if host not in LOOPBACK:
         shown = lan_address() if host in ("0.0.0.0", "::", "") else host
-        public = f"http://{shown}:{port}{prefix}"
+        public = f"http://{url_host(shown)}:{port}{prefix}"
     hub_public = os.environ.get("JUPYTERHUB_PUBLIC_URL", "").rstrip("/")
     if hub and hub_public:
         public = hub_public + prefix
@@ -596,7 +624,7 @@ def _run_service(args, store, module, hub, prefix, host, port, root) -> int:
     if module:
         session = store.add_session(module, args.title or "", server_checks=args.server_checks)
         print(f"Session {session['id']} is open on module {module}.")
-        for line in class_lines(public, session["id"]):
+        for line in class_lines(public, session["id"], session["join_key"]):
             print(line)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -606,6 +634,8 @@ def _run_service(args, store, module, hub, prefix, host, port, root) -> int:
             log_level="warning",
             access_log=False,
             proxy_headers=False,
+            limit_concurrency=LIMIT_CONCURRENCY,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
     )
     print("", flush=True)

@@ -6,13 +6,15 @@ regular files with flat names are taken, at most :data:`MAX_FILES` of them and
 :data:`~mlcourse.live._protocol.MAX_ANSWER_BYTES` in all; links, devices, folders and paths
 are refused. The answers are then decoded and judged by the grader's own evaluator, in a
 separate memory- and time-limited process, and only the requested problem's ``Outcome`` comes
-back: its messages never hold an expected value, and hidden cases stay hidden.
+back: its messages never hold an expected value, and hidden cases stay hidden. Only that
+problem's answer is judged: the others in the upload are dropped before the evaluator runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import json
 import re
 import shutil
 import tarfile
@@ -95,6 +97,23 @@ def _write_exclusive(path: Path, content: bytes, size: int) -> None:
         handle.write(content)
 
 
+def keep_only(folder: Path, problem: str) -> None:
+    """Rewrite ``folder/answers.json`` to hold ``problem``'s answer only (when it is readable:
+    an unreadable file is left for the evaluator to report)."""
+    path = folder / "answers.json"
+    try:
+        payload = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        return
+    answers = payload["answers"]
+    payload["answers"] = {problem: answers[problem]} if problem in answers else {}
+    path.unlink()
+    with open(path, "x", encoding="utf-8") as handle:
+        json.dump(payload, handle, separators=(",", ":"))
+
+
 def judge_folder(problem: str, folder: Path) -> dict[str, Any]:
     """The outcome of ``problem`` judged from the answers in ``folder`` (limited process).
 
@@ -151,6 +170,7 @@ def _judge_upload(problem: str, data: bytes) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="mlcourse-live-answer-"))
     try:
         extract_answers(data, folder)
+        keep_only(folder, problem)
         return judge_folder(problem, folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

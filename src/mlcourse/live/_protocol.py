@@ -29,6 +29,7 @@ PROBLEM_PATTERN = r"^\d{2}\.(?:kc)?\d{1,2}$"
 MODULE_PATTERN = r"^\d{2}$"
 SESSION_PATTERN = r"^[a-z0-9][a-z0-9-]{2,39}$"
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"  # as mlcourse whoami --set
+JOIN_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
 EXCEPTION_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.]{0,79}$"
 
 ProblemId = Annotated[str, StringConstraints(pattern=PROBLEM_PATTERN)]
@@ -36,6 +37,7 @@ ModuleNumber = Annotated[str, StringConstraints(pattern=MODULE_PATTERN)]
 SessionId = Annotated[str, StringConstraints(pattern=SESSION_PATTERN)]
 LearnerName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 EventId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{8,64}$")]
+JoinKey = Annotated[str, StringConstraints(pattern=JOIN_KEY_PATTERN)]
 ExceptionName = Annotated[str, StringConstraints(pattern=EXCEPTION_PATTERN)]
 Message = Annotated[str, StringConstraints(max_length=MAX_MESSAGE)]
 ErrorDetail = Annotated[str, StringConstraints(max_length=MAX_ERROR_DETAIL)]
@@ -72,9 +74,15 @@ class EventBatch(_Strict):
 
 
 class Join(_Strict):
-    """What ``POST /api/s/{session}/join`` accepts (ignored behind a JupyterHub login)."""
+    """What ``POST /api/s/{session}/join`` accepts.
+
+    ``key`` is the session's join key, the ``key`` query parameter of the class URL that the
+    instructor gives learners (``http://HOST:PORT/s/SESSION?key=KEY``); the projector board's
+    address does not carry it. ``name`` is ignored behind a JupyterHub login.
+    """
 
     name: LearnerName
+    key: JoinKey
 
 
 class Checkpoint(_Strict):

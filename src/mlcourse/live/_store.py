@@ -6,12 +6,20 @@ cached per version, so a projector polling a quiet class costs one small query.
 
 A replayed event is stored once: ``(learner, event_id)`` is unique and events are inserted
 with ``ON CONFLICT DO NOTHING`` on both databases.
+
+What a learner may store is bounded: events on a problem of the session's module that the
+module does not declare are ignored, as are learners' own ``check`` events in a session whose
+checks the service judges; points are clamped to the problem's declared points; a learner
+keeps at most one open hand; and a learner and a session hold at most
+:data:`MAX_EVENTS_PER_LEARNER` and :data:`MAX_EVENTS_PER_SESSION` events.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hmac
+import re
 import secrets
 import threading
 import time
@@ -22,14 +30,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import _auth
+from . import _auth, _protocol
 
 MAX_LEARNERS = 2000
-MAX_EVENTS_PER_LEARNER = 20_000
+MAX_EVENTS_PER_LEARNER = 2_000
+MAX_EVENTS_PER_SESSION = 200_000
 STUCK_FAILURES = 3
 STUCK_SECONDS = 600
 FAILING = ("incorrect", "checker_error")
 TOP_ERRORS = 5
+MIN_SHARED_DETAIL = 2
+RECENT_RESOLVED_HANDS = 100
 
 metadata = sa.MetaData()
 
@@ -43,6 +54,7 @@ sessions_table = sa.Table(
     sa.Column("checkpoint_at", sa.Float),
     sa.Column("server_checks", sa.Boolean, nullable=False, default=False),
     sa.Column("secret", sa.String(64), nullable=False),
+    sa.Column("join_key", sa.String(64)),
     sa.Column("created", sa.Float, nullable=False),
     sa.Column("closed", sa.Float),
     sa.Column("version", sa.Integer, nullable=False, default=0),
@@ -120,6 +132,12 @@ class NotFound(StoreError):
     status = 404
 
 
+class Forbidden(StoreError):
+    """A join with the wrong key."""
+
+    status = 403
+
+
 class Conflict(StoreError):
     """A name already taken, a session id already used."""
 
@@ -127,7 +145,7 @@ class Conflict(StoreError):
 
 
 class TooMany(StoreError):
-    """A session full of learners, a learner with too many events."""
+    """A session full of learners, a learner or a session with too many events."""
 
     status = 422
 
@@ -144,15 +162,30 @@ def problem_module(problem: str | None) -> str | None:
     return problem.split(".", 1)[0] if problem else None
 
 
-@functools.lru_cache(maxsize=64)
 def declared_problems(module: str) -> tuple[str, ...]:
     """The problem ids a module declares, in order (empty when it declares none)."""
+    return tuple(declared_points(module))
+
+
+@functools.lru_cache(maxsize=64)
+def declared_points(module: str) -> dict[str, float]:
+    """Each problem a module declares (in order) with its points (empty when none)."""
     try:
         from ..exercises import get_module
 
-        return tuple(p.id for p in get_module(module).problems)
+        return {p.id: float(p.points) for p in get_module(module).problems}
     except (LookupError, ImportError):
-        return ()
+        return {}
+
+
+def new_join_key() -> str:
+    """A session's random join key (16 bytes, URL-safe)."""
+    return secrets.token_urlsafe(16)
+
+
+def class_url_path(session: dict[str, Any]) -> str:
+    """The path of a session's class URL, key included: ``/s/<id>?key=<key>``."""
+    return f"/s/{session['id']}?key={session['join_key']}"
 
 
 class Store:
@@ -179,6 +212,7 @@ class Store:
             with self._lock:
                 if not self._created:
                     metadata.create_all(self.engine)
+                    _add_missing_columns(self.engine)
                     self._created = True
         return self.engine.begin()
 
@@ -210,13 +244,14 @@ class Store:
         """
         now = time.time() if now is None else now
         day = dt.datetime.fromtimestamp(now).strftime("%Y%m%d")
-        sid = session_id or f"{module}-{day}-{secrets.token_hex(2)}"
+        sid = session_id or f"{module}-{day}-{secrets.token_hex(4)}"
         row = {
             "id": sid,
             "module": module,
             "title": title,
             "server_checks": server_checks,
             "secret": secrets.token_hex(32),
+            "join_key": new_join_key(),
             "created": now,
             "closed": None,
             "version": 0,
@@ -385,6 +420,23 @@ class Store:
                 sa.select(sessions_table.c.secret).where(sessions_table.c.id == sid)
             ).scalar_one()
 
+    def check_join_key(self, sid: str, key: str | None) -> dict[str, Any]:
+        """The open session ``sid`` when ``key`` is its join key (compared in constant time).
+
+        Raises
+        ------
+        NotFound
+            No such open session.
+        Forbidden
+            The key is missing or wrong.
+        """
+        session = self.open_session(sid)
+        expected = session.get("join_key") or ""
+        given = key if isinstance(key, str) else ""
+        if not (expected and hmac.compare_digest(given.encode(), expected.encode())):
+            raise Forbidden("this class URL's key is wrong: ask your instructor for the class URL")
+        return session
+
     def learner_by_token(self, sid: str, token: str) -> dict[str, Any] | None:
         """The learner of ``sid`` holding ``token``, or None."""
         digest = _auth.token_hash(token)
@@ -409,9 +461,20 @@ class Store:
     # -- events ---------------------------------------------------------------------------
 
     def add_events(
-        self, sid: str, learner: int, events: list[dict[str, Any]], now: float | None = None
+        self,
+        sid: str,
+        learner: int,
+        events: list[dict[str, Any]],
+        now: float | None = None,
+        *,
+        judged: bool = False,
     ) -> dict[str, int]:
         """Store a learner's events; a replayed event (same id) is counted as a duplicate.
+
+        Events on a problem of the session's module that the module does not declare, and
+        (when the service judges the session's checks) ``check`` events not ``judged`` by the
+        service, are not stored: they are counted as ``ignored``. Points are clamped to the
+        problem's declared points.
 
         Parameters
         ----------
@@ -421,15 +484,26 @@ class Store:
             The learner's row id (from the token, never from the events).
         events : list of dict
             ``Event.model_dump()`` dictionaries.
+        judged : bool
+            The events are the service's own judged checks.
 
         Returns
         -------
         dict
-            ``accepted`` and ``duplicates``.
+            ``accepted``, ``duplicates`` and ``ignored``.
+
+        Raises
+        ------
+        TooMany
+            Past :data:`MAX_EVENTS_PER_LEARNER` or :data:`MAX_EVENTS_PER_SESSION`.
         """
         session = self.open_session(sid)
         now = time.time() if now is None else now
-        unique = list({e["id"]: e for e in events}.values())
+        kept = [_admitted(e, session, judged) for e in events]
+        ignored = sum(1 for e in kept if e is None)
+        unique = list({e["id"]: e for e in kept if e is not None}.values())
+        if not unique:
+            return {"accepted": 0, "duplicates": 0, "ignored": ignored}
         with self._begin() as conn:
             known = set(
                 conn.execute(
@@ -441,7 +515,7 @@ class Store:
             )
             fresh = [e for e in unique if e["id"] not in known]
             if fresh:
-                self._check_room(conn, learner, len(fresh))
+                self._check_room(conn, sid, learner, len(fresh))
                 rows = [_event_row(sid, learner, e, session["created"], now) for e in fresh]
                 conn.execute(self._insert(events_table).on_conflict_do_nothing(), rows)
                 self._apply_hands(conn, sid, learner, rows, now)
@@ -449,18 +523,40 @@ class Store:
             conn.execute(
                 learners_table.update().where(learners_table.c.id == learner).values(last_seen=now)
             )
-        return {"accepted": len(fresh), "duplicates": len(events) - len(fresh)}
+        return {
+            "accepted": len(fresh),
+            "duplicates": len(events) - ignored - len(fresh),
+            "ignored": ignored,
+        }
 
-    def _check_room(self, conn, learner: int, adding: int) -> None:
+    def _check_room(self, conn, sid: str, learner: int, adding: int) -> None:
         stored = conn.execute(
             sa.select(sa.func.count()).where(events_table.c.learner == learner)
         ).scalar()
         if stored + adding > MAX_EVENTS_PER_LEARNER:
-            raise TooMany(f"too many events from one learner (at most {MAX_EVENTS_PER_LEARNER})")
+            raise TooMany(
+                f"this learner has sent too many events ({MAX_EVENTS_PER_LEARNER} per session): "
+                "no more are stored"
+            )
+        in_session = conn.execute(
+            sa.select(sa.func.count()).where(events_table.c.session == sid)
+        ).scalar()
+        if in_session + adding > MAX_EVENTS_PER_SESSION:
+            raise TooMany(
+                f"this session holds too many events ({MAX_EVENTS_PER_SESSION}): "
+                "no more are stored; open a new session"
+            )
 
     def _apply_hands(self, conn, sid: str, learner: int, rows: list[dict], now: float) -> None:
         for row in sorted(rows, key=lambda r: r["time"]):
             if row["kind"] == "hand":
+                raised = conn.execute(
+                    hands_table.update()
+                    .where(hands_table.c.learner == learner, hands_table.c.resolved.is_(None))
+                    .values(message=row["message"])
+                )
+                if raised.rowcount:  # one open hand per learner: the new one's message wins
+                    continue
                 conn.execute(
                     self._insert(hands_table)
                     .values(
@@ -491,8 +587,9 @@ class Store:
             "problem": outcome["problem"],
             "status": outcome["status"],
             "points": outcome.get("points"),
+            "error": _error_class(outcome),
         }
-        self.add_events(sid, learner, [event], now=now)
+        self.add_events(sid, learner, [event], now=now, judged=True)
         return self.attempts(sid, learner, outcome["problem"])
 
     def attempts(self, sid: str, learner: int, problem: str) -> int:
@@ -581,14 +678,19 @@ class Store:
             ).all()
         names = {row.id: row.name for row in learners}
         open_hands = {h.learner for h in hands if h.resolved is None}
+        hands = _hands_shown(hands)
         by_learner: dict[int, list] = defaultdict(list)
         for event in events:
             by_learner[event.learner].append(event)
         done = _done_learners(session, events)
         passed = _passed_by_problem(events)
         return {
-            "session": _public_session(session, full=True),
-            "problems": _problems(session["module"], events),
+            "session": {
+                **_public_session(session, full=True),
+                "join_key": session["join_key"],
+                "class_url_path": session["class_url_path"],
+            },
+            "problems": _problems(session["module"]),
             "learners": [
                 _instructor_learner(row, by_learner[row.id], now, row.id in open_hands, done)
                 for row in learners
@@ -633,7 +735,7 @@ class Store:
         passed = _passed_by_problem(events)
         return {
             "session": _public_session(session, full=True),
-            "problems": _problems(session["module"], events),
+            "problems": _problems(session["module"]),
             "learners": [
                 {"name": r.name, "pseudonym": r.pseudonym, "joined": r.joined} for r in learners
             ],
@@ -744,16 +846,45 @@ def _bump(conn, sid: str) -> None:
 
 
 def _session_dict(row) -> dict[str, Any]:
+    """A session's fields for the service and the instructor (its secret left out; its join
+    key and class URL path in: never pass this to the board or a learner as it is)."""
     data = dict(row._mapping)
     data.pop("secret", None)
     data["server_checks"] = bool(data["server_checks"])
+    data["class_url_path"] = class_url_path(data) if data.get("join_key") else None
     return data
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Bring a store made by an earlier version up to date: sessions get a join key."""
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("live_sessions")}
+    with engine.begin() as conn:
+        if "join_key" not in columns:
+            conn.execute(sa.text("ALTER TABLE live_sessions ADD COLUMN join_key VARCHAR(64)"))
+        keyless = conn.execute(
+            sa.select(sessions_table.c.id).where(sessions_table.c.join_key.is_(None))
+        ).scalars()
+        for sid in list(keyless):
+            conn.execute(
+                sessions_table.update()
+                .where(sessions_table.c.id == sid)
+                .values(join_key=new_join_key())
+            )
+
+
+def _error_class(outcome: dict[str, Any]) -> str | None:
+    """The exception class a failing answer raised, as the check recorded it, if well-formed."""
+    details = outcome.get("details")
+    error = details.get("error") if isinstance(details, dict) else None
+    if outcome.get("status") == "correct" or not isinstance(error, str):
+        return None
+    return error if re.match(_protocol.EXCEPTION_PATTERN, error) else None
 
 
 def _public_session(session: dict[str, Any], full: bool = False) -> dict[str, Any]:
     keys = ["id", "title", "module", "checkpoint"]
     if full:
-        keys += ["server_checks", "created", "closed"]
+        keys += ["server_checks", "created", "closed", "checkpoint_at"]
     return {k: session[k] for k in keys}
 
 
@@ -781,6 +912,23 @@ def _event_row(sid: str, learner: int, event: dict, created: float, now: float) 
     }
 
 
+def _admitted(event: dict[str, Any], session: dict[str, Any], judged: bool) -> dict | None:
+    """The event as it may be stored (module from its problem, points clamped), or None when
+    it is ignored: a problem its module does not declare, or a learner's own check where the
+    service judges checks."""
+    problem = event.get("problem")
+    module = problem_module(problem) if problem else event.get("module")
+    if event["kind"] == "check" and session["server_checks"] and not judged:
+        return None
+    declared = declared_points(module) if module else {}
+    if problem and module == session["module"] and problem not in declared:
+        return None
+    points = event.get("points")
+    if points is not None:
+        points = min(float(points), declared[problem]) if problem in declared else None
+    return {**event, "module": module, "points": points}
+
+
 def _event_dict(row, name: str) -> dict[str, Any]:
     data = dict(row._mapping)
     data.pop("pk", None)
@@ -788,6 +936,13 @@ def _event_dict(row, name: str) -> dict[str, Any]:
     data["id"] = data.pop("event_id")
     data["learner"] = name
     return data
+
+
+def _hands_shown(hands: list) -> list:
+    """Every open hand and the :data:`RECENT_RESOLVED_HANDS` latest resolved ones, by id."""
+    resolved = [h for h in hands if h.resolved is not None]
+    recent = {h.id for h in resolved[-RECENT_RESOLVED_HANDS:]}
+    return [h for h in hands if h.resolved is None or h.id in recent]
 
 
 def _hand_dict(row, names: dict[int, str]) -> dict[str, Any]:
@@ -801,10 +956,9 @@ def _hand_dict(row, names: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def _problems(module: str, events) -> list[str]:
-    declared = list(declared_problems(module))
-    seen = {e.problem for e in events if e.problem and problem_module(e.problem) == module}
-    return declared + sorted(seen - set(declared))
+def _problems(module: str) -> list[str]:
+    """The board's columns: the problems the module declares, nothing a learner sent."""
+    return list(declared_problems(module))
 
 
 def _cells(events) -> dict[int, dict[str, str]]:
@@ -832,15 +986,35 @@ def _passed_by_problem(events) -> dict[str, set[int]]:
     return passed
 
 
+def _is_failure(event) -> bool:
+    """A cell that raised, or a check that did not pass, naming an exception."""
+    if not event.error:
+        return False
+    return event.kind == "error" or (event.kind == "check" and event.status != "correct")
+
+
 def _top_errors(events, module: str, checkpoint: str | None) -> list[dict[str, Any]]:
-    who: dict[tuple, set[int]] = defaultdict(set)
+    """The most common failures, counted in distinct learners.
+
+    A failure's ``detail`` (a learner's own text) is shown only when at least
+    :data:`MIN_SHARED_DETAIL` learners sent exactly that text; otherwise it counts towards its
+    ``(problem, error)`` group with no detail, so no single learner's words reach the board.
+    """
+    exact: dict[tuple, set[int]] = defaultdict(set)
     for event in events:
-        if not event.error or problem_module(event.problem) != module:
+        if not _is_failure(event) or problem_module(event.problem) != module:
             continue
         if checkpoint and event.problem != checkpoint:
             continue
-        who[(event.problem, event.error, event.detail)].add(event.learner)
-    ranked = sorted(who.items(), key=lambda item: (-len(item[1]), item[0][0] or "", item[0][1]))
+        exact[(event.problem, event.error, event.detail)].add(event.learner)
+    who: dict[tuple, set[int]] = defaultdict(set)
+    for (problem, error, detail), ids in exact.items():
+        shared = detail is not None and len(ids) >= MIN_SHARED_DETAIL
+        who[(problem, error, detail if shared else None)] |= ids
+    ranked = sorted(
+        who.items(),
+        key=lambda item: (-len(item[1]), item[0][0] or "", item[0][1], item[0][2] or ""),
+    )
     return [
         {"problem": p, "error": e, "detail": d, "learners": len(ids)}
         for (p, e, d), ids in ranked[:TOP_ERRORS]
@@ -850,7 +1024,7 @@ def _top_errors(events, module: str, checkpoint: str | None) -> list[dict[str, A
 def _board(session: dict[str, Any], learners, events, hands: set[int]) -> dict[str, Any]:
     module = session["module"]
     mine = [e for e in events if problem_module(e.problem) == module or e.kind == "done"]
-    problems = _problems(module, mine)
+    problems = _problems(module)
     cells = _cells(e for e in mine if e.kind == "check")
     done = _done_learners(session, events)
     checkpoint = session["checkpoint"]

@@ -6,6 +6,8 @@
 
 const SESSION_IN_PATH = /^(.*)\/s\/([a-z0-9][a-z0-9-]{2,39})(\/instructor)?\/?$/;
 const MIN_REFETCH_MS = 250; // at most 4 board refetches a second
+const POLL_MS = 5000; // when the service refuses the stream: refetch every 5 s instead
+const RETRY_STREAM_MS = 60000; // and try the stream again once a minute
 
 /** The service's base path (empty, or a proxy prefix) and the session id, from the URL. */
 export function whereAmI() {
@@ -89,7 +91,9 @@ export function goToLogin(base) {
 /**
  * Follow the session's update stream and call ``refresh`` after each update, at most four
  * times a second (updates arriving meanwhile are folded into the next call). ``onState``
- * hears "live", "reconnecting" (the browser reconnects by itself) or "closed".
+ * hears "live", "reconnecting" (the browser reconnects by itself) or "polling" (the service
+ * refused the stream, for instance too many open pages: the page refetches every 5 s and
+ * tries the stream again every minute).
  */
 export function follow(streamUrl, refresh, onState) {
   let running = false;
@@ -120,18 +124,50 @@ export function follow(streamUrl, refresh, onState) {
     timer = window.setTimeout(run, wait);
   }
 
-  const source = new EventSource(streamUrl);
-  source.addEventListener("update", schedule);
-  source.addEventListener("open", () => {
-    onState("live");
-    schedule(); // whatever changed while the stream was down
-  });
-  source.addEventListener("error", () => {
-    // CLOSED: the service refused the stream (no such session, too many pages); the browser
-    // will not try again by itself
-    onState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
-  });
-  return source;
+  let poller = null;
+  let retry = null;
+
+  function stopPolling() {
+    if (poller !== null) window.clearInterval(poller);
+    if (retry !== null) window.clearTimeout(retry);
+    poller = null;
+    retry = null;
+  }
+
+  function startPolling() {
+    if (poller === null) poller = window.setInterval(schedule, POLL_MS);
+    if (retry === null) {
+      retry = window.setTimeout(() => {
+        retry = null;
+        connect();
+      }, RETRY_STREAM_MS);
+    }
+    onState("polling");
+    schedule();
+  }
+
+  function connect() {
+    const source = new EventSource(streamUrl);
+    source.addEventListener("update", schedule);
+    source.addEventListener("open", () => {
+      stopPolling();
+      onState("live");
+      schedule(); // whatever changed while the stream was down
+    });
+    source.addEventListener("error", () => {
+      // CLOSED: the service refused the stream (too many pages, or no such session); the
+      // browser will not try again by itself, so the page polls instead
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        startPolling();
+      } else if (poller === null) {
+        onState("reconnecting");
+      }
+    });
+    return source;
+  }
+
+  return connect();
 }
 
 /** A time from the service (seconds since the epoch, or an ISO string) as a Date, or null. */
@@ -152,6 +188,7 @@ export function clock(value) {
 /** What a page shows of its stream's state. */
 export function connectionText(state) {
   if (state === "live") return "live";
+  if (state === "polling") return "polling";
   if (state === "closed") return "not updating: reload the page";
   return "reconnecting…";
 }

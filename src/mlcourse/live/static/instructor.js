@@ -62,6 +62,7 @@ function showHeader(data) {
   const closed = info.closed ? " · closed" : "";
   const checks = info.server_checks ? " · checks judged by the service" : "";
   $("module").textContent = `Module ${info.module} · session ${info.id}${checks}${closed}`;
+  if (info.class_url_path) $("module").textContent += ` · learners join with ${window.location.origin}${base}${info.class_url_path}`;
   $("checkpoint-now").textContent = info.checkpoint ? `now: ${info.checkpoint}` : "none set";
 }
 
