@@ -158,7 +158,7 @@ def run_lab(
         The learner's name, recorded on their runs and checks.
     class_url : str, optional
         A live class to join: every notebook's ``setup_notebook`` joins it
-        (``http://HOST:PORT/s/SESSION``).
+        (``http://HOST:PORT/s/SESSION?key=KEY``, the full class URL with its join key).
 
     Raises
     ------
@@ -222,11 +222,10 @@ def _check_tracking_uri(uri: str) -> None:
 
 
 def _check_class_url(url: str) -> str:
-    """A live class URL given on the command line must have the shape ``.../s/SESSION``."""
+    """A live class URL given on the command line must have the shape ``.../s/SESSION?key=KEY``."""
     from .live._client import parse_class_url
 
     try:
-        base, session = parse_class_url(url)
+        return str(parse_class_url(url))
     except ValueError as error:
         raise LabError(str(error)) from None
-    return f"{base}/s/{session}"

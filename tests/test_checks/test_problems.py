@@ -95,7 +95,13 @@ def test_function_correct_and_partial(function_problem):
     outcome = function_problem.check({"mean": forgets_empty})
     assert outcome.status == INCORRECT
     assert "hidden" in outcome.message and "1 of 3" in outcome.message
-    assert outcome.details == {"cases": 5, "passed": 4, "hidden": 3, "hidden_failed": 1}
+    assert outcome.details == {
+        "cases": 5,
+        "passed": 4,
+        "hidden": 3,
+        "hidden_failed": 1,
+        "error": "ZeroDivisionError",
+    }
     partial = Function(
         "99.4",
         name="mean",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -29,34 +30,55 @@ from mlcourse.live._protocol import EventBatch
 
 REPO = Path(__file__).resolve().parents[2]
 SESSION = "00-20261203-a1f2"
+KEY = "join-key-0123456789abcdef"
 CODE_MARK = 12345.678  # a learner's value: it must never leave the notebook
 
 
 class FakeService:
-    """join / events / solution / check, just enough; ``mode`` simulates trouble."""
+    """join / events / solution / check, just enough; ``mode`` simulates trouble.
 
-    def __init__(self, *, server_checks: bool = False) -> None:
+    Modes: ``"up"``; ``"drop"`` (no answer at all); ``"gone"`` (404: session closed);
+    ``"drip"`` (an answer one byte at a time); ``"redirect"`` (302 to ``location``);
+    ``"status"`` (every API call answers ``status``).
+    """
+
+    def __init__(self, *, server_checks: bool = False, session: str = SESSION) -> None:
         self.server_checks = server_checks
-        self.mode = "up"  # "drop": no answer at all; "gone": 404 (session closed)
+        self.session = session
+        self.mode = "up"
+        self.status = 503
+        self.location = ""
         self.tokens: dict[str, str] = {}  # token -> learner
         self.events: dict[tuple[str, str], dict] = {}  # (learner, id) -> event
         self.posts = 0
+        self.posted: list[list[str]] = []  # the event ids of every post, in order
+        self.join_auth: list[str | None] = []  # the Authorization header of every join
+        self.busy_joins = 0  # how many joins to answer 429 (busy) before accepting
         self.released: dict[str, str] = {}
         self.checks: list[dict] = []
+        self.requests: list[tuple[str, str | None]] = []  # (path, Authorization)
         self.lock = threading.Lock()
+        self.stop = threading.Event()
 
     def learner_of(self, header: str | None) -> str | None:
         token = (header or "").removeprefix("Bearer ")
         return self.tokens.get(token)
 
     def join(self, handler, body: bytes) -> tuple[int, dict]:
-        name = json.loads(body)["name"]
+        self.join_auth.append(handler.headers.get("Authorization"))
+        if self.busy_joins:
+            self.busy_joins -= 1
+            return 429, {"detail": "too many joins from this address: try again in a moment"}
+        request = json.loads(body)
+        if request.get("key") != KEY:
+            return 403, {"detail": "wrong join key"}
+        name = request["name"]
         known = [t for t, n in self.tokens.items() if n == name]
         if known and handler.headers.get("Authorization") != f"Bearer {known[0]}":
             return 409, {"detail": "name taken"}
         token = known[0] if known else secrets.token_urlsafe(32)
         self.tokens[token] = name
-        session = {"id": SESSION, "module": "00", "title": "Warm-up"}
+        session = {"id": self.session, "module": "00", "title": "Warm-up"}
         session["server_checks"] = self.server_checks
         return 200, {
             "learner": name,
@@ -70,6 +92,7 @@ class FakeService:
         accepted = duplicates = 0
         with self.lock:
             self.posts += 1
+            self.posted.append([event.id for event in batch.events])
             for event in batch.events:
                 key = (learner, event.id)
                 if key in self.events:
@@ -95,12 +118,15 @@ class FakeService:
         return 200, {**outcome.to_dict(), "attempt": len(self.checks)}
 
     def route(self, handler, method: str, body: bytes) -> tuple[int, dict] | None:
+        self.requests.append((handler.path, handler.headers.get("Authorization")))
         parts = handler.path.strip("/").split("/")
         if parts[:2] != ["api", "s"] or len(parts) < 4:
             return 404, {"detail": "not found"}
-        if self.mode == "drop":
-            return None
-        if parts[2] != SESSION or self.mode == "gone":
+        if self.mode in ("drop", "drip", "redirect"):
+            return None if self.mode == "drop" else (0, {"mode": self.mode})
+        if self.mode == "status":
+            return self.status, {"detail": f"answered {self.status}"}
+        if parts[2] != self.session or self.mode == "gone":
             return 404, {"detail": "no such session, or it is closed"}
         if method == "POST" and parts[3] == "join":
             return self.join(handler, body)
@@ -129,12 +155,36 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         status, payload = result
+        if payload.get("mode") == "drip":
+            self._drip()
+            return
+        if payload.get("mode") == "redirect":
+            self.send_response(302)
+            self.send_header("Location", self.server.fake.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _drip(self) -> None:
+        """A well-formed answer, one byte every 0.2 s: each read is quick, the whole is not."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "10000")
+        self.end_headers()
+        for _ in range(10_000):
+            if self.server.fake.stop.wait(0.2):
+                return
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                return
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._answer("GET")
@@ -176,36 +226,36 @@ def quiet(monkeypatch):
     monkeypatch.setattr(_client, "_poke", lambda: None)
 
 
-def _start(fake: FakeService):
+@contextlib.contextmanager
+def running(fake: FakeService):
+    """Serve ``fake`` on a loopback port; ``fake.url`` is its class URL (with the key)."""
     server, thread = _serve(fake)
     host, port = server.server_address
-    return server, thread, f"http://{host}:{port}/s/{SESSION}"
+    fake.base = f"http://{host}:{port}"
+    fake.url = f"{fake.base}/s/{fake.session}?key={KEY}"
+    try:
+        yield fake
+    finally:
+        fake.stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture
 def service():
-    fake = FakeService()
-    server, thread, url = _start(fake)
-    fake.url = url
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with running(FakeService()) as fake:
+        yield fake
 
 
 @pytest.fixture
 def graded():
-    fake = FakeService(server_checks=True)
-    server, thread, url = _start(fake)
-    fake.url = url
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with running(FakeService(server_checks=True)) as fake:
+        yield fake
 
 
-def _outbox(course: Path) -> list[str]:
-    path = course / ".mlcourse" / "live" / "outbox.jsonl"
+def _outbox(course: Path, session: str = SESSION, learner: str = "ada") -> list[str]:
+    path = course / ".mlcourse" / "live" / f"outbox.{session}.{learner}.jsonl"
     return path.read_text().splitlines() if path.exists() else []
 
 
@@ -217,24 +267,36 @@ class Oops(Exception):
 
 
 def test_class_url_is_validated():
-    assert _client.parse_class_url(f"http://10.0.0.5:8765/s/{SESSION}") == (
+    assert _client.parse_class_url(f"http://10.0.0.5:8765/s/{SESSION}?key={KEY}") == (
         "http://10.0.0.5:8765",
         SESSION,
+        KEY,
     )
-    assert _client.parse_class_url(f"https://hub.example.org/services/live/s/{SESSION}/")[0] == (
-        "https://hub.example.org/services/live"
+    parsed = _client.parse_class_url(
+        f"https://hub.example.org/services/live/s/{SESSION}/?key={KEY}"
     )
+    assert parsed.base == "https://hub.example.org/services/live"
+    assert str(parsed) == f"https://hub.example.org/services/live/s/{SESSION}?key={KEY}"
     for bad in (
         "10.0.0.5:8765/s/x",
-        f"ftp://h/s/{SESSION}",
-        "http://h:8765/s/UPPER",
-        f"http://h:99999/s/{SESSION}",
+        f"ftp://h/s/{SESSION}?key={KEY}",
+        f"http://h:8765/s/UPPER?key={KEY}",
+        f"http://h:99999/s/{SESSION}?key={KEY}",
         f"http://h/s/{SESSION}?x=1",
-        f"http://user@h/s/{SESSION}",
+        f"http://h/s/{SESSION}?key={KEY}&x=1",
+        f"http://user@h/s/{SESSION}?key={KEY}",
         "javascript:alert(1)",
     ):
         with pytest.raises(ValueError, match="is not a class URL"):
             _client.parse_class_url(bad)
+    # the board's address (no key), or a key cut short: one message, saying what to copy
+    for keyless in (
+        f"http://h/s/{SESSION}",
+        f"http://h/s/{SESSION}?key=",
+        f"http://h/s/{SESSION}?key=short",
+    ):
+        with pytest.raises(ValueError, match="no valid join key: copy the full class URL"):
+            _client.parse_class_url(keyless)
 
 
 def test_join_saves_a_private_class_file_and_hides_the_token(course, quiet, service):
@@ -244,7 +306,8 @@ def test_join_saves_a_private_class_file_and_hides_the_token(course, quiet, serv
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     saved = json.loads(path.read_text())
     assert saved["token"] == info.token and saved["learner"] == "ada"
-    assert info.token not in repr(info)
+    assert saved["key"] == KEY and saved["url"] == service.url
+    assert info.token not in repr(info) and KEY not in repr(info)
     assert "In class 00-20261203-a1f2" in _client.status()
 
 
@@ -253,7 +316,8 @@ def test_rejoin_uses_the_saved_token_and_a_taken_name_is_refused(course, quiet, 
     _client._reset()  # a restarted kernel
     again = _client.join(service.url)
     assert again.token == first.token
-    (course / ".mlcourse" / "live" / "class.json").unlink()
+    for saved in (course / ".mlcourse" / "live").glob("class*.json"):
+        saved.unlink()  # another machine: no saved token
     _client._reset()
     with pytest.raises(_client.JoinError, match="already taken"):
         _client.join(service.url)
@@ -310,6 +374,7 @@ def test_a_hostile_class_file_is_ignored(course, quiet, service, text):
     path.write_text(text)
     assert _client._load_class() is None
     info = _client.join(service.url)  # joins afresh, sending no token from the file
+    assert service.join_auth == [None]
     assert info.token in service.tokens
     assert _client._load_class() == info
 
@@ -383,8 +448,9 @@ def test_hands_and_done_are_sent_with_the_message(course, quiet, service, capsys
     assert "Not in a class session" in capsys.readouterr().out
     _client.join(service.url)
     _client.raise_hand("   stuck   on\nq2 " + "!" * 300)
-    _client.done()  # sends at once
+    _client.done()  # queued: the sender posts it (here, the flush)
     assert "Marked as done" in capsys.readouterr().out
+    assert _client.flush() == 0
     [hand] = service.stored("hand")
     assert hand["message"].startswith("stuck on q2 !") and len(hand["message"]) == 200
     assert hand["module"] == "00"
@@ -406,9 +472,12 @@ def test_events_wait_while_the_service_is_down_and_are_replayed_once(course, qui
     service.mode = "up"
     assert _client.flush() == 0
     assert len(service.stored("check")) == 2
-    # a replay of what was already delivered (sent, then the kernel died) changes nothing
-    (course / ".mlcourse" / "live" / "outbox.jsonl").write_text("\n".join(lines) + "\n")
+    # a replay of what was already delivered (sent, then the kernel died) carries the same
+    # ids, so the service (which keeps one row per learner and id) stores nothing new
+    path = course / ".mlcourse" / "live" / f"outbox.{SESSION}.ada.jsonl"
+    path.write_text("\n".join(lines) + "\n")
     assert _client.flush() == 0
+    assert service.posted[-1] == service.posted[-2] == [json.loads(x)["id"] for x in lines]
     assert len(service.stored("check")) == 2
 
 
@@ -418,7 +487,7 @@ def test_corrupt_outbox_lines_are_skipped(course, quiet, service):
     ex.q1.check()
     [good] = _outbox(course)
     with_code = json.dumps({**json.loads(good), "id": "abcdefgh-1", "code": "import os"})
-    path = course / ".mlcourse" / "live" / "outbox.jsonl"
+    path = course / ".mlcourse" / "live" / f"outbox.{SESSION}.ada.jsonl"
     path.write_text(f"{{garbage\n\x00\x01\n{with_code}\n[1,2]\n{good}\n" + "[" * 50_000 + "\n")
     assert _client.flush() == 0
     assert len(service.stored()) == 1
@@ -541,10 +610,13 @@ def test_setup_joins_the_class_named_in_the_environment(
 def test_lab_passes_the_class_to_its_kernels(tmp_path):
     from mlcourse import lab
 
-    url = lab._check_class_url(f"http://10.0.0.5:8765/s/{SESSION}/")
-    assert lab.lab_environment(tmp_path, None, None, url)["MLCOURSE_CLASS"] == url.rstrip("/")
+    url = lab._check_class_url(f"http://10.0.0.5:8765/s/{SESSION}/?key={KEY}")
+    assert url == f"http://10.0.0.5:8765/s/{SESSION}?key={KEY}"
+    assert lab.lab_environment(tmp_path, None, None, url)["MLCOURSE_CLASS"] == url
     with pytest.raises(lab.LabError, match="not a class URL"):
         lab._check_class_url("10.0.0.5:8765")
+    with pytest.raises(lab.LabError, match="copy the full class URL"):
+        lab._check_class_url(f"http://10.0.0.5:8765/s/{SESSION}")
 
 
 def test_leave_forgets_the_class(course, quiet, service):
@@ -635,12 +707,12 @@ def test_end_to_end_with_the_classroom_service(course, quiet, live_server):
 
 
 def test_server_checks_with_the_classroom_service(course, quiet, tmp_path):
-    from .conftest import make_app, serve_in_thread, stop_server
+    from .conftest import join_key_of, make_app, serve_in_thread, stop_server
 
     app, store, sid = make_app(tmp_path, server_checks=True)
     server, thread, url = serve_in_thread(app)
     try:
-        info = _client.join(f"{url}/s/{sid}")
+        info = _client.join(f"{url}/s/{sid}?key={join_key_of(store, sid)}")
         assert info.server_checks
         right = sum([25, 40, 0, 35, 50, 30, 45]) / 7
         outcome = exercises.load("00", {"average_minutes": right}).q1.check()
@@ -653,3 +725,296 @@ def test_server_checks_with_the_classroom_service(course, quiet, tmp_path):
     finally:
         stop_server(server, thread)
         store.dispose()
+
+
+# --- a hostile or broken service --------------------------------------------------------------
+
+
+def _rendered(markdown: str) -> str:
+    """The HTML a notebook makes of ``markdown`` (CommonMark, raw HTML allowed, as Jupyter)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "linkify"]).render(markdown)
+
+
+def test_a_redirect_is_refused_and_the_token_goes_nowhere_else(course, quiet, service):
+    info = _client.join(service.url)
+    with running(FakeService()) as elsewhere:
+        service.mode, service.location = "redirect", f"{elsewhere.base}/steal"
+        ex = exercises.load("00", {"average_minutes": 1.0})
+        text = ex.q1.solution()
+        assert "cannot be reached" in text.plain
+        with pytest.warns(UserWarning, match="redirect"):
+            ex.q1.check()
+            assert _client.flush() == 1  # kept, not dropped
+        assert elsewhere.requests == []
+    assert all(auth in (None, f"Bearer {info.token}") for _, auth in service.requests)
+
+
+@pytest.mark.parametrize("status", [307, 308, 405, 408, 409])
+def test_an_unexpected_answer_keeps_the_events(course, quiet, service, status):
+    _client.join(service.url)
+    service.mode, service.status = "status", status
+    exercises.load("00", {"average_minutes": 1.0}).q1.check()
+    with pytest.warns(UserWarning, match="events are kept"):
+        assert _client.flush() == 1
+    service.mode = "up"
+    assert _client.flush() == 0
+    assert len(service.stored("check")) == 1
+
+
+def test_a_batch_the_service_can_never_take_is_dropped_and_the_next_outage_warns(
+    course, quiet, service
+):
+    _client.join(service.url)
+    service.mode, service.status = "status", 422
+    ex = exercises.load("00", {"average_minutes": 1.0})
+    ex.q1.check()
+    with pytest.warns(UserWarning, match="refused 1 event") as caught:
+        assert _client.flush() == 0
+    assert not any("cannot be reached" in str(w.message) for w in caught)
+    assert "cannot be reached" not in _client.status()  # it answered: no outage
+    service.mode = "drop"
+    ex.q1.check()
+    with pytest.warns(UserWarning, match="cannot be reached"):
+        assert _client.flush() == 1
+
+
+@pytest.fixture
+def short_deadlines(monkeypatch):
+    monkeypatch.setattr(_client, "REQUEST_TIMEOUT", 1.0)
+    monkeypatch.setattr(_client, "CHECK_TIMEOUT", 1.5)
+
+
+def _timed(call) -> tuple[float, object]:
+    start = time.monotonic()
+    result = call()
+    return time.monotonic() - start, result
+
+
+def test_a_drip_feeding_service_cannot_hold_join(course, quiet, service, short_deadlines):
+    service.mode = "drip"
+    elapsed, _ = _timed(lambda: pytest.raises(_client.JoinError, _client.join, service.url))
+    assert elapsed < _client.REQUEST_TIMEOUT + 1
+
+
+def test_a_drip_feeding_service_cannot_hold_solution_or_flush(
+    course, quiet, service, short_deadlines
+):
+    _client.join(service.url)
+    service.mode = "drip"
+    ex = exercises.load("00", {"average_minutes": 1.0})
+    elapsed, text = _timed(ex.q1.solution)
+    assert elapsed < _client.REQUEST_TIMEOUT + 1 and "cannot be reached" in text.plain
+    ex.q1.check()
+    with pytest.warns(UserWarning, match="no complete answer"):
+        elapsed, left = _timed(lambda: _client.flush(2.0))
+    assert elapsed < 2.0 + 1 and left == 1
+
+
+def test_a_drip_feeding_service_cannot_hold_done(course, service, short_deadlines):
+    _client.join(service.url)
+    service.mode = "drip"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exercises.load("00", {"average_minutes": 1.0}).q1.check()
+        deadline = time.monotonic() + 10  # the background sender is now inside the drip
+        while not service.requests[1:] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _client._STATE.send_lock.locked()
+        elapsed, _ = _timed(_client.done)
+        assert elapsed < 1.0
+        elapsed, left = _timed(lambda: _client.flush(0.5))  # waits for the lock 0.5 s at most
+        assert elapsed < 0.5 + 1 and left == 2
+        _client._stop_sender()  # its own deadline ends the sender's post
+
+
+def test_a_drip_feeding_service_cannot_hold_a_server_check(course, quiet, graded, short_deadlines):
+    _client.join(graded.url)
+    graded.mode = "drip"
+    elapsed, outcome = _timed(exercises.load("00", {"average_minutes": 1.0}).q1.check)
+    assert elapsed < _client.CHECK_TIMEOUT + 1
+    assert outcome.status == "checker_error" and "could not be reached" in outcome.message
+
+
+def test_a_released_solution_cannot_break_out_of_its_code_block(course, quiet, service):
+    ex = exercises.load("00", {})
+    _client.join(service.url)
+    service.released["00.1"] = (
+        "x = 1\n```\n<img src=x onerror=alert(1)>\n[click](javascript:alert(1))\n````python\n"
+    )
+    text = ex.q1.solution()
+    page = _rendered(text.markdown)
+    assert "<img" not in page and "<a " not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown, as code
+    assert page.count("<pre>") == 1
+    service.released["00.1"] = "y = 2\n" * 10_000
+    assert "cut: too long" in ex.q1.solution().markdown
+
+
+def test_the_services_words_are_shown_as_text(course, quiet, service, graded):
+    hostile = "see [this](javascript:alert(1)) ![x](http://t.example/x.png) <b>now</b> **loud**"
+    service.mode, service.status = "up", 200
+    service.solution = lambda problem: (200, {"released": False, "reason": hostile})
+    _client.join(service.url)
+    page = _rendered(exercises.load("00", {}).q1.solution().markdown)
+    assert "<a" not in page and "<img" not in page and "<b>" not in page
+    assert "<strong>" not in page and "[this](javascript:alert(1))" in page
+    outcome = _client._outcome_from(
+        {"problem": "00.1", "status": "incorrect", "message": hostile, "points": 0},
+        exercises.get_module("00").problem("00.1"),
+    )
+    page = _rendered(outcome._repr_markdown_())
+    assert "<a" not in page and "<img" not in page and "<b>" not in page
+    assert "Incorrect" in page and "![x](http://t.example/x.png)" in page
+    assert str(outcome).endswith(hostile)  # the plain text is unchanged
+
+
+def test_a_closed_session_stops_server_checks(course, quiet, graded):
+    _client.join(graded.url)
+    right = sum([25, 40, 0, 35, 50, 30, 45]) / 7
+    ex = exercises.load("00", {"average_minutes": right})
+    assert ex.q1.check().details["attempt"] == 1
+    graded.mode = "gone"
+    with pytest.warns(UserWarning, match="is closed") as caught:
+        first = ex.q1.check()
+        second = ex.q1.check()
+    assert len(caught) == 1
+    assert first.correct and second.correct and "attempt" not in first.details  # judged here
+    assert len(graded.checks) == 1 and len(graded.requests) == 3  # join, 1st check, the 404
+    assert "is closed" in _client.status()
+
+
+# --- two kernels, two sessions --------------------------------------------------------------
+
+
+def test_two_kernels_in_two_sessions_keep_their_own_outboxes(course, quiet, service):
+    other_session = "00-20261203-b2c3"
+    with running(FakeService(session=other_session)) as other:
+        _client.join(service.url)
+        service.mode = "drop"
+        with pytest.warns(UserWarning, match="cannot be reached"):
+            _client.raise_hand("kernel A in session A")
+            assert _client.flush() == 1
+        kernel_a = _client._STATE
+        _client._STATE = _client._State()  # another kernel of the same learner
+        _client.join(other.url)
+        _client.raise_hand("kernel B in session B")
+        assert _client.flush() == 0
+        assert _outbox(course) != [] and _outbox(course, other_session) == []
+        _client._STATE = kernel_a  # back to kernel A: its event is still there, and only it
+        service.mode = "up"
+        assert _client.flush() == 0
+        assert [e["message"] for e in service.stored("hand")] == ["kernel A in session A"]
+        assert [e["message"] for e in other.stored("hand")] == ["kernel B in session B"]
+        # kernel A restarts and joins session A again: its saved token still serves
+        _client._STATE = _client._State()
+        assert _client.join(service.url).token in service.tokens
+
+
+# --- what errors say ---------------------------------------------------------------------------
+
+
+def _cell_error(error: BaseException, cell_id: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        error_in_exec=error, error_before_exec=None, info=SimpleNamespace(cell_id=cell_id)
+    )
+
+
+def test_an_error_detail_is_sent_only_for_exercise_cells_and_never_a_path(course, quiet, service):
+    _client.join(service.url)
+    private = FileNotFoundError("No such file: '/home/ada.lovelace/secret/grades.csv'")
+    _client._on_post_run_cell(_cell_error(private, "not-an-exercise-cell"))
+    _client._on_post_run_cell(_cell_error(private, "s00-06"))
+    _client._on_post_run_cell(_cell_error(KeyError("target"), "s00-06"))
+    long_value = ValueError("could not convert string to float: 'Ada Lovelace, 10 Downing St'")
+    _client._on_post_run_cell(_cell_error(long_value, "s00-06"))
+    windows = OSError(r"cannot open C:\Users\ada\notes.txt for reading")
+    _client._on_post_run_cell(_cell_error(windows, "s00-06"))
+    assert _client.flush() == 0
+    sent = [(e.get("problem"), e.get("detail")) for e in service.stored("error")]
+    assert sent == [
+        (None, None),
+        ("00.1", "No such file: '…'"),
+        ("00.1", "'target'"),
+        ("00.1", "could not convert string to float: '…'"),
+        ("00.1", "cannot open <path> for reading"),
+    ]
+    assert "lovelace" not in json.dumps(service.stored()).lower()
+
+
+def test_a_failed_check_carries_the_exception_class_of_its_first_failing_case(
+    course, quiet, service
+):
+    from mlcourse.checks import Case, Function
+
+    problem = Function(
+        "00.1",
+        name="halve",
+        reference=lambda x: x / 2,
+        cases=[Case(4), Case(6)],
+        hidden=[Case(8, label="eight")],
+    )
+
+    def fails_on_six(x):
+        if x == 6:
+            raise Oops("six: '/home/ada/x'")
+        return x / 2
+
+    outcome = problem.check({"halve": fails_on_six})
+    assert outcome.details["error"] == "tests.test_live.test_client.Oops"
+    assert problem.check({"halve": lambda x: x}).details.get("error") is None  # returned
+    assert "error" not in problem.check({"halve": lambda x: x / 2}).details
+    _client.join(service.url)
+    _client.on_check(outcome, "00")
+    _client.on_check(problem.check({"halve": lambda x: x}), "00")
+    assert _client.flush() == 0
+    errors = [(e["status"], e.get("error"), e.get("detail")) for e in service.stored("check")]
+    assert errors == [
+        ("incorrect", "tests.test_live.test_client.Oops", None),
+        ("incorrect", None, None),
+    ]
+
+
+# --- the outbox's cost --------------------------------------------------------------------------
+
+
+def test_appending_to_a_long_outbox_parses_nothing(course, quiet, service, monkeypatch):
+    monkeypatch.setattr(_client, "OUTBOX_CAP", 40)
+    _client.join(service.url)
+    service.mode = "drop"
+    for _ in range(30):
+        _client._emit("hint", module="00", problem="00.1")
+    assert len(_outbox(course)) == 30
+    parsed = []
+    real = _client._read_outbox
+    monkeypatch.setattr(_client, "_read_outbox", lambda *a, **k: parsed.append(1) or real(*a, **k))
+    for _ in range(9):
+        _client._emit("hint", module="00", problem="00.1")
+    _client._emit("hint", module="00", problem="00.1")  # the 40th: the outbox is full
+    assert parsed == [] and len(_outbox(course)) == 40  # lines were counted, not parsed
+    with pytest.warns(UserWarning, match="oldest 5 were dropped"):
+        _client._emit("hint", module="00", problem="00.1")  # one more: 1 + a tenth of the cap
+    assert len(_outbox(course)) == 36
+    for _ in range(3):
+        _client._emit("hint", module="00", problem="00.1")
+    assert len(parsed) == 1 and len(_outbox(course)) == 39
+
+
+def test_a_join_refused_as_busy_waits_and_asks_again(course, quiet, service, monkeypatch):
+    pauses = []
+    monkeypatch.setattr(_client.time, "sleep", pauses.append)
+    service.busy_joins = 2
+    info = _client.join(service.url)
+    assert info.session == SESSION and len(service.join_auth) == 3
+    assert pauses == [0.5, 1.0]
+
+
+def test_a_join_still_busy_after_the_retries_fails_with_one_clear_error(
+    course, quiet, service, monkeypatch
+):
+    monkeypatch.setattr(_client.time, "sleep", lambda _seconds: None)
+    service.busy_joins = 10
+    with pytest.raises(_client.JoinError, match="429"):
+        _client.join(service.url)
+    assert len(service.join_auth) == 5  # the first try and four more

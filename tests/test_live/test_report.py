@@ -10,6 +10,7 @@ import pytest
 from mlcourse.live import _report as report_module
 from mlcourse.live._report import (
     CSV_COLUMNS,
+    csv_rows,
     format_seconds,
     render_csv,
     render_html,
@@ -41,11 +42,12 @@ def _event(n, learner, kind, problem, at, status=None, error=None, detail=None, 
 def hand_made_export():
     """Three learners on module 00; the expected numbers are worked out in the tests."""
     rows = [
-        # 00.1 -- ada: hint, fail, pass: 2 attempts, 60 s from her first event to her pass
+        # 00.1 -- ada: hint, fail, pass: 2 attempts, 40 s from her first attempt to her pass
         ("ada", "hint", "00.1", 10, None, None, None),
         ("ada", "check", "00.1", 30, "incorrect", "KeyError", "'target'"),
         ("ada", "check", "00.1", 70, "correct", None, None),
-        # bob: two fails then a pass (3 attempts, 120 s), a later pass does not count
+        # bob: two fails then a pass (3 attempts, 120 s from his first attempt), a later pass
+        # does not count
         ("bob", "check", "00.1", 20, "incorrect", "KeyError", "'target'"),
         ("bob", "check", "00.1", 40, "incorrect", "ValueError", "shapes differ"),
         ("bob", "check", "00.1", 140, "correct", None, None),
@@ -54,7 +56,7 @@ def hand_made_export():
         ("cy", "check", "00.1", 15, "not_attempted", None, None),
         ("cy", "check", "00.1", 50, "incorrect", "KeyError", "'target'"),
         ("cy", "solution", "00.1", 300, None, None, None),
-        # 00.2 -- ada only: hint at 380, pass at 400 (20 s, one attempt)
+        # 00.2 -- ada only: hint at 380, pass at 400 (one attempt: 0 s without a checkpoint)
         ("ada", "hint", "00.2", 380, None, None, None),
         ("ada", "check", "00.2", 400, "correct", None, None),
         # another module's event: not in this session's report
@@ -109,15 +111,16 @@ def test_first_exercise_numbers(report):
     assert first.attempts_mean == 2.0
     assert first.attempts_median == 2.0
     assert (first.hints, first.hint_learners, first.solutions) == (1, 1, 1)
-    assert first.median_seconds_to_pass == 90.0  # median of 60 and 120
-    assert first.never_passed == ["cy"]
+    assert first.median_seconds_to_pass == 80.0  # median of 40 and 120
+    assert first.attempted_never_passed == ["cy"]
+    assert first.passed_after_solution == 0 and first.clock_from == "first attempt"
     assert first.top_errors == [("KeyError", "'target'", 3), ("ValueError", "shapes differ", 1)]
 
 
 def test_second_and_untouched_exercises(report):
     second, third = report.exercises[1], report.exercises[2]
     assert (second.attempted, second.passed, second.pass_rate) == (1, 1, 0.333)
-    assert second.median_seconds_to_pass == 20.0
+    assert second.median_seconds_to_pass == 0.0  # passed at the first attempt
     assert (second.attempts_mean, second.hints) == (1.0, 1)
     assert third.problem == "00.3"
     assert (third.attempted, third.passed, third.pass_rate) == (0, 0, 0.0)
@@ -158,8 +161,10 @@ def test_csv_has_one_row_per_exercise_with_the_columns():
     first = rows[0]
     assert first["pass_rate"] == "0.667"
     assert first["attempts_mean"] == "2.0"
-    assert first["median_seconds_to_pass"] == "90.0"
-    assert first["never_passed"] == "1"
+    assert first["median_seconds_to_pass"] == "80.0"
+    assert first["attempted_never_passed"] == "1"
+    assert first["passed_after_solution"] == "0"
+    assert first["clock_from"] == "first attempt"
     assert first["top_errors"] == "KeyError: 'target' (3); ValueError: shapes differ (1)"
     assert rows[2]["attempts_mean"] == ""
 
@@ -172,8 +177,12 @@ def test_csv_cells_cannot_become_formulas():
     export["session"]["id"] = "00-x"
     result = summarise(export)
     result.exercises[2].problem = "=cmd|' /C calc'!A0"  # as if the store held anything
+    result.exercises[2].top_errors = [("=HYPERLINK(1)", "", 1)]
     text = render_csv(result)
     assert "\n'=cmd" in text
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert "'=HYPERLINK(1) (1)" in cells
+    assert not any(cell[:1] in ("=", "+", "@", "\t", "\r") for cell in cells)
 
 
 def test_html_escapes_hostile_text():
@@ -196,7 +205,8 @@ def test_html_has_a_table_per_section(report):
     for heading in ("Session", "Exercises", "Top errors", "Learners who never passed"):
         assert f"<h2>{heading}</h2>" in page
     assert page.count("<table>") == 4
-    assert "1 min 30 s" in page  # 00.1's median time to pass
+    assert "1 min 20 s" in page  # 00.1's median time to pass
+    assert "first attempt" in page and "After the solution" in page
     assert "67%" in page
 
 
@@ -227,10 +237,11 @@ def test_metrics(report):
     metrics = report_metrics(report)
     assert metrics["learners"] == 3.0
     assert metrics["pass_rate.00_1"] == 0.667
-    assert metrics["median_time_to_pass.00_1"] == 90.0
+    assert metrics["median_time_to_pass.00_1"] == 80.0
+    assert metrics["passed_after_solution.00_1"] == 0.0
     assert metrics["duration_minutes"] == 60.0
     assert "median_time_to_pass.00_3" not in metrics
-    assert metrics["median_time_to_pass"] == 55.0  # median of 90 and 20
+    assert metrics["median_time_to_pass"] == 40.0  # median of 80 and 0
 
 
 def test_mlflow_run_with_artifacts(tmp_path, monkeypatch):
@@ -253,3 +264,64 @@ def test_mlflow_run_with_artifacts(tmp_path, monkeypatch):
     assert experiment.name == "mlcourse/live"
     names = {a.path for a in mlflow.MlflowClient(uri).list_artifacts(run_id)}
     assert names == {html_path.name, csv_path.name}
+
+
+def _one_exercise(rows, **session):
+    events = [
+        _event(n, learner, kind, "00.1", at, status)
+        for n, (learner, kind, at, status) in enumerate(rows)
+    ]
+    export = hand_made_export()
+    export["events"] = events
+    export["session"].update(session)
+    return summarise(export).exercises[0]
+
+
+def test_the_clock_starts_at_the_first_attempt_not_at_a_solution_or_an_empty_check():
+    first = _one_exercise(
+        [
+            ("ada", "check", 0, "not_attempted"),  # "run all" at the start: no attempt
+            ("ada", "hint", 5, None),
+            ("ada", "check", 100, "incorrect"),
+            ("ada", "check", 160, "correct"),
+        ]
+    )
+    assert first.median_seconds_to_pass == 60.0
+
+
+def test_the_clock_starts_at_the_checkpoint_when_it_came_first():
+    rows = [
+        ("ada", "check", 100, "incorrect"),
+        ("ada", "check", 160, "correct"),
+        ("bob", "check", 20, "incorrect"),  # bob started before the checkpoint
+        ("bob", "check", 80, "correct"),
+    ]
+    first = _one_exercise(rows, checkpoint="00.1", checkpoint_at=T0 + 40)
+    assert first.median_seconds_to_pass == 90.0  # ada 160 - 40, bob 80 - 20
+    assert first.clock_from == "checkpoint or first attempt"
+    export = hand_made_export()
+    export["session"].update(checkpoint="00.2", checkpoint_at=T0 + 999)
+    export["checkpoints"] = [{"problem": "00.1", "at": T0 + 25}, {"problem": "00.1", "at": "x"}]
+    result = summarise(export)
+    assert result.exercises[0].median_seconds_to_pass == 82.5  # ada 70 - 25, bob 140 - 20
+    assert result.exercises[1].median_seconds_to_pass == 0.0  # its checkpoint came after
+    assert "checkpoint (" in render_html(result)
+
+
+def test_passes_after_the_solution_are_counted_apart():
+    first = _one_exercise(
+        [
+            ("ada", "check", 10, "incorrect"),
+            ("ada", "solution", 50, None),
+            ("ada", "check", 60, "correct"),
+            ("bob", "check", 30, "incorrect"),
+            ("bob", "check", 90, "correct"),
+            ("bob", "solution", 95, None),  # after his pass: his pass is his own
+        ]
+    )
+    assert (first.passed, first.passed_after_solution) == (2, 1)
+    assert first.median_seconds_to_pass == 60.0  # bob's only
+    row = csv_rows(
+        summarise({**hand_made_export(), "events": []})  # the columns exist on empty data
+    )[0]
+    assert row["passed_after_solution"] == 0 and row["attempted_never_passed"] == 0

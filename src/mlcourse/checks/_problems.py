@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import re
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -565,6 +565,9 @@ class Function(Problem):
             "hidden": n_hidden,
             "hidden_failed": len(failed_hidden),
         }
+        raised = _first_error_type(result for _, _, result in failed)
+        if raised is not None:
+            details["error"] = raised
         if not failed:
             return correct(self.id, self.points, **details)
         points = self.points * passed / len(cases) if self.partial else 0.0
@@ -701,6 +704,17 @@ def _returned_message(problem: str, call: str) -> str:
         element, rest = problem[len("`result") :].split("`", 1)
         return f"In what `{call}` returned, the element `{element}`" + rest
     return problem
+
+
+def _first_error_type(results: Iterable[dict[str, Any]]) -> str | None:
+    """The exception class of the first failing case that raised one (``"KeyError"``), or None.
+
+    Only the class: a live class counts it across learners, and a message could carry data.
+    """
+    for result in results:
+        if not result["ok"] and result["error_types"]:
+            return result["error_types"][0]
+    return None
 
 
 def _hidden_failures(failed: list[tuple[Case, dict[str, Any]]]) -> str:

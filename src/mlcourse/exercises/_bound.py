@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -13,6 +14,10 @@ from . import _events
 from ._registry import Module
 
 _TRUE = {"1", "true", "yes", "on"}
+#: The longest solution shown in a notebook (a longer text is cut, and says so).
+MAX_SOLUTION_CHARS = 20_000
+# ASCII punctuation that Markdown may read as syntax (``&<>"'`` are left to html.escape)
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=:])")
 
 
 class CheckFailed(Exception):
@@ -31,6 +36,47 @@ def strict_mode() -> bool:
 def _live_client() -> Any:
     """The live-class client when this notebook joined a class (never imported otherwise)."""
     return sys.modules.get("mlcourse.live._client")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows it literally: no link, image, emphasis or HTML.
+
+    Parameters
+    ----------
+    text : str
+        Text from elsewhere (a class service's message or reason).
+
+    Returns
+    -------
+    str
+        The text with Markdown's punctuation backslash-escaped and ``&<>"'`` as entities.
+    """
+    return html.escape(_MARKDOWN_SPECIALS.sub(r"\\\1", text))
+
+
+def code_block(text: str, language: str = "python") -> str:
+    """``text`` as a fenced Markdown code block that nothing in it can close.
+
+    The fence is one backtick longer than the longest run of backticks in ``text``, so a
+    line of backticks inside it is code, not the end of the block; a text longer than
+    :data:`MAX_SOLUTION_CHARS` is cut.
+
+    Parameters
+    ----------
+    text : str
+        The code.
+    language : str
+        The fence's language tag.
+
+    Returns
+    -------
+    str
+    """
+    if len(text) > MAX_SOLUTION_CHARS:
+        text = text[:MAX_SOLUTION_CHARS] + "\n# … (cut: too long to show)"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
 
 
 class Text:
@@ -104,12 +150,12 @@ class BoundProblem:
         client = _live_client()
         answer = client and client.solution_from_service(self.id)
         if answer is not None and not answer[0]:
-            return Text(html.escape(answer[1]), answer[1])
+            return Text(markdown_text(answer[1]), answer[1])
         found, text = answer if answer is not None else solution_source(self.module, self.problem)
         if not found:
             return Text(text, text)
         head = f"Solution to {self.id}:"
-        return Text(f"**{head}**\n\n```python\n{text}\n```", f"{head}\n{text}")
+        return Text(f"**{head}**\n\n{code_block(text)}", f"{head}\n{text}")
 
     def evaluate_values(self, **values: Any) -> Outcome:
         """Check answers given as keyword arguments instead of the notebook's variables."""

@@ -2,14 +2,18 @@
 
 Once a notebook has joined a class session, every ``check()``, ``hint()``, a cell that raises,
 :func:`raise_hand` and :func:`done` becomes one :class:`~mlcourse.live._protocol.Event`. Events
-are appended to ``<course root>/.mlcourse/live/outbox.jsonl`` (JSON lines, under a file lock)
-and a daemon thread posts them in batches; what the service accepted (or already had) is
-removed, the rest stays for the next attempt. Nothing here ever blocks or breaks the notebook:
-an unreachable service costs one warning per outage, a closed session one warning, and no
-exception reaches ``check()``, ``hint()`` or ``solution()``.
+are appended to an outbox of their own session and learner,
+``<course root>/.mlcourse/live/outbox.<session>.<learner>.jsonl`` (JSON lines, under a file
+lock), and a daemon thread posts them in batches; what the service accepted (or already had)
+is removed, the rest stays for the next attempt. Nothing here ever blocks or breaks the
+notebook: every request has one overall deadline, redirects are never followed (the learner's
+token goes to the class service and nowhere else), an unreachable service costs one warning
+per outage, a closed session one warning, and no exception reaches ``check()``, ``hint()`` or
+``solution()``.
 
-Events never carry code: a check's outcome, the problem, and for a cell that raised the class
-of its exception with the first line of its message (at most 80 characters).
+Events never carry code: a check's outcome (with the class of the exception a failing case
+raised), the problem, and for an exercise cell that raised the class of its exception with
+the first line of its message (at most 80 characters, long quoted values and paths removed).
 
 This module is imported only when a notebook joins a class (or ``MLCOURSE_CLASS`` is set), so
 ``check()`` outside a class pays nothing for it.
@@ -20,28 +24,28 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
+import http.client
 import io
 import json
 import os
 import re
+import socket
 import sys
 import tarfile
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
-from http.client import HTTPException
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._protocol import (
     EXCEPTION_PATTERN,
+    JOIN_KEY_PATTERN,
     MAX_ANSWER_BYTES,
     MAX_BODY_BYTES,
     MAX_ERROR_DETAIL,
@@ -59,24 +63,44 @@ try:  # POSIX; elsewhere the outbox is guarded within this process only
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-#: Events kept in the outbox at most; beyond it the oldest are dropped (with one warning).
+#: Events kept in an outbox at most; beyond it the oldest are dropped (with one warning).
 OUTBOX_CAP = 10_000
-#: Seconds one request to the service may take.
+#: Seconds one request to the service may take, all of it (connecting, sending, the answer).
 REQUEST_TIMEOUT = 3.0
+#: Seconds a server-judged check may take, all of it.
+CHECK_TIMEOUT = 30.0
 #: Longest wait between two attempts while the service cannot be reached.
 MAX_BACKOFF = 60.0
+#: The shortest an outbox line can be: below ``OUTBOX_CAP`` times this, no line is counted.
+_MIN_EVENT_BYTES = 64
+#: Quoted values longer than this are not sent in an error's detail (a key such as 'target' is).
+_SHORT_LITERAL = 24
 
 _CLASS_URL = re.compile(
     r"^(?P<base>https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*"
     r"|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?(?:/[A-Za-z0-9._~-]{1,64}){0,4})"
-    r"/s/(?P<session>[a-z0-9][a-z0-9-]{2,39})/?$"
+    r"/s/(?P<session>[a-z0-9][a-z0-9-]{2,39})/?(?:\?key=(?P<key>[^&#\s]*))?$"
 )
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+#: Answers that end sending for this session (closed, or the token is no longer accepted).
 _STOPPING = (401, 403, 404, 410)
+#: Answers that say a batch can never be taken (it broke a limit): it is dropped.
+_UNACCEPTABLE = (400, 413, 422)
 
 
 class JoinError(RuntimeError):
     """The class session could not be joined (the message says why and what to do)."""
+
+
+class ClassURL(NamedTuple):
+    """A class URL's parts: the service's address, the session id and its join key."""
+
+    base: str
+    session: str
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.base}/s/{self.session}?key={self.key}"
 
 
 @dataclass(frozen=True)
@@ -86,7 +110,7 @@ class ClassInfo:
     Attributes
     ----------
     url : str
-        The class URL, ``http(s)://host[:port]/s/<session>``.
+        The class URL, ``http(s)://host[:port]/s/<session>?key=<key>``.
     session : str
         The session id.
     learner : str
@@ -101,6 +125,8 @@ class ClassInfo:
         The session's module, e.g. ``"03"``.
     title : str
         The session's title.
+    key : str
+        The session's join key (the class URL's ``key``; never shown).
     """
 
     url: str
@@ -111,16 +137,18 @@ class ClassInfo:
     server_checks: bool = False
     module: str | None = None
     title: str = ""
+    key: str = ""
 
     @property
     def base(self) -> str:
         """The service's address (the class URL without ``/s/<session>``)."""
-        return parse_class_url(self.url)[0]
+        return parse_class_url(self.url).base
 
     def __repr__(self) -> str:
         return (
             f"ClassInfo(session={self.session!r}, pseudonym={self.pseudonym!r}, "
-            f"learner={self.learner!r}, server_checks={self.server_checks}, url={self.url!r})"
+            f"learner={self.learner!r}, server_checks={self.server_checks}, "
+            f"url={self.base + '/s/' + self.session!r})"
         )
 
 
@@ -132,6 +160,7 @@ class _State:
         self.stopped: str | None = None  # why sending stopped (session closed, token revoked)
         self.outage = False
         self.cap_warned = False
+        self.drop_warned = False
         self.hook_registered = False
         self.exit_flush = False
         self.modules_seen: set[str] = set()
@@ -148,34 +177,41 @@ _STATE = _State()
 # --- the class URL and the files ------------------------------------------------------------
 
 
-def parse_class_url(url: str) -> tuple[str, str]:
-    """Split a class URL into the service's address and the session id.
+def parse_class_url(url: str) -> ClassURL:
+    """Split a class URL into the service's address, the session id and its join key.
 
     Parameters
     ----------
     url : str
-        ``http(s)://host[:port]/s/<session>``, as the instructor shows it.
+        ``http(s)://host[:port][/prefix]/s/<session>?key=<key>``, as the instructor gives it.
 
     Returns
     -------
-    tuple of str
-        ``(base, session)``, e.g. ``("http://10.0.0.5:8765", "03-20261203-a1f2")``.
+    ClassURL
+        ``(base, session, key)``, e.g. ``("http://10.0.0.5:8765", "03-20261203-a1f2", key)``.
 
     Raises
     ------
     ValueError
-        When ``url`` is not a class URL.
+        When ``url`` is not a class URL, or has no valid join key (the projector board's
+        address has none).
     """
     match = _CLASS_URL.match(url.strip()) if isinstance(url, str) else None
     if match is None:
         raise ValueError(
             f"{url!r} is not a class URL: it should look like "
-            "http://HOST:PORT/s/SESSION (ask your instructor for the class URL)"
+            "http://HOST:PORT/s/SESSION?key=KEY (ask your instructor for the class URL)"
         )
     port = re.search(r"(?<!:):(\d{1,5})(?:/|$)", match["base"].split("//", 1)[1])
     if port is not None and not 1 <= int(port[1]) <= 65535:
         raise ValueError(f"{url!r} is not a class URL: the port must be between 1 and 65535")
-    return match["base"], match["session"]
+    if match["key"] is None or not re.match(JOIN_KEY_PATTERN, match["key"]):
+        raise ValueError(
+            f"{match['base']}/s/{match['session']} has no valid join key: copy the full class "
+            "URL your instructor gives, ending in ?key=... (the projector board's address "
+            "has no key)"
+        )
+    return ClassURL(match["base"], match["session"], match["key"])
 
 
 def live_dir(root: Path | None = None) -> Path:
@@ -187,12 +223,19 @@ def live_dir(root: Path | None = None) -> Path:
     return path
 
 
-def _class_file() -> Path:
-    return live_dir() / "class.json"
+def _class_file(session: str | None = None) -> Path:
+    """``class.json`` (the class joined last), or ``class.<session>.json`` (one session's)."""
+    return live_dir() / (f"class.{session}.json" if session else "class.json")
 
 
-def _outbox_file() -> Path:
-    return live_dir() / "outbox.jsonl"
+def outbox_file(session: str, learner: str) -> Path:
+    """The outbox of one learner in one session (names fit a file name: see the patterns)."""
+    return live_dir() / f"outbox.{session}.{learner}.jsonl"
+
+
+def _own_outbox() -> Path | None:
+    info = _STATE.info
+    return outbox_file(info.session, info.learner) if info else None
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -212,13 +255,28 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _save_class(info: ClassInfo) -> None:
-    _write_private(_class_file(), json.dumps(asdict(info), indent=2) + "\n")
+    text = json.dumps(asdict(info), indent=2) + "\n"
+    _write_private(_class_file(info.session), text)
+    _write_private(_class_file(), text)
 
 
-def _load_class() -> ClassInfo | None:
-    """The saved class, or None when absent or not trustworthy (every field is checked)."""
+def _load_class(session: str | None = None) -> ClassInfo | None:
+    """A saved class, or None when absent or not trustworthy (every field is checked).
+
+    Without ``session``: the class joined last (``class.json``); with it: that session's
+    (``class.<session>.json``, else ``class.json`` when it is that session's).
+    """
+    if session is not None and re.match(SESSION_PATTERN, session):
+        own = _read_class_file(_class_file(session))
+        if own is not None and own.session == session:
+            return own
+    info = _read_class_file(_class_file())
+    return info if info is None or session is None or info.session == session else None
+
+
+def _read_class_file(path: Path) -> ClassInfo | None:
     try:
-        raw = _class_file().read_bytes()
+        raw = path.read_bytes()
         if len(raw) > 16 * 1024:
             return None
         data = json.loads(raw)
@@ -227,9 +285,9 @@ def _load_class() -> ClassInfo | None:
     if not isinstance(data, dict):
         return None
     try:
-        _, session = parse_class_url(data["url"])
+        url = parse_class_url(data["url"])
         fields = {
-            "url": data["url"].strip(),
+            "url": str(url),
             "session": _matching(data["session"], SESSION_PATTERN),
             "learner": _matching(data["learner"], NAME_PATTERN),
             "token": _matching(data["token"], _TOKEN.pattern),
@@ -237,10 +295,13 @@ def _load_class() -> ClassInfo | None:
             "server_checks": data.get("server_checks", False) is True,
             "module": _matching(data["module"], MODULE_PATTERN) if data.get("module") else None,
             "title": _short_text(data.get("title", ""), 120),
+            "key": _matching(data["key"], JOIN_KEY_PATTERN),
         }
     except (KeyError, TypeError, ValueError):
         return None
-    return ClassInfo(**fields) if fields["session"] == session else None
+    if fields["session"] != url.session or fields["key"] != url.key:
+        return None
+    return ClassInfo(**fields)
 
 
 def _matching(value: Any, pattern: str) -> str:
@@ -259,26 +320,23 @@ def _short_text(value: Any, limit: int) -> str:
 
 
 @contextlib.contextmanager
-def _outbox_lock() -> Iterator[Path]:
-    """Hold the outbox's file lock (other kernels of this learner wait) and yield its path."""
-    folder = live_dir()
-    fd = os.open(folder / "outbox.lock", os.O_RDWR | os.O_CREAT, 0o600)
+def _outbox_lock(path: Path) -> Iterator[Path]:
+    """Hold the file lock of the outbox ``path`` (other kernels wait) and yield ``path``."""
+    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield folder / "outbox.jsonl"
+        yield path
     finally:
         os.close(fd)  # closing releases the lock
 
 
-def _read_outbox(path: Path) -> list[dict]:
-    """The valid events in the outbox, oldest first (corrupt or invalid lines are skipped)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    events = []
-    for line in text.splitlines():
+def _valid_events(lines: Iterator[str], limit: int | None = None) -> list[dict]:
+    """The valid events among ``lines``, at most ``limit`` (corrupt or invalid are skipped)."""
+    events: list[dict] = []
+    for line in lines:
+        if limit is not None and len(events) >= limit:
+            break
         try:
             events.append(Event.model_validate_json(line).model_dump(exclude_none=True))
         except ValueError:
@@ -286,26 +344,55 @@ def _read_outbox(path: Path) -> list[dict]:
     return events
 
 
+def _read_outbox(path: Path, limit: int | None = None) -> list[dict]:
+    """The valid events in the outbox, oldest first; with ``limit`` only the oldest ones."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return _valid_events(iter(handle), limit)
+    except OSError:
+        return []
+
+
 def _rewrite_outbox(path: Path, events: list[dict]) -> None:
     _write_private(path, "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events))
 
 
-def _append(event: dict) -> None:
-    """Append one event (one write, under the lock); beyond the cap drop the oldest."""
+def _append(event: dict, path: Path | None = None) -> None:
+    """Append one event to this class's outbox (one write, under the lock).
+
+    The outbox's lines are counted only once it is large enough to hold the cap, and parsed
+    only when it holds more: then the oldest are dropped, a tenth of the cap more than needed,
+    so that the next appends are plain writes again.
+    """
+    path = path or _own_outbox()
+    if path is None:
+        raise RuntimeError("not in a class session")
     line = json.dumps(event, separators=(",", ":")) + "\n"
-    with _outbox_lock() as path:
-        size = path.stat().st_size if path.exists() else 0
-        if size > OUTBOX_CAP * 60:  # cheap test first: events are longer than 60 bytes
-            kept = _read_outbox(path)
-            if len(kept) >= OUTBOX_CAP:
-                dropped = len(kept) - OUTBOX_CAP + 1
-                _rewrite_outbox(path, kept[dropped:])
-                _warn_cap(dropped)
+    with _outbox_lock(path):
+        _trim_outbox(path)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode("utf-8"))
         finally:
             os.close(fd)
+
+
+def _trim_outbox(path: Path) -> None:
+    """Make room for one more event when the outbox is full (the caller holds the lock)."""
+    try:
+        if path.stat().st_size < OUTBOX_CAP * _MIN_EVENT_BYTES:
+            return
+        if path.read_bytes().count(b"\n") < OUTBOX_CAP:
+            return
+    except OSError:
+        return
+    kept = _read_outbox(path)
+    if len(kept) >= OUTBOX_CAP:
+        dropped = len(kept) - OUTBOX_CAP + 1 + OUTBOX_CAP // 10
+        _rewrite_outbox(path, kept[dropped:])
+        _warn_cap(dropped)
+    else:  # corrupt lines made it look full
+        _rewrite_outbox(path, kept)
 
 
 def _warn_cap(dropped: int) -> None:
@@ -314,20 +401,23 @@ def _warn_cap(dropped: int) -> None:
         warnings.warn(
             f"the class outbox holds {OUTBOX_CAP} unsent events; the oldest {dropped} were "
             "dropped (the class service has not been reachable for a long time)",
-            stacklevel=4,
+            stacklevel=5,
         )
 
 
-def _remove_sent(ids: set[str]) -> None:
-    with _outbox_lock() as path:
+def _remove_sent(path: Path, ids: set[str]) -> None:
+    with _outbox_lock(path):
         events = _read_outbox(path)
         _rewrite_outbox(path, [e for e in events if e["id"] not in ids])
 
 
 def waiting() -> int:
-    """How many events wait in the outbox to be sent."""
+    """How many events of this class wait in the outbox to be sent."""
+    path = _own_outbox()
+    if path is None:
+        return 0
     try:
-        with _outbox_lock() as path:
+        with _outbox_lock(path):
             return len(_read_outbox(path))
     except OSError:
         return 0
@@ -346,11 +436,13 @@ def _batch(events: list[dict]) -> list[dict]:
 
 # --- HTTP -------------------------------------------------------------------------------------
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
 
 class _Unreachable(Exception):
-    """The service did not answer (network error, timeout, 5xx, 429)."""
+    """The service did not answer in time (network error, deadline, 5xx, 429, 408, 3xx)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class _Refused(Exception):
@@ -362,6 +454,49 @@ class _Refused(Exception):
         self.detail = detail
 
 
+class _Deadline:
+    """A watchdog that shuts a connection's socket down when the request's time is up.
+
+    A socket's own timeout bounds each read, not the whole answer: a service that sends one
+    byte a second would hold the notebook for as long as it likes. At the deadline the socket
+    is shut down, which ends whatever read is waiting on it.
+    """
+
+    def __init__(self, seconds: float):
+        self.sock: socket.socket | None = None
+        self.lock = threading.Lock()
+        self.expired = threading.Event()
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def watch(self, sock: socket.socket | None) -> None:
+        """Shut ``sock`` down at the deadline (at once if it has passed)."""
+        with self.lock:
+            self.sock = sock
+        if self.expired.is_set():
+            self._shutdown()
+
+    def _expire(self) -> None:
+        self.expired.set()
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        # the connection hands its socket to the response (and forgets it) when the service
+        # closes after answering: the socket watched is the one kept at connect time
+        with self.lock:
+            sock = self.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+
+
 def _request(
     method: str,
     url: str,
@@ -369,36 +504,83 @@ def _request(
     body: bytes | None = None,
     content_type: str = "application/json",
     token: str | None = None,
-    timeout: float = REQUEST_TIMEOUT,
+    timeout: float | None = None,
 ) -> Any:
-    """One request; the decoded JSON answer, or _Unreachable / _Refused."""
-    headers = {"Accept": "application/json"}
+    """One request, all of it within ``timeout`` seconds; the decoded JSON answer.
+
+    Redirects are never followed (the token would go with them): a 3xx is an unreachable
+    service. Raises _Unreachable (no answer in time, 3xx, 408, 429, 5xx, an answer that is not
+    JSON) or _Refused (any other 4xx).
+    """
+    timeout = max(0.1, REQUEST_TIMEOUT if timeout is None else timeout)
+    parts = urllib.parse.urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.hostname or "", parts.port, timeout=timeout)
+    headers = {"Accept": "application/json", "Connection": "close"}
     if body is not None:
         headers["Content-Type"] = content_type
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
     try:
-        with _OPENER.open(request, timeout=max(0.1, timeout)) as response:
-            raw = response.read(MAX_ANSWER_BYTES + 1)
-    except urllib.error.HTTPError as error:
-        if error.code >= 500 or error.code == 429:
-            raise _Unreachable(f"the class service answered {error.code}") from None
-        raise _Refused(error.code, _detail(error)) from None
-    except (OSError, HTTPException, ValueError) as error:
-        raise _Unreachable(str(error) or type(error).__name__) from None
+        with _Deadline(timeout) as deadline:
+            try:
+                status, raw = _exchange(connection, deadline, method, target, body, headers)
+            except (OSError, http.client.HTTPException, ValueError) as error:
+                if deadline.expired.is_set():
+                    raise _Unreachable(f"no complete answer within {timeout:g} s") from None
+                raise _Unreachable(str(error) or type(error).__name__) from None
+    finally:
+        connection.close()
+    return _decoded(status, raw)
+
+
+def _exchange(
+    connection: http.client.HTTPConnection,
+    deadline: _Deadline,
+    method: str,
+    target: str,
+    body: bytes | None,
+    headers: dict[str, str],
+) -> tuple[int, bytes]:
+    connection.connect()
+    deadline.watch(connection.sock)
+    if deadline.expired.is_set():
+        raise TimeoutError("connecting took too long")
+    connection.request(method, target, body=body, headers=headers)
+    response = connection.getresponse()
+    answered = response.status < 300
+    raw = response.read(MAX_ANSWER_BYTES + 1) if answered else response.read(4096)
+    if deadline.expired.is_set():
+        raise TimeoutError("the answer took too long")
+    if answered and response.length:  # the service closed before the end of its answer
+        raise http.client.IncompleteRead(raw, response.length)
+    return response.status, raw
+
+
+def _decoded(status: int, raw: bytes) -> Any:
+    """The JSON of a 2xx answer; _Unreachable or _Refused for the others."""
+    if 300 <= status < 400:
+        raise _Unreachable(f"the class service answered with a redirect ({status}), not followed")
+    if status >= 500 or status in (408, 429) or status < 200:
+        raise _Unreachable(f"the class service answered {status}", status)
+    if status >= 400:
+        raise _Refused(status, _detail(raw, status))
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
         raise _Unreachable("the class service gave an answer that is not JSON") from None
 
 
-def _detail(error: urllib.error.HTTPError) -> str:
+def _detail(raw: bytes, status: int) -> str:
     try:
-        detail = json.loads(error.read(4096)).get("detail", "")
-    except (OSError, ValueError, AttributeError, RecursionError, HTTPException):
+        detail = json.loads(raw).get("detail", "")
+    except (ValueError, AttributeError, RecursionError):
         detail = ""
-    return str(detail).splitlines()[0][:200] if detail else (error.reason or "")
+    text = " ".join(str(detail).split())[:200] if detail else ""
+    return text or http.client.responses.get(status, "refused")
 
 
 def _api(info: ClassInfo, tail: str) -> str:
@@ -413,8 +595,9 @@ def _send_once(timeout: float) -> str:
     info = _STATE.info
     if info is None or _STATE.stopped:
         return "stopped"
-    with _outbox_lock() as path:
-        batch = _batch(_read_outbox(path))
+    path = outbox_file(info.session, info.learner)
+    with _outbox_lock(path):
+        batch = _batch(_read_outbox(path, MAX_EVENTS_PER_POST))
     if not batch:
         return "empty"
     body = json.dumps({"events": batch}).encode("utf-8")
@@ -424,15 +607,17 @@ def _send_once(timeout: float) -> str:
         _outage(info, str(error))
         return "unreachable"
     except _Refused as error:
+        _STATE.outage = False  # it answered
         if error.status in _STOPPING:
             _stop(info, error)
             return "stopped"
-        # a batch the service can never take (it broke a limit): drop it, say so once
-        _outage(info, f"it refused {len(batch)} event(s) ({error}); they were dropped")
+        if error.status not in _UNACCEPTABLE:  # nothing says the batch is wrong: keep it
+            _outage(info, f"it refused the events ({error})")
+            return "unreachable"
+        _warn_dropped(len(batch), error)
     else:
-        if _STATE.outage:
-            _STATE.outage = False
-    _remove_sent({e["id"] for e in batch})
+        _STATE.outage = False
+    _remove_sent(path, {e["id"] for e in batch})
     return "sent"
 
 
@@ -446,14 +631,25 @@ def _outage(info: ClassInfo, reason: str) -> None:
         )
 
 
+def _warn_dropped(count: int, error: _Refused) -> None:
+    """A batch the service can never take (it broke a limit) is dropped: said once."""
+    if not _STATE.drop_warned:
+        _STATE.drop_warned = True
+        warnings.warn(
+            f"the class service refused {count} event(s) as invalid ({error}); they were "
+            "dropped (further refusals are dropped without a warning)",
+            stacklevel=2,
+        )
+
+
 def _stop(info: ClassInfo, error: _Refused) -> None:
     reason = "closed" if error.status in (404, 410) else "no longer accepts your token"
     _STATE.stopped = (
         f"the class session {info.session} is {reason} ({error.detail or error.status})"
     )
     warnings.warn(
-        f"{_STATE.stopped}: events are no longer sent; join the new class URL your instructor "
-        "gives",
+        f"{_STATE.stopped}: nothing more is sent to it and checks are judged in your "
+        "notebook; join the new class URL your instructor gives",
         stacklevel=2,
     )
 
@@ -464,7 +660,7 @@ def flush(timeout: float = 3.0) -> int:
     Parameters
     ----------
     timeout : float
-        Seconds to spend at most.
+        Seconds to spend at most (waiting for a send under way included).
 
     Returns
     -------
@@ -472,10 +668,14 @@ def flush(timeout: float = 3.0) -> int:
         How many events are still waiting.
     """
     deadline = time.monotonic() + timeout
-    with _STATE.send_lock:
+    if not _STATE.send_lock.acquire(timeout=max(0.0, timeout)):
+        return waiting()
+    try:
         while (left := deadline - time.monotonic()) > 0:
             if _send_once(min(REQUEST_TIMEOUT, left)) != "sent":
                 break
+    finally:
+        _STATE.send_lock.release()
     return waiting()
 
 
@@ -560,7 +760,7 @@ def join(url: str, name: str | None = None) -> ClassInfo:
     Parameters
     ----------
     url : str
-        The class URL, ``http(s)://host[:port]/s/<session>``.
+        The class URL, ``http(s)://host[:port]/s/<session>?key=<key>``.
     name : str, optional
         Your name; default the course's learner (``mlcourse whoami --set NAME``).
 
@@ -572,20 +772,16 @@ def join(url: str, name: str | None = None) -> ClassInfo:
     Raises
     ------
     ValueError
-        When the URL is not a class URL or no valid name is known.
+        When the URL is not a class URL (or has no join key) or no valid name is known.
     JoinError
-        When the service cannot be reached or refuses (closed session, name taken).
+        When the service cannot be reached or refuses (closed session, wrong key, name taken).
     """
-    base, session = parse_class_url(url)
-    url = f"{base}/s/{session}"
+    parsed = parse_class_url(url)
     name = _learner_name(name)
-    saved = _load_class()
-    token = saved.token if saved and saved.session == session and saved.learner == name else None
-    answer = _post_join(base, session, name, token)
-    info = _class_info(url, session, name, answer)
-    if saved is None or saved.session != session:
-        with contextlib.suppress(OSError), _outbox_lock() as path:
-            path.unlink(missing_ok=True)  # another session's events do not belong here
+    saved = _load_class(parsed.session)
+    token = saved.token if saved and saved.learner == name else None
+    answer = _post_join(parsed, name, token)
+    info = _class_info(parsed, name, answer)
     _save_class(info)
     _STATE.info, _STATE.stopped, _STATE.outage = info, None, False
     if info.module:
@@ -617,11 +813,29 @@ def _learner_name(name: str | None) -> str:
     return validate_learner(name)
 
 
-def _post_join(base: str, session: str, name: str, token: str | None) -> dict:
-    body = json.dumps({"name": name}).encode("utf-8")
+def _join_request(target: str, body: bytes, token: str | None) -> Any:
+    """Post a join, waiting and asking again while the service says it is busy (429).
+
+    A whole class joins within a minute behind one address (a NAT or the Hub's proxy), so
+    joins are rate-limited per address; a refused join waits 0.5, 1, 2, 4 s (about 8 s in
+    all) before it gives up.
+    """
+    pauses = [0.5, 1.0, 2.0, 4.0]
+    while True:
+        try:
+            return _request("POST", target, body=body, token=token)
+        except _Unreachable as error:
+            if error.status != 429 or not pauses:
+                raise
+            time.sleep(pauses.pop(0))
+
+
+def _post_join(url: ClassURL, name: str, token: str | None) -> dict:
+    base, session = url.base, url.session
+    body = json.dumps({"name": name, "key": url.key}).encode("utf-8")
     target = f"{base}/api/s/{session}/join"
     try:
-        answer = _request("POST", target, body=body, token=token or _hub_token(base))
+        answer = _join_request(target, body, token or _hub_token(base))
     except _Unreachable as error:
         raise JoinError(f"the class service {base} cannot be reached ({error})") from None
     except _Refused as error:
@@ -631,6 +845,11 @@ def _post_join(base: str, session: str, name: str, token: str | None) -> dict:
             raise JoinError(
                 f"the name {name!r} is already taken in session {session} (by another "
                 "notebook or machine); join with another name: join(url, name='...')"
+            ) from None
+        if error.status == 403:
+            raise JoinError(
+                f"the class service refused to join ({error.detail}): copy the full class URL "
+                "your instructor gives, with its key"
             ) from None
         raise JoinError(f"the class service refused to join ({error})") from None
     if not isinstance(answer, dict):
@@ -648,19 +867,20 @@ def _hub_token(base: str) -> str | None:
     return None
 
 
-def _class_info(url: str, session: str, name: str, answer: dict) -> ClassInfo:
+def _class_info(url: ClassURL, name: str, answer: dict) -> ClassInfo:
     about = answer.get("session") if isinstance(answer.get("session"), dict) else {}
     try:
         learner = answer.get("learner")
         return ClassInfo(
-            url=url,
-            session=session,
+            url=str(url),
+            session=url.session,
             learner=_matching(learner, NAME_PATTERN) if learner else name,
             token=_matching(answer.get("token"), _TOKEN.pattern),
             pseudonym=_short_text(answer.get("pseudonym", ""), 80),
             server_checks=about.get("server_checks") is True,
             module=_matching(about["module"], MODULE_PATTERN) if about.get("module") else None,
             title=_short_text(about.get("title") or "", 120),
+            key=url.key,
         )
     except (TypeError, ValueError):
         raise JoinError("the class service gave an answer that could not be read") from None
@@ -668,14 +888,21 @@ def _class_info(url: str, session: str, name: str, answer: dict) -> ClassInfo:
 
 def leave() -> None:
     """Leave the class: send what is waiting (3 s at most), then forget the session."""
-    if _STATE.info is not None:
+    info = _STATE.info
+    if info is not None:
         left = flush(3.0)
         if left:
             warnings.warn(f"{left} class event(s) could not be sent and were dropped", stacklevel=2)
     _STATE.info = None
     _STATE.stopped = None
     _stop_sender()
-    for path in (_class_file(), _outbox_file()):
+    if info is None:
+        return
+    outbox = outbox_file(info.session, info.learner)
+    with contextlib.suppress(OSError), _outbox_lock(outbox):
+        outbox.unlink(missing_ok=True)
+    last = _load_class()
+    for path in (_class_file(info.session), *([_class_file()] if last == info else [])):
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
 
@@ -704,10 +931,9 @@ def lower_hand() -> None:
 
 
 def done() -> None:
-    """Tell the instructor you finished the session's exercises."""
+    """Tell the instructor you finished the session's exercises (sent in the background)."""
     if _emit("done", module=_session_module()):
-        flush(3.0)
-        print("Marked as done: the instructor can see it.")
+        print("Marked as done: the instructor sees it as soon as it is sent.")
     else:
         print(_not_in_class())
 
@@ -739,7 +965,11 @@ def _not_in_class() -> str:
 
 
 def on_check(outcome: Any, module: str) -> None:
-    """Send one check's outcome (called by ``exercises._events.record``); never raises."""
+    """Send one check's outcome (called by ``exercises._events.record``); never raises.
+
+    A failed check carries the class of the exception its first failing case raised (the
+    checker puts it in ``outcome.details["error"]``), never a message.
+    """
     try:
         _STATE.modules_seen.add(module)
         _emit(
@@ -748,9 +978,18 @@ def on_check(outcome: Any, module: str) -> None:
             problem=outcome.problem,
             status=outcome.status,
             points=float(outcome.points),
+            error=_check_error(outcome),
         )
     except Exception as error:  # noqa: BLE001
         _warn_quietly(f"could not send the check to the class: {error}")
+
+
+def _check_error(outcome: Any) -> str | None:
+    if outcome.status != "incorrect":
+        return None
+    details = getattr(outcome, "details", None)
+    error = details.get("error") if isinstance(details, dict) else None
+    return error if isinstance(error, str) and re.match(EXCEPTION_PATTERN, error) else None
 
 
 def on_hint(module: str, problem: str) -> None:
@@ -791,26 +1030,26 @@ def check_on_service(problem: Any, namespace: Mapping[str, Any], module: str) ->
     The answer is collected here, encoded as the grader's safe files, sent as a tar, and
     the service's outcome returned. It is recorded in the local log (the service records
     its own event). Unreachable: a Checker error saying to check again, recorded nowhere.
+    A closed session (or a token it no longer accepts) stops server checks: this check and
+    the next are judged in the notebook.
     """
     info = _STATE.info
     if info is None or not info.server_checks or _STATE.stopped:
         return None
     from ..checks import Outcome
 
-    def checker_error(pid: str, points: float, message: str) -> Any:
-        return Outcome("checker_error", pid, message, 0.0, points)
+    def checker_error(message: str) -> Any:
+        return Outcome("checker_error", problem.id, message, 0.0, problem.points)
 
     _STATE.modules_seen.add(module)
     try:
         body = _answer_tar(problem, namespace)
     except Exception as error:  # noqa: BLE001 - a learner's value may fail to encode
-        return checker_error(problem.id, problem.points, f"Your answer could not be sent: {error}")
+        return checker_error(f"Your answer could not be sent: {error}")
     if len(body) > MAX_ANSWER_BYTES:
         return checker_error(
-            problem.id,
-            problem.points,
             f"Your answer is too large to send to the class service ({len(body) // 1024} KiB; "
-            f"the limit is {MAX_ANSWER_BYTES // 1024} KiB).",
+            f"the limit is {MAX_ANSWER_BYTES // 1024} KiB)."
         )
     try:
         answer = _request(
@@ -819,15 +1058,20 @@ def check_on_service(problem: Any, namespace: Mapping[str, Any], module: str) ->
             body=body,
             content_type="application/x-tar",
             token=info.token,
-            timeout=30.0,
+            timeout=CHECK_TIMEOUT,
         )
-        outcome = _outcome_from(answer, problem, Outcome)
-    except (_Unreachable, _Refused, ValueError, TypeError) as error:
+        outcome = _outcome_from(answer, problem)
+    except _Refused as error:
+        if error.status in _STOPPING:
+            _stop(info, error)
+            return None
         return checker_error(
-            problem.id,
-            problem.points,
+            f"The class service refused to judge this check ({error}); nothing was recorded."
+        )
+    except (_Unreachable, ValueError, TypeError) as error:
+        return checker_error(
             f"The class service could not be reached to judge this check ({error}); "
-            "nothing was recorded: check again in a moment.",
+            "nothing was recorded: check again in a moment."
         )
     from ..exercises import _events
 
@@ -848,16 +1092,40 @@ def _answer_tar(problem: Any, namespace: Mapping[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _outcome_from(answer: Any, problem: Any, outcome_class: type) -> Any:
+_SERVICE_OUTCOME: type | None = None
+
+
+def _service_outcome_class() -> type:
+    """An Outcome whose message, the service's text, is shown as text (never Markdown)."""
+    global _SERVICE_OUTCOME
+    if _SERVICE_OUTCOME is None:
+        from ..checks import Outcome
+        from ..exercises._bound import markdown_text
+
+        class ServiceOutcome(Outcome):
+            """A check's outcome as the class service judged it."""
+
+            def _repr_markdown_(self) -> str:
+                plain = Outcome(self.status, self.problem, "", self.points, self.max_points)
+                head = plain._repr_markdown_()
+                if not self.message:
+                    return head
+                return head + "\n\n" + markdown_text(self.message).replace("\n", "  \n")
+
+        _SERVICE_OUTCOME = ServiceOutcome
+    return _SERVICE_OUTCOME
+
+
+def _outcome_from(answer: Any, problem: Any) -> Any:
     if not isinstance(answer, dict) or answer.get("problem") != problem.id:
         raise ValueError("the service's answer could not be read")
     details = answer.get("details") if isinstance(answer.get("details"), dict) else {}
     if isinstance(answer.get("attempt"), int):
         details = {**details, "attempt": answer["attempt"]}
-    return outcome_class(
+    return _service_outcome_class()(
         status=str(answer.get("status")),
         problem=problem.id,
-        message=str(answer.get("message") or ""),
+        message=str(answer.get("message") or "")[:4000],
         points=float(answer.get("points") or 0.0),
         max_points=float(answer.get("max_points") or problem.points),
         details=details,
@@ -881,7 +1149,12 @@ def _register_hook() -> None:
 
 
 def _on_post_run_cell(result: Any) -> None:
-    """Send an ``error`` event for a cell that raised; never raises itself."""
+    """Send an ``error`` event for a cell that raised; never raises itself.
+
+    The exception's class is sent for every cell; its message (cleaned by
+    :func:`error_detail`) only for the cells of an exercise, whose messages are about the
+    exercise rather than the learner's own files and data.
+    """
     try:
         error = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
         if error is None or isinstance(error, KeyboardInterrupt) or _is_check_failed(error):
@@ -893,7 +1166,7 @@ def _on_post_run_cell(result: Any) -> None:
             module=problem[:2] if problem else _session_module(),
             problem=problem,
             error=exception_name(error),
-            detail=error_detail(error),
+            detail=error_detail(error) if problem else None,
         )
     except Exception:  # noqa: BLE001, S110 - a hook must never disturb the notebook
         pass
@@ -916,14 +1189,34 @@ def exception_name(error: BaseException) -> str:
     return kind.__name__ if re.match(EXCEPTION_PATTERN, kind.__name__) else "Exception"
 
 
+_QUOTED = re.compile(r"""(['"])(.*?)\1""")
+_PATHLIKE = re.compile(r"""[^\s'"]*[/\\][\w.~-][^\s'"]*""")
+
+
 def error_detail(error: BaseException) -> str | None:
-    """The first line of the error's message, at most 80 characters (None when empty)."""
+    """The first line of the error's message, cleaned, at most 80 characters (None if empty).
+
+    Quoted values longer than a short key (``'target'`` stays) become ``'…'`` and anything
+    that looks like a path becomes ``<path>``: a message must not carry the learner's files,
+    home folder or data to the projector.
+    """
     try:
         text = str(error)
     except Exception:  # noqa: BLE001 - a learner's exception may fail to print
         return None
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0][:MAX_ERROR_DETAIL] if lines else None
+    if not lines:
+        return None
+    line = _QUOTED.sub(_short_quote, lines[0])
+    line = _PATHLIKE.sub("<path>", line)
+    return line[:MAX_ERROR_DETAIL] or None
+
+
+def _short_quote(match: re.Match) -> str:
+    quote, inside = match[1], match[2]
+    if len(inside) > _SHORT_LITERAL or _PATHLIKE.fullmatch(inside):
+        return f"{quote}…{quote}"
+    return match[0]
 
 
 def _problem_of_cell(cell_id: str) -> str | None:

@@ -13,8 +13,17 @@ Definitions (the HTML says them too):
 - *attempts*: checks with an answer up to and including the first correct one (all of them
   when the learner never passed), per learner who attempted;
 - *pass rate*: learners who passed over learners in the session;
-- *time to pass*: from the learner's first event on the exercise to their first correct check;
+- *passed after the solution*: learners whose first correct check came after they viewed the
+  released solution (counted in *passed* too, and left out of the time to pass);
+- *time to pass*: to the learner's first correct check, from the moment the class was put on
+  the exercise (its checkpoint) or from the learner's first attempt, whichever came first
+  (without a checkpoint, a pass at the first attempt takes 0 s);
+- *attempted, never passed*: learners who attempted the exercise and never passed it;
 - *top errors*: exception class and message, counted in distinct learners.
+
+The checkpoint times come from the export's ``checkpoints`` (``[{"problem", "at"}]``, every
+time the instructor set one) when present, else from the session's current ``checkpoint``
+and ``checkpoint_at``.
 """
 
 from __future__ import annotations
@@ -42,8 +51,10 @@ CSV_COLUMNS = (
     "hints",
     "hint_learners",
     "solutions",
+    "passed_after_solution",
     "median_seconds_to_pass",
-    "never_passed",
+    "clock_from",
+    "attempted_never_passed",
     "top_errors",
 )
 EXPERIMENT = "mlcourse/live"
@@ -64,8 +75,15 @@ class ExerciseStats:
     hint_learners: int
     solutions: int
     median_seconds_to_pass: float | None
-    never_passed: list[str] = field(default_factory=list)
+    attempted_never_passed: list[str] = field(default_factory=list)
     top_errors: list[tuple[str, str, int]] = field(default_factory=list)
+    passed_after_solution: int = 0
+    checkpoint_at: float | None = None
+
+    @property
+    def clock_from(self) -> str:
+        """Where the time to pass starts: ``"checkpoint or first attempt"`` or ``"first attempt"``."""
+        return "checkpoint or first attempt" if self.checkpoint_at is not None else "first attempt"
 
 
 @dataclass
@@ -166,7 +184,12 @@ def _rounded(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def exercise_stats(problem: str, events: list[dict[str, Any]], learners: int) -> ExerciseStats:
+def exercise_stats(
+    problem: str,
+    events: list[dict[str, Any]],
+    learners: int,
+    checkpoint_at: float | None = None,
+) -> ExerciseStats:
     """How the class did on one exercise.
 
     Parameters
@@ -177,6 +200,8 @@ def exercise_stats(problem: str, events: list[dict[str, Any]], learners: int) ->
         The session's events, time-ordered, each with a ``learner`` name.
     learners : int
         Learners in the session (the pass rate's denominator).
+    checkpoint_at : float, optional
+        When the class was first put on this exercise (its checkpoint), if it was.
 
     Returns
     -------
@@ -192,14 +217,21 @@ def exercise_stats(problem: str, events: list[dict[str, Any]], learners: int) ->
     }
     answered = {name: checks for name, checks in answered.items() if checks}
     times_to_pass = []
-    passed = set()
+    passed, after_solution = set(), set()
     for name, rows in by_learner.items():
         first_pass = next(
             (e for e in rows if e["kind"] == "check" and e.get("status") == "correct"), None
         )
-        if first_pass is not None:
-            passed.add(name)
-            times_to_pass.append(first_pass["time"] - rows[0]["time"])
+        if first_pass is None:
+            continue
+        passed.add(name)
+        if _saw_solution_before(rows, first_pass["time"]):
+            after_solution.add(name)
+            continue
+        start = answered[name][0]["time"]  # a pass is an answered check: there is one
+        if checkpoint_at is not None:
+            start = min(start, checkpoint_at)
+        times_to_pass.append(max(0.0, first_pass["time"] - start))
     attempts = [float(_attempts_until_pass(checks)) for checks in answered.values()]
     hints = [e for e in mine if e["kind"] == "hint"]
     return ExerciseStats(
@@ -214,9 +246,40 @@ def exercise_stats(problem: str, events: list[dict[str, Any]], learners: int) ->
         hint_learners=len({e["learner"] for e in hints}),
         solutions=sum(1 for e in mine if e["kind"] == "solution"),
         median_seconds_to_pass=_rounded(_median(times_to_pass), 1),
-        never_passed=sorted(set(answered) - passed),
+        attempted_never_passed=sorted(set(answered) - passed),
         top_errors=top_errors(mine),
+        passed_after_solution=len(after_solution),
+        checkpoint_at=checkpoint_at,
     )
+
+
+def _saw_solution_before(rows: list[dict[str, Any]], moment: float) -> bool:
+    return any(e["kind"] == "solution" and e["time"] <= moment for e in rows)
+
+
+def checkpoint_times(export: dict[str, Any]) -> dict[str, float]:
+    """When the class was first put on each exercise, from the export.
+
+    Parameters
+    ----------
+    export : dict
+        A session's export: its ``checkpoints`` (``[{"problem", "at"}]``) when present, and
+        the session's current ``checkpoint`` with its ``checkpoint_at``.
+
+    Returns
+    -------
+    dict of str to float
+        Problem id to the earliest time it was the checkpoint.
+    """
+    session = export.get("session") or {}
+    marks = [c for c in export.get("checkpoints") or [] if isinstance(c, dict)]
+    marks.append({"problem": session.get("checkpoint"), "at": session.get("checkpoint_at")})
+    times: dict[str, float] = {}
+    for mark in marks:
+        problem, at = mark.get("problem"), _number(mark.get("at"))
+        if isinstance(problem, str) and problem and at is not None:
+            times[problem] = min(at, times.get(problem, at))
+    return times
 
 
 def top_errors(events: list[dict[str, Any]], n: int = TOP_ERRORS) -> list[tuple[str, str, int]]:
@@ -260,7 +323,11 @@ def summarise(export: dict[str, Any]) -> SessionReport:
         {_text(r.get("name")) for r in export.get("learners") or [] if isinstance(r, dict)} - {""}
     )
     problems = report_problems(export, events)
-    exercises = [exercise_stats(problem, events, len(names)) for problem in problems]
+    checkpoints = checkpoint_times(export)
+    exercises = [
+        exercise_stats(problem, events, len(names), checkpoints.get(problem))
+        for problem in problems
+    ]
     passed_any = {
         e["learner"]
         for e in events
@@ -323,8 +390,10 @@ def csv_rows(report: SessionReport) -> list[dict[str, Any]]:
             "hints": x.hints,
             "hint_learners": x.hint_learners,
             "solutions": x.solutions,
+            "passed_after_solution": x.passed_after_solution,
             "median_seconds_to_pass": x.median_seconds_to_pass,
-            "never_passed": len(x.never_passed),
+            "clock_from": x.clock_from,
+            "attempted_never_passed": len(x.attempted_never_passed),
             "top_errors": _errors_text(x.top_errors),
         }
         for x in report.exercises
@@ -436,36 +505,50 @@ def _exercises_section(report: SessionReport) -> str:
         "Exercise",
         "Attempted",
         "Passed",
+        "After the solution",
         "Pass rate",
         "Attempts (mean)",
         "Attempts (median)",
         "Hints (learners)",
         "Solutions",
         "Median time to pass",
+        "Time to pass from",
     ]
     rows = [
         [
             _e(x.problem),
             _e(x.attempted),
             _e(x.passed),
+            _e(x.passed_after_solution),
             _e(_percent(x.pass_rate)),
             _e(_num(x.attempts_mean)),
             _e(_num(x.attempts_median)),
             f"{x.hints} ({x.hint_learners})",
             _e(x.solutions),
             _e(format_seconds(x.median_seconds_to_pass)),
+            _e(_clock_text(x)),
         ]
         for x in report.exercises
     ]
     note = (
         "<p class='muted'>Pass rate: learners who passed over the session's learners. "
+        "After the solution: of those who passed, learners whose first pass came after they "
+        "viewed the released solution. "
         "Attempts: checks with an answer until the first pass, per learner who attempted. "
-        "Time to pass: from a learner's first event on the exercise to their first correct "
-        "check.</p>"
+        "Time to pass: to a learner's first correct check, from the exercise's checkpoint "
+        "(when the class was put on it) or from the learner's first attempt, whichever came "
+        "first, as the last column says; passes after the solution are left out. Without a "
+        "checkpoint, a pass at the first attempt takes 0 s.</p>"
     )
     if not rows:
         return "<h2>Exercises</h2><p>No exercise was worked on.</p>"
-    return "<h2>Exercises</h2>" + note + _table(headers, rows, set(range(1, 9)))
+    return "<h2>Exercises</h2>" + note + _table(headers, rows, set(range(1, 10)))
+
+
+def _clock_text(stats: ExerciseStats) -> str:
+    if stats.checkpoint_at is None:
+        return "first attempt"
+    return f"checkpoint ({_clock(stats.checkpoint_at)}) or first attempt"
 
 
 def _errors_section(report: SessionReport) -> str:
@@ -481,7 +564,9 @@ def _errors_section(report: SessionReport) -> str:
 
 def _never_passed_section(report: SessionReport) -> str:
     rows = [
-        [_e(x.problem), _e(", ".join(x.never_passed))] for x in report.exercises if x.never_passed
+        [_e(x.problem), _e(", ".join(x.attempted_never_passed))]
+        for x in report.exercises
+        if x.attempted_never_passed
     ]
     parts = ["<h2>Learners who never passed</h2>"]
     if report.never_passed:
@@ -583,6 +668,7 @@ def report_metrics(report: SessionReport) -> dict[str, float]:
                 f"attempts_mean.{key}": x.attempts_mean,
                 f"hints.{key}": x.hints,
                 f"solutions.{key}": x.solutions,
+                f"passed_after_solution.{key}": x.passed_after_solution,
                 f"median_time_to_pass.{key}": x.median_seconds_to_pass,
             }
         )
