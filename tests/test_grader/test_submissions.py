@@ -1,10 +1,12 @@
 """Finding submissions: files, folders per learner, LMS zips (with hostile paths)."""
 
+import random
 import zipfile
 
 import pytest
 
 from mlcourse.grader import discover, learner_from_name
+from mlcourse.grader._submissions import MAX_LEARNER_NAME, Submission, _unique
 
 
 @pytest.mark.parametrize(
@@ -20,10 +22,50 @@ from mlcourse.grader import discover, learner_from_name
         ("Jane Smith_123499_assignsubmission_file_", "Jane-Smith_123499"),
         ("ada_01_python_essentials_assignsubmission_file_", "ada"),
         ("bo_12_not_a_module", "bo_12_not_a_module"),
+        # Moodle's flat downloads: the submitted file's name follows Moodle's suffix
+        ("Ada Lovelace_123456_assignsubmission_file_03_pandas", "Ada-Lovelace_123456"),
+        ("Grace Hopper_123460_assignsubmission_file_pandas", "Grace-Hopper_123460"),
+        ("Alan Turing_123470_assignsubmission_onlinetext_onlinetext", "Alan-Turing_123470"),
+        ("Participant_123458_assignsubmission_file_", "Participant_123458"),
+        # Canvas: the ids stay, LATE too
+        ("hopper grace_LATE_102_5552_03_pandas", "hopper-grace_LATE_102_5552"),
+        # names that used to change when derived again
+        ("x_03_pandas.", "x"),
+        ("x!", "x"),
+        ("x_03_pandas_03_pandas", "x"),
+        ("ada_03_pandas_assignsubmission_file_03_pandas", "ada"),
+        ("-03_pandas", "03_pandas"),
+        ("03_pandas", "03_pandas"),
+        ("..", "unknown"),
     ],
 )
 def test_learner_from_name(stem, learner):
     assert learner_from_name(stem) == learner
+    assert learner_from_name(learner) == learner
+
+
+def test_learner_from_name_is_a_fixed_point():
+    """The name of a learner name is itself: results, rosters and re-grades agree."""
+    pieces = ["a", "b", "_", "-", ".", " ", "0", "3", "!", "é", "\n", "(", "_03_pandas"]
+    pieces += ["_assignsubmission_file_", "_assignsubmission_file", "_01_python_essentials"]
+    rng = random.Random(18)
+    for _ in range(20_000):
+        stem = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        stem *= rng.choice((1, 1, 1, 20))
+        learner = learner_from_name(stem)
+        assert learner_from_name(learner) == learner, stem
+        assert 0 < len(learner) <= MAX_LEARNER_NAME
+
+
+def test_numbered_learners_stay_within_the_length_cap():
+    long = "a" * (MAX_LEARNER_NAME - 1) + "b"
+    submissions = [Submission(long, f"{i}.ipynb", None) for i in range(12)]
+    names = [s.learner for s in _unique(submissions)]
+    assert len(set(names)) == 12
+    assert names[1] == "a" * (MAX_LEARNER_NAME - 2) + "-2"
+    assert names[11] == "a" * (MAX_LEARNER_NAME - 3) + "-12"
+    for name in names:
+        assert len(name) <= MAX_LEARNER_NAME and learner_from_name(name) == name
 
 
 def test_files_and_folders(tmp_path):
@@ -59,6 +101,16 @@ def test_lms_zip_with_folders_and_hostile_paths(tmp_path):
     found = {s.learner: s for s in discover([archive], "01")}
     assert sorted(found) == ["ada", "bob"]
     assert not (tmp_path.parent / "escape").exists()
+
+
+def test_moodle_flat_download_zip(tmp_path):
+    archive = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Ada Lovelace_123456_assignsubmission_file_03_pandas.ipynb", "{}")
+        z.writestr("Grace Hopper_123460_assignsubmission_file_/03_pandas.ipynb", "{}")
+    found = {s.learner: s for s in discover([archive], "03")}
+    assert sorted(found) == ["Ada-Lovelace_123456", "Grace-Hopper_123460"]
+    assert found["Ada-Lovelace_123456"].data == b"{}"
 
 
 def test_duplicate_learners_are_kept_apart(tmp_path):

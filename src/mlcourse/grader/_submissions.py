@@ -23,10 +23,12 @@ MAX_LEARNER_NAME = 100  # characters: result and page file names stay far below 
 #: A course notebook's name at the end of a file name (``ada_01_python_essentials``): only the
 #: course's own module names, so that digits of an LMS id (``Jane Smith_123456_...``) stay.
 _MODULE_SUFFIX = re.compile(
-    r"[_\-\s]*(?:" + "|".join(f"{n}_{slug}" for n, (slug, _) in MODULES.items()) + r")$"
+    r"[_\-\s.]*(?:" + "|".join(f"{n}_{slug}" for n, (slug, _) in MODULES.items()) + r")[\s.]*$"
 )
-#: Moodle's folder suffix for a file submission (``Jane Smith_123456_assignsubmission_file_``).
-_MOODLE_SUFFIX = re.compile(r"_assignsubmission_[a-z]+_?$")
+#: Moodle's suffix after the learner's name and participant id, with whatever follows it: a
+#: folder ``Jane Smith_123456_assignsubmission_file_`` or, in a flat download, a file
+#: ``Jane Smith_123456_assignsubmission_file_03_pandas.ipynb`` (the file's own name after it).
+_MOODLE_SUFFIX = re.compile(r"_assignsubmission_[a-z]+(?:_.*)?$", re.ASCII | re.DOTALL)
 _SAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
 
 
@@ -73,10 +75,40 @@ class Submission:
 
 
 def learner_from_name(stem: str) -> str:
-    """``ada_01_python_essentials`` -> ``ada``; anything else is kept, made filename-safe."""
-    stem = stem[: MAX_LEARNER_NAME * 2]  # the suffix pattern backtracks on long names
-    base = _MODULE_SUFFIX.sub("", _MOODLE_SUFFIX.sub("", stem)) or stem
-    return _SAFE.sub("-", base).strip("-.")[:MAX_LEARNER_NAME].strip("-.") or "unknown"
+    """The learner's name for a submission's file or folder name (without ``.ipynb``).
+
+    ``ada_01_python_essentials`` -> ``ada``; Moodle's ``Jane Smith_123456_assignsubmission_file_``
+    (a folder) and ``Jane Smith_123456_assignsubmission_file_03_pandas`` (a file of a flat
+    download) -> ``Jane-Smith_123456``. Characters other than ``A-Z a-z 0-9 . _ @ + -`` become
+    ``-``, at most ``MAX_LEARNER_NAME`` characters are kept. The result is a fixed point:
+    ``learner_from_name(learner_from_name(x)) == learner_from_name(x)``.
+
+    Parameters
+    ----------
+    stem : str
+        The name to derive the learner from.
+
+    Returns
+    -------
+    str
+        Never empty (``unknown`` when nothing is left).
+    """
+    name = stem[: MAX_LEARNER_NAME * 2]  # the suffix patterns backtrack on long names
+    # after the first pass every change shortens the name, so this many passes reach a
+    # name the next pass leaves as it is
+    for _ in range(len(name) + 2):
+        derived = _derive_once(name)
+        if derived == name:
+            break
+        name = derived
+    return name
+
+
+def _derive_once(name: str) -> str:
+    """One pass: drop Moodle's and the module's suffixes, make safe, trim, cap the length."""
+    base = _MODULE_SUFFIX.sub("", _MOODLE_SUFFIX.sub("", name)) or name
+    safe = _SAFE.sub("-", base).strip("-.")[:MAX_LEARNER_NAME].strip("-.")
+    return safe or "unknown"
 
 
 def _pick(notebooks: list[tuple[str, bytes | None, str | None]], module: str):
@@ -251,13 +283,25 @@ def _zip_member(path: Path, member: str) -> Callable[[], bytes]:
 
 
 def _unique(submissions: list[Submission]) -> list[Submission]:
-    """Give every submission its own learner name (``ada``, ``ada-2``, ...), never a taken one."""
+    """Give every submission its own learner name (``ada``, ``ada-2``, ...), never a taken one.
+
+    A numbered name stays within ``MAX_LEARNER_NAME`` characters (the base is shortened), and
+    :func:`learner_from_name` leaves it as it is: the base is such a name, and no suffix the
+    function drops can end in ``-N``.
+    """
     taken: set[str] = set()
     for submission in submissions:
         name, count = submission.learner, 1
         while name in taken:
             count += 1
-            name = f"{submission.learner}-{count}"
+            name = _numbered(submission.learner, count)
         taken.add(name)
         submission.learner = name
     return submissions
+
+
+def _numbered(learner: str, count: int) -> str:
+    """``learner-count``, the base cut so that the whole fits ``MAX_LEARNER_NAME``."""
+    suffix = f"-{count}"
+    base = learner[: MAX_LEARNER_NAME - len(suffix)].rstrip("-.") or "unknown"
+    return f"{base}{suffix}"

@@ -2,7 +2,7 @@
 
 In a notebook, one line joins a class session::
 
-    mlcourse.live.join("http://192.168.1.20:8765/s/03-20261203-a1f2")
+    mlcourse.live.join("http://192.168.1.20:8765/s/03-20261203-4f2a9c1e?key=bjxmVZYFTbKeIW6i0pvBkA")
 
 From then on every ``check()``, ``hint()`` and ``solution()`` is sent to the class service as
 an event (the module, the problem, the outcome and the class of a failing answer's exception;
