@@ -23,6 +23,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 LEARNERS = 200
 EVENTS_PER_LEARNER = 20
@@ -66,10 +67,14 @@ def _start_service(folder: Path) -> tuple[subprocess.Popen, str, str]:
     else:
         process.kill()
         raise RuntimeError(f"the classroom service did not start: {log.read_text()[-500:]}")
-    session = next(
+    sid = next(
         line.split()[1] for line in log.read_text().splitlines() if line.startswith("Session ")
     )
-    return process, url, session
+    sessions = httpx.get(
+        url + "/api/sessions", headers={"Authorization": f"Bearer {TOKEN}"}, trust_env=False
+    ).json()
+    key = next(s["join_key"] for s in sessions if s["id"] == sid)
+    return process, url, Session(sid, key)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -81,10 +86,37 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
 
 
-def _join(client, session: str, name: str) -> dict:
-    answer = client.post(f"/api/s/{session}/join", json={"name": name})
+class Session(NamedTuple):
+    """A session's id (``str()`` of it, for its URLs) and the join key of its class URL."""
+
+    id: str
+    key: str
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def _join(client, session: Session, name: str) -> dict:
+    answer = client.post(f"/api/s/{session}/join", json={"name": name, "key": session.key})
     answer.raise_for_status()
     return answer.json()
+
+
+def _join_class(url: str, session: Session, count: int) -> list[dict]:
+    """``count`` learners joined from a few loopback addresses, as from a LAN's machines.
+
+    The service limits joins per address (a burst of 60, then 2 a second), so a class of 200
+    behind a single address would take over a minute to join.
+    """
+    import httpx
+
+    learners = []
+    for start in range(0, count, 50):
+        transport = httpx.HTTPTransport(local_address=f"127.0.0.{2 + start // 50}")
+        with httpx.Client(base_url=url, trust_env=False, timeout=30, transport=transport) as c:
+            names = (f"learner{i:03d}" for i in range(start, min(start + 50, count)))
+            learners += [_join(c, session, name) for name in names]
+    return learners
 
 
 def _learner_events(n: int) -> list[dict]:
@@ -199,8 +231,7 @@ def main(row) -> None:
     with tempfile.TemporaryDirectory(prefix="mlcourse-bench-live-") as tmp:
         process, url, session = _start_service(Path(tmp))
         try:
-            with httpx.Client(base_url=url, trust_env=False, timeout=30) as client:
-                learners = [_join(client, session, f"learner{i:03d}") for i in range(LEARNERS)]
+            learners = _join_class(url, session, LEARNERS)
 
             def post(learner):
                 with httpx.Client(base_url=url, trust_env=False, timeout=30) as client:
