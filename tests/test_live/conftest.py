@@ -121,8 +121,17 @@ def serve_in_thread(app, deadline: float = 20.0):
     import uvicorn
 
     port = _free_port()
+    # log_config=None: uvicorn's own logging setup (logging.config.dictConfig) closes every
+    # existing handler, and absl's (there once TensorFlow was imported) then closes its stream:
+    # the test run's captured stderr.
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+        log_config=None,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"live-{port}", daemon=True)

@@ -449,3 +449,30 @@ def test_stream_pings_and_sees_changes_made_by_another_process(live_server, monk
     reader.join(timeout=max(deadline - time.monotonic(), 0.1))
     assert not reader.is_alive()
     assert ": ping" in lines and 'data: {"version": 1}' in lines
+
+
+def test_starting_the_service_leaves_other_log_handlers_open(tmp_path):
+    """uvicorn's own logging setup (dictConfig) closes every existing handler; absl's handler,
+    there once TensorFlow is imported, then closes its stream (a test run's captured stderr,
+    a notebook's stderr). The service must start without it."""
+    import logging
+
+    from .conftest import make_app, serve_in_thread, stop_server
+
+    class Watched(logging.Handler):
+        closed = False
+
+        def close(self):
+            Watched.closed = True
+            super().close()
+
+    handler = Watched()
+    logging.getLogger("mlcourse-test-watched").addHandler(handler)
+    app, store, _sid = make_app(tmp_path)
+    try:
+        server, thread, _url = serve_in_thread(app)
+        stop_server(server, thread)
+    finally:
+        logging.getLogger("mlcourse-test-watched").removeHandler(handler)
+        store.dispose()
+    assert not Watched.closed

@@ -636,6 +636,9 @@ def _run_service(args, store, module, hub, prefix, host, port, root) -> int:
             proxy_headers=False,
             limit_concurrency=LIMIT_CONCURRENCY,
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            # uvicorn's logging setup (dictConfig) closes every existing handler, and some
+            # (absl's) close their streams; its warnings reach stderr through logging anyway
+            log_config=None,
         )
     )
     print("", flush=True)

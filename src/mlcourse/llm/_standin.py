@@ -353,7 +353,11 @@ class StandinServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
-        config = uvicorn.Config(create_app(), log_level="warning", access_log=False)
+        # log_config=None: uvicorn's logging setup (dictConfig) would close the notebook's
+        # existing log handlers, and absl's (TensorFlow's) closes its stream, sys.stderr
+        config = uvicorn.Config(
+            create_app(), log_level="warning", access_log=False, log_config=None
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
