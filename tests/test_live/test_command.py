@@ -293,6 +293,8 @@ def test_report_from_the_store_with_mlflow(capsys, live_server, tmp_path, monkey
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("_MLFLOW_SERVER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
     monkeypatch.setattr(utils, "_tracking_uri", uri)
+    # and the active experiment (the report sets mlcourse/live): later tests must not see it
+    monkeypatch.setattr(mlflow.tracking.fluent, "_active_experiment_id", None)
     sid = _class(live_server)
     status, out, _ = run(capsys, "report", sid, "--db", live_server.store.url)
     assert status == 0, out

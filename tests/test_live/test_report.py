@@ -253,6 +253,8 @@ def test_mlflow_run_with_artifacts(tmp_path, monkeypatch):
     monkeypatch.setenv("_MLFLOW_SERVER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
     # MLflow keeps a set URI for the whole process: restored after the test
     monkeypatch.setattr(utils, "_tracking_uri", uri)
+    # and the active experiment (the report sets mlcourse/live): later tests must not see it
+    monkeypatch.setattr(mlflow.tracking.fluent, "_active_experiment_id", None)
     html_path, csv_path, result = write_report(hand_made_export(), tmp_path / "out")
     run_id = report_module.log_report(result, [html_path, csv_path])
     run = mlflow.MlflowClient(uri).get_run(run_id)
