@@ -1,6 +1,10 @@
-"""Notebooks built in memory for tests."""
+"""Notebooks built in memory for tests, and the browser tests' Chromium."""
+
+import shutil
+from pathlib import Path
 
 import nbformat
+import pytest
 
 from mlcourse.checks import Case, Choice, Function, Value
 from mlcourse.exercises import Module
@@ -146,3 +150,22 @@ def option_length_scores(notebook: str, key: dict) -> tuple[int, dict[str, int]]
         earned["longest"] += max(lengths, key=lengths.get) == answer
         earned["shortest"] += min(lengths, key=lengths.get) == answer
     return questions, earned
+
+
+#: The system's Chromium, which the browser tests drive through Playwright.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def needs_chromium() -> pytest.MarkDecorator:
+    """A mark that skips a browser test (or module, as ``pytestmark``) without Chromium.
+
+    Returns
+    -------
+    pytest.MarkDecorator
+        ``skipif`` Chromium is not installed at :data:`CHROMIUM`, saying how to install it.
+    """
+    return pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Chromium is not installed and could not be (make test installs it with apt-get "
+        "where it may: apt-get install chromium)",
+    )

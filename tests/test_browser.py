@@ -23,16 +23,13 @@ import pytest
 
 from mlcourse.lab import port_is_free
 
+from .helpers import CHROMIUM, needs_chromium
+
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MODULE = "00_start_here.ipynb"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Chromium is not installed and could not be (make test installs it with apt-get "
-    "where it may: apt-get install chromium)",
-)
+pytestmark = needs_chromium()
 
 
 def _free_port() -> int:

@@ -30,16 +30,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ..helpers import CHROMIUM, needs_chromium
+
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MODULE = "00_start_here.ipynb"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Chromium is not installed and could not be (make test installs it with apt-get "
-    "where it may: apt-get install chromium)",
-)
+pytestmark = needs_chromium()
 
 POINTS = {"00.1": 1.0, "00.2": 1.0, "00.3": 2.0}
 KERNELS = ("kernel-1", "kernel-2", "kernel-3")

@@ -25,7 +25,7 @@ import pytest
 from mlcourse import exercises
 from mlcourse.exercises import _events
 from mlcourse.exercises._bound import CheckFailed
-from mlcourse.live import _client
+from mlcourse.live import _client, _http, _outbox
 from mlcourse.live._protocol import EventBatch
 
 REPO = Path(__file__).resolve().parents[2]
@@ -254,7 +254,7 @@ def graded():
         yield fake
 
 
-def _outbox(course: Path, session: str = SESSION, learner: str = "ada") -> list[str]:
+def _outbox_lines(course: Path, session: str = SESSION, learner: str = "ada") -> list[str]:
     path = course / ".mlcourse" / "live" / f"outbox.{session}.{learner}.jsonl"
     return path.read_text().splitlines() if path.exists() else []
 
@@ -387,7 +387,7 @@ def test_checks_and_hints_arrive_with_their_fields_and_no_code(course, quiet, se
     ex = exercises.load("00", {"average_minutes": CODE_MARK})
     outcome = ex.q1.check()
     ex.q1.hint()
-    assert len(_outbox(course)) == 2
+    assert len(_outbox_lines(course)) == 2
     assert _client.flush() == 0
     [check] = service.stored("check")
     assert check["module"] == "00" and check["problem"] == "00.1"
@@ -398,7 +398,7 @@ def test_checks_and_hints_arrive_with_their_fields_and_no_code(course, quiet, se
     assert (hint["module"], hint["problem"]) == ("00", "00.1")
     sent = json.dumps(service.stored())
     assert "12345" not in sent and "average_minutes" not in sent
-    assert _outbox(course) == []
+    assert _outbox_lines(course) == []
     assert [e["problem"] for e in _events.read()] == ["00.1"]  # the local log still has it
 
 
@@ -468,7 +468,7 @@ def test_events_wait_while_the_service_is_down_and_are_replayed_once(course, qui
         assert _client.flush() == 2
     assert len([w for w in caught if "cannot be reached" in str(w.message)]) == 1  # once
     assert "2 event(s) waiting" in _client.status()
-    lines = _outbox(course)
+    lines = _outbox_lines(course)
     service.mode = "up"
     assert _client.flush() == 0
     assert len(service.stored("check")) == 2
@@ -485,7 +485,7 @@ def test_corrupt_outbox_lines_are_skipped(course, quiet, service):
     _client.join(service.url)
     ex = exercises.load("00", {"average_minutes": 1.0})
     ex.q1.check()
-    [good] = _outbox(course)
+    [good] = _outbox_lines(course)
     with_code = json.dumps({**json.loads(good), "id": "abcdefgh-1", "code": "import os"})
     path = course / ".mlcourse" / "live" / f"outbox.{SESSION}.ada.jsonl"
     path.write_text(f"{{garbage\n\x00\x01\n{with_code}\n[1,2]\n{good}\n" + "[" * 50_000 + "\n")
@@ -495,7 +495,7 @@ def test_corrupt_outbox_lines_are_skipped(course, quiet, service):
 
 
 def test_the_outbox_is_capped_dropping_the_oldest_once(course, quiet, service, monkeypatch):
-    monkeypatch.setattr(_client, "OUTBOX_CAP", 5)
+    monkeypatch.setattr(_outbox, "OUTBOX_CAP", 5)
     _client.join(service.url)
     service.mode = "drop"
     ex = exercises.load("00", {"average_minutes": 1.0})
@@ -503,7 +503,7 @@ def test_the_outbox_is_capped_dropping_the_oldest_once(course, quiet, service, m
         for _ in range(8):
             ex.q1.check()
     assert len([w for w in caught if "dropped" in str(w.message)]) == 1
-    lines = _outbox(course)
+    lines = _outbox_lines(course)
     assert len(lines) == 5
 
 
@@ -517,7 +517,7 @@ def test_a_closed_session_stops_sending_and_says_so_once(course, quiet, service)
         ex.q1.check()  # no exception, nothing more queued
         assert _client.flush() == 1
     assert len(caught) == 1
-    assert len(_outbox(course)) == 1
+    assert len(_outbox_lines(course)) == 1
     assert "is closed" in _client.status()
 
 
@@ -578,7 +578,7 @@ def test_a_graded_class_judges_checks_on_the_service(course, quiet, graded, monk
     wrong = exercises.load("00", {"average_minutes": CODE_MARK}).q1.check()
     assert wrong.status == "incorrect" and wrong.details["attempt"] == 2
     assert [c["status"] for c in graded.checks] == ["correct", "incorrect"]
-    assert _outbox(course) == []  # the service recorded the checks, the notebook sends none
+    assert _outbox_lines(course) == []  # the service recorded the checks, the notebook sends none
     assert [e["status"] for e in _events.read()] == ["correct", "incorrect"]
     graded.mode = "drop"
     down = ex.q1.check()
@@ -693,7 +693,7 @@ def test_end_to_end_with_the_classroom_service(course, quiet, live_server):
     assert events["hand"]["message"] == "help with q1"
     assert "12345" not in json.dumps(events)
     # a replay of delivered events is stored once
-    _client._append(
+    _client._STATE.append(
         {
             **{
                 k: v
@@ -719,7 +719,7 @@ def test_server_checks_with_the_classroom_service(course, quiet, tmp_path):
         assert outcome.correct, outcome
         wrong = exercises.load("00", {"average_minutes": CODE_MARK}).q1.check()
         assert wrong.status == "incorrect"
-        assert _outbox(course) == []
+        assert _outbox_lines(course) == []
         checks = [e for e in store.export(sid)["events"] if e["kind"] == "check"]
         assert [e["status"] for e in checks] == ["correct", "incorrect"]
     finally:
@@ -782,7 +782,7 @@ def test_a_batch_the_service_can_never_take_is_dropped_and_the_next_outage_warns
 
 @pytest.fixture
 def short_deadlines(monkeypatch):
-    monkeypatch.setattr(_client, "REQUEST_TIMEOUT", 1.0)
+    monkeypatch.setattr(_http, "REQUEST_TIMEOUT", 1.0)
     monkeypatch.setattr(_client, "CHECK_TIMEOUT", 1.5)
 
 
@@ -795,7 +795,7 @@ def _timed(call) -> tuple[float, object]:
 def test_a_drip_feeding_service_cannot_hold_join(course, quiet, service, short_deadlines):
     service.mode = "drip"
     elapsed, _ = _timed(lambda: pytest.raises(_client.JoinError, _client.join, service.url))
-    assert elapsed < _client.REQUEST_TIMEOUT + 1
+    assert elapsed < _http.REQUEST_TIMEOUT + 1
 
 
 def test_a_drip_feeding_service_cannot_hold_solution_or_flush(
@@ -805,7 +805,7 @@ def test_a_drip_feeding_service_cannot_hold_solution_or_flush(
     service.mode = "drip"
     ex = exercises.load("00", {"average_minutes": 1.0})
     elapsed, text = _timed(ex.q1.solution)
-    assert elapsed < _client.REQUEST_TIMEOUT + 1 and "cannot be reached" in text.plain
+    assert elapsed < _http.REQUEST_TIMEOUT + 1 and "cannot be reached" in text.plain
     ex.q1.check()
     with pytest.warns(UserWarning, match="no complete answer"):
         elapsed, left = _timed(lambda: _client.flush(2.0))
@@ -826,7 +826,7 @@ def test_a_drip_feeding_service_cannot_hold_done(course, service, short_deadline
         assert elapsed < 1.0
         elapsed, left = _timed(lambda: _client.flush(0.5))  # waits for the lock 0.5 s at most
         assert elapsed < 0.5 + 1 and left == 2
-        _client._stop_sender()  # its own deadline ends the sender's post
+        _client._STATE.stop_sending_thread()  # its own deadline ends the sender's post
 
 
 def test_a_drip_feeding_service_cannot_hold_a_server_check(course, quiet, graded, short_deadlines):
@@ -901,7 +901,7 @@ def test_two_kernels_in_two_sessions_keep_their_own_outboxes(course, quiet, serv
         _client.join(other.url)
         _client.raise_hand("kernel B in session B")
         assert _client.flush() == 0
-        assert _outbox(course) != [] and _outbox(course, other_session) == []
+        assert _outbox_lines(course) != [] and _outbox_lines(course, other_session) == []
         _client._STATE = kernel_a  # back to kernel A: its event is still there, and only it
         service.mode = "up"
         assert _client.flush() == 0
@@ -980,25 +980,25 @@ def test_a_failed_check_carries_the_exception_class_of_its_first_failing_case(
 
 
 def test_appending_to_a_long_outbox_parses_nothing(course, quiet, service, monkeypatch):
-    monkeypatch.setattr(_client, "OUTBOX_CAP", 40)
+    monkeypatch.setattr(_outbox, "OUTBOX_CAP", 40)
     _client.join(service.url)
     service.mode = "drop"
     for _ in range(30):
         _client._emit("hint", module="00", problem="00.1")
-    assert len(_outbox(course)) == 30
+    assert len(_outbox_lines(course)) == 30
     parsed = []
-    real = _client._read_outbox
-    monkeypatch.setattr(_client, "_read_outbox", lambda *a, **k: parsed.append(1) or real(*a, **k))
+    real = _outbox.read_events
+    monkeypatch.setattr(_outbox, "read_events", lambda *a, **k: parsed.append(1) or real(*a, **k))
     for _ in range(9):
         _client._emit("hint", module="00", problem="00.1")
     _client._emit("hint", module="00", problem="00.1")  # the 40th: the outbox is full
-    assert parsed == [] and len(_outbox(course)) == 40  # lines were counted, not parsed
+    assert parsed == [] and len(_outbox_lines(course)) == 40  # lines were counted, not parsed
     with pytest.warns(UserWarning, match="oldest 5 were dropped"):
         _client._emit("hint", module="00", problem="00.1")  # one more: 1 + a tenth of the cap
-    assert len(_outbox(course)) == 36
+    assert len(_outbox_lines(course)) == 36
     for _ in range(3):
         _client._emit("hint", module="00", problem="00.1")
-    assert len(parsed) == 1 and len(_outbox(course)) == 39
+    assert len(parsed) == 1 and len(_outbox_lines(course)) == 39
 
 
 def test_a_join_refused_as_busy_waits_and_asks_again(course, quiet, service, monkeypatch):

@@ -20,6 +20,8 @@ import pytest
 from mlcourse.cli import main
 from mlcourse.live import _command
 
+from .conftest import mlflow_tracking_state
+
 
 @pytest.fixture(autouse=True)
 def course(tmp_path, monkeypatch):
@@ -287,17 +289,15 @@ def test_report_over_http(capsys, live_server, tmp_path):
 
 def test_report_from_the_store_with_mlflow(capsys, live_server, tmp_path, monkeypatch):
     import mlflow
-    from mlflow.tracking._tracking_service import utils
 
     uri = f"sqlite:///{tmp_path}/mlflow.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("_MLFLOW_SERVER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
-    monkeypatch.setattr(utils, "_tracking_uri", uri)
-    # and the active experiment (the report sets mlcourse/live): later tests must not see it
-    monkeypatch.setattr(mlflow.tracking.fluent, "_active_experiment_id", None)
     sid = _class(live_server)
+    before = mlflow_tracking_state()
     status, out, _ = run(capsys, "report", sid, "--db", live_server.store.url)
     assert status == 0, out
+    assert mlflow_tracking_state() == before  # the report leaves MLflow as it found it
     default_dir = _command.live_dir().parents[1] / "reports" / "live"
     assert (default_dir / f"{sid}-report.csv").is_file()
     client = mlflow.MlflowClient(uri)

@@ -13,7 +13,6 @@ import tarfile
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -387,24 +386,8 @@ def test_streams_from_one_address_are_capped_but_not_the_instructors(live_server
 # -- 8. Hub lookups ----------------------------------------------------------------------------
 
 
-class _CountingHub(BaseHTTPRequestHandler):
-    calls: list[str] = []
-
-    def do_GET(self):  # noqa: N802 - the handler's name is fixed
-        _CountingHub.calls.append(self.headers.get("Authorization", ""))
-        self.send_response(403)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def test_hub_lookups_are_rate_limited_per_address_and_failures_cached(tmp_path):
-    hub_server = ThreadingHTTPServer(("127.0.0.1", 0), _CountingHub)
-    hub_thread = threading.Thread(target=hub_server.serve_forever, daemon=True)
-    hub_thread.start()
-    _CountingHub.calls = []
-    hub = _auth.HubAuth(f"http://127.0.0.1:{hub_server.server_address[1]}/hub/api", "svc")
+def test_hub_lookups_are_rate_limited_per_address_and_failures_cached(tmp_path, stand_in_hub):
+    hub = _auth.HubAuth(stand_in_hub.api, "svc")
     app, store, sid = make_app(tmp_path, hub=hub)
     try:
         limiter = app.state.context.hub_limiter
@@ -419,20 +402,17 @@ def test_hub_lookups_are_rate_limited_per_address_and_failures_cached(tmp_path):
                 for i in range(10)
             ]
             assert codes == [401] * 3 + [429] * 7
-            assert len(_CountingHub.calls) == 3
+            assert len(stand_in_hub.calls) == 3
             again = client.post(
                 f"/api/s/{sid}/events",
                 json={"events": [event("hint")]},
                 headers=bearer("random-token-0"),
             )
-            assert again.status_code == 401 and len(_CountingHub.calls) == 3  # cached failure
+            assert again.status_code == 401 and len(stand_in_hub.calls) == 3  # cached failure
         assert hub.cached("random-token-1") == (True, None)
         assert hub.failure_ttl < hub.ttl
     finally:
         store.dispose()
-        hub_server.shutdown()
-        hub_server.server_close()
-        hub_thread.join(timeout=5)
 
 
 # -- 9. top errors -----------------------------------------------------------------------------

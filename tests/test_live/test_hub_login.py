@@ -6,10 +6,7 @@ service runs mounted under a service prefix, as ``mlcourse live serve`` mounts i
 
 from __future__ import annotations
 
-import json
-import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,67 +14,18 @@ from fastapi.testclient import TestClient
 from mlcourse.live import _auth
 from mlcourse.live._command import _with_prefix
 
-from .conftest import make_app
+from .conftest import HUB_CLIENT_ID, HUB_SERVICE_TOKEN, make_app
 
 PREFIX = "/services/live"
 CALLBACK = f"http://hub.example{PREFIX}/oauth_callback"
 
 
-class _Hub(BaseHTTPRequestHandler):
-    codes = {"code-root": "access-root", "code-ada": "access-ada"}
-    users = {
-        "access-root": {"name": "root", "admin": True, "groups": []},
-        "access-ada": {"name": "ada", "admin": False, "groups": []},
-    }
-    exchanges: list[dict] = []
-
-    def _reply(self, status: int, body: dict | None = None) -> None:
-        data = json.dumps(body or {}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        form = {key: values[0] for key, values in form.items()}
-        self.exchanges.append(form)
-        token = self.codes.get(form.get("code", ""))
-        good = form.get("client_secret") == "service-token" and form.get("client_id") == "svc"
-        if self.path != "/hub/api/oauth2/token" or token is None or not good:
-            self._reply(400, {"error": "invalid_grant"})
-        else:
-            self._reply(200, {"access_token": token, "token_type": "Bearer"})
-
-    def do_GET(self):  # noqa: N802
-        user = self.users.get(self.headers.get("Authorization", "").removeprefix("token "))
-        self._reply(200, user) if self.path == "/hub/api/user" and user else self._reply(403)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def hub_api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Hub.exchanges.clear()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hub/api"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def hub_service(tmp_path, hub_api):
+def hub_service(tmp_path, stand_in_hub):
     environ = {
-        "JUPYTERHUB_API_URL": hub_api,
-        "JUPYTERHUB_API_TOKEN": "service-token",
-        "JUPYTERHUB_CLIENT_ID": "svc",
+        "JUPYTERHUB_API_URL": stand_in_hub.api,
+        "JUPYTERHUB_API_TOKEN": HUB_SERVICE_TOKEN,
+        "JUPYTERHUB_CLIENT_ID": HUB_CLIENT_ID,
         "JUPYTERHUB_OAUTH_CALLBACK_URL": CALLBACK,
         "JUPYTERHUB_HOST": "http://hub.example",
         "JUPYTERHUB_BASE_URL": "/",
@@ -85,7 +33,7 @@ def hub_service(tmp_path, hub_api):
     hub = _auth.HubAuth.from_environment(environ)
     app, store, sid = make_app(tmp_path, hub=hub)
     with TestClient(_with_prefix(app, PREFIX), base_url="http://hub.example") as client:
-        yield client, sid
+        yield client, sid, stand_in_hub
     store.dispose()
 
 
@@ -99,13 +47,13 @@ def _start_login(client, sid) -> str:
     url = urllib.parse.urlsplit(to_hub.headers["location"])
     assert f"{url.scheme}://{url.netloc}{url.path}" == "http://hub.example/hub/api/oauth2/authorize"
     query = dict(urllib.parse.parse_qsl(url.query))
-    assert query["client_id"] == "svc" and query["redirect_uri"] == CALLBACK
+    assert query["client_id"] == HUB_CLIENT_ID and query["redirect_uri"] == CALLBACK
     assert query["response_type"] == "code" and len(query["state"]) >= 24
     return query["state"]
 
 
 def test_a_hub_admin_logs_in_through_the_hub_and_gets_the_page(hub_service):
-    client, sid = hub_service
+    client, sid, hub = hub_service
     state = _start_login(client, sid)
     back = client.get(
         f"{PREFIX}/oauth_callback",
@@ -114,15 +62,15 @@ def test_a_hub_admin_logs_in_through_the_hub_and_gets_the_page(hub_service):
     )
     assert back.status_code == 303, back.text
     assert back.headers["location"] == f"{PREFIX}/s/{sid}/instructor"
-    assert _Hub.exchanges[-1]["grant_type"] == "authorization_code"
-    assert _Hub.exchanges[-1]["redirect_uri"] == CALLBACK
+    assert hub.exchanges[-1]["grant_type"] == "authorization_code"
+    assert hub.exchanges[-1]["redirect_uri"] == CALLBACK
     page = client.get(f"{PREFIX}/s/{sid}/instructor", follow_redirects=False)
     assert page.status_code == 200
     assert client.get(f"{PREFIX}/api/s/{sid}/instructor").status_code == 200
 
 
 def test_a_learner_of_the_hub_is_refused_the_instructor_page(hub_service):
-    client, sid = hub_service
+    client, sid, _ = hub_service
     state = _start_login(client, sid)
     back = client.get(f"{PREFIX}/oauth_callback", params={"code": "code-ada", "state": state})
     assert back.status_code == 403 and "not an instructor" in back.json()["detail"]
@@ -138,7 +86,7 @@ def test_a_learner_of_the_hub_is_refused_the_instructor_page(hub_service):
     ],
 )
 def test_a_login_with_a_forged_or_missing_state_is_refused(hub_service, params):
-    client, sid = hub_service
+    client, sid, _ = hub_service
     state = _start_login(client, sid)
     if params["state"] == "from-cookie":
         params = {**params, "state": state}
@@ -148,7 +96,7 @@ def test_a_login_with_a_forged_or_missing_state_is_refused(hub_service, params):
 
 
 def test_a_code_the_hub_does_not_know_logs_nobody_in(hub_service):
-    client, sid = hub_service
+    client, sid, _ = hub_service
     state = _start_login(client, sid)
     back = client.get(f"{PREFIX}/oauth_callback", params={"code": "stolen", "state": state})
     assert back.status_code == 401

@@ -19,6 +19,8 @@ from mlcourse.live._report import (
     write_report,
 )
 
+from .conftest import mlflow_tracking_state
+
 T0 = 1_000_000.0
 
 
@@ -246,17 +248,14 @@ def test_metrics(report):
 
 def test_mlflow_run_with_artifacts(tmp_path, monkeypatch):
     import mlflow
-    from mlflow.tracking._tracking_service import utils
 
     uri = f"sqlite:///{tmp_path}/mlflow.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("_MLFLOW_SERVER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
-    # MLflow keeps a set URI for the whole process: restored after the test
-    monkeypatch.setattr(utils, "_tracking_uri", uri)
-    # and the active experiment (the report sets mlcourse/live): later tests must not see it
-    monkeypatch.setattr(mlflow.tracking.fluent, "_active_experiment_id", None)
     html_path, csv_path, result = write_report(hand_made_export(), tmp_path / "out")
+    before = mlflow_tracking_state()
     run_id = report_module.log_report(result, [html_path, csv_path])
+    assert mlflow_tracking_state() == before  # the caller's URI and experiment are back
     run = mlflow.MlflowClient(uri).get_run(run_id)
     assert run.info.run_name == "00-20261203-a1f2"
     assert run.data.tags["mlcourse.module"] == "00"
@@ -266,6 +265,23 @@ def test_mlflow_run_with_artifacts(tmp_path, monkeypatch):
     assert experiment.name == "mlcourse/live"
     names = {a.path for a in mlflow.MlflowClient(uri).list_artifacts(run_id)}
     assert names == {html_path.name, csv_path.name}
+
+
+def test_a_failed_mlflow_run_still_restores_the_callers_tracking(tmp_path, monkeypatch):
+    import mlflow
+    from mlflow.tracking import fluent
+
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/callers.db")  # the caller's own URI
+    monkeypatch.setattr(fluent, "_active_experiment_id", "callers-experiment")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")  # the course's
+    monkeypatch.setenv("_MLFLOW_SERVER_ARTIFACT_ROOT", str(tmp_path / "artifacts"))
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
+    before = mlflow_tracking_state()
+    _, _, result = write_report(hand_made_export(), tmp_path / "out")
+    with pytest.raises(Exception, match="missing"):
+        report_module.log_report(result, [tmp_path / "missing.html"])
+    assert mlflow_tracking_state() == before
+    assert before[:2] == (f"sqlite:///{tmp_path}/callers.db", "callers-experiment")
 
 
 def _one_exercise(rows, **session):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +12,7 @@ from fastapi.testclient import TestClient
 from mlcourse.live import _app, _auth
 from mlcourse.live._protocol import MAX_BODY_BYTES
 
-from .conftest import TOKEN, make_app
+from .conftest import HUB_SERVICE_TOKEN, TOKEN, make_app
 
 
 def join(live, name: str) -> dict:
@@ -250,49 +248,8 @@ def test_the_store_keeps_only_token_hashes(live_app):
     assert stored == _auth.token_hash(alice["token"]) and alice["token"] not in stored
 
 
-class _FakeHub(BaseHTTPRequestHandler):
-    users = {
-        "hub-token-ada": {"name": "ada", "admin": False, "groups": []},
-        "hub-token-tess": {"name": "tess", "admin": False, "groups": ["teachers"]},
-        "hub-token-root": {"name": "root", "admin": True, "groups": []},
-    }
-    calls: list[str] = []
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        token = self.headers.get("Authorization", "").removeprefix("token ")
-        self.calls.append(self.path)
-        user = self.users.get(token)
-        if self.path != "/hub/api/user" or user is None:
-            self.send_response(403)
-            self.end_headers()
-            return
-        body = json.dumps(user).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def fake_hub():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeHub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _FakeHub.calls.clear()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hub/api"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def test_hub_tokens_name_learners_and_admins_are_instructors(tmp_path, fake_hub):
-    hub = _auth.HubAuth(fake_hub, "service-token", instructors_group="teachers")
+def test_hub_tokens_name_learners_and_admins_are_instructors(tmp_path, stand_in_hub):
+    hub = _auth.HubAuth(stand_in_hub.api, HUB_SERVICE_TOKEN, instructors_group="teachers")
     app, store, sid = make_app(tmp_path, hub=hub)
     key = store.session(sid)["join_key"]
     with TestClient(app) as client:
@@ -320,8 +277,8 @@ def test_hub_tokens_name_learners_and_admins_are_instructors(tmp_path, fake_hub)
         for token, code in (("hub-token-root", 200), ("hub-token-tess", 200),
                             ("hub-token-ada", 401), ("unknown", 401)):  # fmt: skip
             assert client.get("/api/sessions", headers=bearer(token)).status_code == code
-    calls = len(_FakeHub.calls)
+    calls = len(stand_in_hub.calls)
     assert hub.user("hub-token-ada").name == "ada"
-    assert len(_FakeHub.calls) == calls  # cached
+    assert len(stand_in_hub.calls) == calls  # cached
     assert hub.user("unknown") is None
     store.dispose()

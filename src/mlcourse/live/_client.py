@@ -1,15 +1,13 @@
 """The learner's side of a live class: join, send events, buffer them offline, replay them.
 
 Once a notebook has joined a class session, every ``check()``, ``hint()``, a cell that raises,
-:func:`raise_hand` and :func:`done` becomes one :class:`~mlcourse.live._protocol.Event`. Events
-are appended to an outbox of their own session and learner,
-``<course root>/.mlcourse/live/outbox.<session>.<learner>.jsonl`` (JSON lines, under a file
-lock), and a daemon thread posts them in batches; what the service accepted (or already had)
-is removed, the rest stays for the next attempt. Nothing here ever blocks or breaks the
-notebook: every request has one overall deadline, redirects are never followed (the learner's
-token goes to the class service and nowhere else), an unreachable service costs one warning
-per outage, a closed session one warning, and no exception reaches ``check()``, ``hint()`` or
-``solution()``.
+:func:`raise_hand` and :func:`done` becomes one :class:`~mlcourse.live._protocol.Event`, kept
+in the learner's outbox and posted in the background (:mod:`mlcourse.live._outbox`), each
+request within one overall deadline and never redirected (:mod:`mlcourse.live._http`). Nothing
+here ever blocks or breaks the notebook: an unreachable service costs one warning per outage,
+a closed session one warning, and no exception reaches ``check()``, ``hint()`` or
+``solution()``. This module joins, hooks into the checks and cells, and renders what the
+service says.
 
 Events never carry code: a check's outcome (with the class of the exception a failing case
 raised), the problem, and for an exercise cell that raised the class of its exception with
@@ -24,32 +22,29 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
-import http.client
 import io
 import json
 import os
 import re
-import socket
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 import urllib.parse
 import uuid
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ._http import STOPPING, Refused, Unreachable, api_url, request
+from ._outbox import Sender, live_dir, locked, outbox_file, warn_quietly, write_private
 from ._protocol import (
     EXCEPTION_PATTERN,
     JOIN_KEY_PATTERN,
     MAX_ANSWER_BYTES,
-    MAX_BODY_BYTES,
     MAX_ERROR_DETAIL,
-    MAX_EVENTS_PER_POST,
     MAX_MESSAGE,
     MODULE_PATTERN,
     NAME_PATTERN,
@@ -58,21 +53,8 @@ from ._protocol import (
     Event,
 )
 
-try:  # POSIX; elsewhere the outbox is guarded within this process only
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-#: Events kept in an outbox at most; beyond it the oldest are dropped (with one warning).
-OUTBOX_CAP = 10_000
-#: Seconds one request to the service may take, all of it (connecting, sending, the answer).
-REQUEST_TIMEOUT = 3.0
 #: Seconds a server-judged check may take, all of it.
 CHECK_TIMEOUT = 30.0
-#: Longest wait between two attempts while the service cannot be reached.
-MAX_BACKOFF = 60.0
-#: The shortest an outbox line can be: below ``OUTBOX_CAP`` times this, no line is counted.
-_MIN_EVENT_BYTES = 64
 #: Quoted values longer than this are not sent in an error's detail (a key such as 'target' is).
 _SHORT_LITERAL = 24
 
@@ -82,10 +64,6 @@ _CLASS_URL = re.compile(
     r"/s/(?P<session>[a-z0-9][a-z0-9-]{2,39})/?(?:\?key=(?P<key>[^&#\s]*))?$"
 )
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-#: Answers that end sending for this session (closed, or the token is no longer accepted).
-_STOPPING = (401, 403, 404, 410)
-#: Answers that say a batch can never be taken (it broke a limit): it is dropped.
-_UNACCEPTABLE = (400, 413, 422)
 
 
 class JoinError(RuntimeError):
@@ -152,23 +130,19 @@ class ClassInfo:
         )
 
 
-class _State:
-    """What this process knows about its class: the session, the outage, the sender."""
+class _State(Sender):
+    """What this process knows about its class: the sender's state, and the hooks'.
+
+    Besides a :class:`~mlcourse.live._outbox.Sender`'s: whether the cell hook and the exit
+    flush are registered, the modules whose checks ran, and their cells' problems.
+    """
 
     def __init__(self) -> None:
-        self.info: ClassInfo | None = None
-        self.stopped: str | None = None  # why sending stopped (session closed, token revoked)
-        self.outage = False
-        self.cap_warned = False
-        self.drop_warned = False
+        super().__init__()
         self.hook_registered = False
         self.exit_flush = False
         self.modules_seen: set[str] = set()
         self.cell_problems: dict[str, dict[str, str]] = {}
-        self.send_lock = threading.Lock()
-        self.wake = threading.Event()
-        self.quit = threading.Event()
-        self.thread: threading.Thread | None = None
 
 
 _STATE = _State()
@@ -214,50 +188,15 @@ def parse_class_url(url: str) -> ClassURL:
     return ClassURL(match["base"], match["session"], match["key"])
 
 
-def live_dir(root: Path | None = None) -> Path:
-    """``<course root>/.mlcourse/live``, created (private to the user) on demand."""
-    from .._paths import course_root
-
-    path = (root or course_root()) / ".mlcourse" / "live"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
 def _class_file(session: str | None = None) -> Path:
     """``class.json`` (the class joined last), or ``class.<session>.json`` (one session's)."""
     return live_dir() / (f"class.{session}.json" if session else "class.json")
 
 
-def outbox_file(session: str, learner: str) -> Path:
-    """The outbox of one learner in one session (names fit a file name: see the patterns)."""
-    return live_dir() / f"outbox.{session}.{learner}.jsonl"
-
-
-def _own_outbox() -> Path | None:
-    info = _STATE.info
-    return outbox_file(info.session, info.learner) if info else None
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, readable by the user only."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def _save_class(info: ClassInfo) -> None:
     text = json.dumps(asdict(info), indent=2) + "\n"
-    _write_private(_class_file(info.session), text)
-    _write_private(_class_file(), text)
+    write_private(_class_file(info.session), text)
+    write_private(_class_file(), text)
 
 
 def _load_class(session: str | None = None) -> ClassInfo | None:
@@ -316,342 +255,12 @@ def _short_text(value: Any, limit: int) -> str:
     return value[:limit]
 
 
-# --- the outbox -------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _outbox_lock(path: Path) -> Iterator[Path]:
-    """Hold the file lock of the outbox ``path`` (other kernels wait) and yield ``path``."""
-    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield path
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _valid_events(lines: Iterator[str], limit: int | None = None) -> list[dict]:
-    """The valid events among ``lines``, at most ``limit`` (corrupt or invalid are skipped)."""
-    events: list[dict] = []
-    for line in lines:
-        if limit is not None and len(events) >= limit:
-            break
-        try:
-            events.append(Event.model_validate_json(line).model_dump(exclude_none=True))
-        except ValueError:
-            continue
-    return events
-
-
-def _read_outbox(path: Path, limit: int | None = None) -> list[dict]:
-    """The valid events in the outbox, oldest first; with ``limit`` only the oldest ones."""
-    try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            return _valid_events(iter(handle), limit)
-    except OSError:
-        return []
-
-
-def _rewrite_outbox(path: Path, events: list[dict]) -> None:
-    _write_private(path, "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events))
-
-
-def _append(event: dict, path: Path | None = None) -> None:
-    """Append one event to this class's outbox (one write, under the lock).
-
-    The outbox's lines are counted only once it is large enough to hold the cap, and parsed
-    only when it holds more: then the oldest are dropped, a tenth of the cap more than needed,
-    so that the next appends are plain writes again.
-    """
-    path = path or _own_outbox()
-    if path is None:
-        raise RuntimeError("not in a class session")
-    line = json.dumps(event, separators=(",", ":")) + "\n"
-    with _outbox_lock(path):
-        _trim_outbox(path)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
-
-
-def _trim_outbox(path: Path) -> None:
-    """Make room for one more event when the outbox is full (the caller holds the lock)."""
-    try:
-        if path.stat().st_size < OUTBOX_CAP * _MIN_EVENT_BYTES:
-            return
-        if path.read_bytes().count(b"\n") < OUTBOX_CAP:
-            return
-    except OSError:
-        return
-    kept = _read_outbox(path)
-    if len(kept) >= OUTBOX_CAP:
-        dropped = len(kept) - OUTBOX_CAP + 1 + OUTBOX_CAP // 10
-        _rewrite_outbox(path, kept[dropped:])
-        _warn_cap(dropped)
-    else:  # corrupt lines made it look full
-        _rewrite_outbox(path, kept)
-
-
-def _warn_cap(dropped: int) -> None:
-    if not _STATE.cap_warned:
-        _STATE.cap_warned = True
-        warnings.warn(
-            f"the class outbox holds {OUTBOX_CAP} unsent events; the oldest {dropped} were "
-            "dropped (the class service has not been reachable for a long time)",
-            stacklevel=5,
-        )
-
-
-def _remove_sent(path: Path, ids: set[str]) -> None:
-    with _outbox_lock(path):
-        events = _read_outbox(path)
-        _rewrite_outbox(path, [e for e in events if e["id"] not in ids])
+# --- events ---------------------------------------------------------------------------------
 
 
 def waiting() -> int:
     """How many events of this class wait in the outbox to be sent."""
-    path = _own_outbox()
-    if path is None:
-        return 0
-    try:
-        with _outbox_lock(path):
-            return len(_read_outbox(path))
-    except OSError:
-        return 0
-
-
-def _batch(events: list[dict]) -> list[dict]:
-    """The oldest events that fit one post (count and body size)."""
-    batch, size = [], 20
-    for event in events[:MAX_EVENTS_PER_POST]:
-        size += len(json.dumps(event)) + 2
-        if size > MAX_BODY_BYTES and batch:
-            break
-        batch.append(event)
-    return batch
-
-
-# --- HTTP -------------------------------------------------------------------------------------
-
-
-class _Unreachable(Exception):
-    """The service did not answer in time (network error, deadline, 5xx, 429, 408, 3xx)."""
-
-    def __init__(self, message: str, status: int | None = None):
-        super().__init__(message)
-        self.status = status
-
-
-class _Refused(Exception):
-    """The service answered with a 4xx."""
-
-    def __init__(self, status: int, detail: str):
-        super().__init__(f"{status}: {detail}")
-        self.status = status
-        self.detail = detail
-
-
-class _Deadline:
-    """A watchdog that shuts a connection's socket down when the request's time is up.
-
-    A socket's own timeout bounds each read, not the whole answer: a service that sends one
-    byte a second would hold the notebook for as long as it likes. At the deadline the socket
-    is shut down, which ends whatever read is waiting on it.
-    """
-
-    def __init__(self, seconds: float):
-        self.sock: socket.socket | None = None
-        self.lock = threading.Lock()
-        self.expired = threading.Event()
-        self.timer = threading.Timer(seconds, self._expire)
-        self.timer.daemon = True
-
-    def watch(self, sock: socket.socket | None) -> None:
-        """Shut ``sock`` down at the deadline (at once if it has passed)."""
-        with self.lock:
-            self.sock = sock
-        if self.expired.is_set():
-            self._shutdown()
-
-    def _expire(self) -> None:
-        self.expired.set()
-        self._shutdown()
-
-    def _shutdown(self) -> None:
-        # the connection hands its socket to the response (and forgets it) when the service
-        # closes after answering: the socket watched is the one kept at connect time
-        with self.lock:
-            sock = self.sock
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-    def __enter__(self) -> _Deadline:
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.timer.cancel()
-
-
-def _request(
-    method: str,
-    url: str,
-    *,
-    body: bytes | None = None,
-    content_type: str = "application/json",
-    token: str | None = None,
-    timeout: float | None = None,
-) -> Any:
-    """One request, all of it within ``timeout`` seconds; the decoded JSON answer.
-
-    Redirects are never followed (the token would go with them): a 3xx is an unreachable
-    service. Raises _Unreachable (no answer in time, 3xx, 408, 429, 5xx, an answer that is not
-    JSON) or _Refused (any other 4xx).
-    """
-    timeout = max(0.1, REQUEST_TIMEOUT if timeout is None else timeout)
-    parts = urllib.parse.urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
-    connection = connection_class(parts.hostname or "", parts.port, timeout=timeout)
-    headers = {"Accept": "application/json", "Connection": "close"}
-    if body is not None:
-        headers["Content-Type"] = content_type
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    try:
-        with _Deadline(timeout) as deadline:
-            try:
-                status, raw = _exchange(connection, deadline, method, target, body, headers)
-            except (OSError, http.client.HTTPException, ValueError) as error:
-                if deadline.expired.is_set():
-                    raise _Unreachable(f"no complete answer within {timeout:g} s") from None
-                raise _Unreachable(str(error) or type(error).__name__) from None
-    finally:
-        connection.close()
-    return _decoded(status, raw)
-
-
-def _exchange(
-    connection: http.client.HTTPConnection,
-    deadline: _Deadline,
-    method: str,
-    target: str,
-    body: bytes | None,
-    headers: dict[str, str],
-) -> tuple[int, bytes]:
-    connection.connect()
-    deadline.watch(connection.sock)
-    if deadline.expired.is_set():
-        raise TimeoutError("connecting took too long")
-    connection.request(method, target, body=body, headers=headers)
-    response = connection.getresponse()
-    answered = response.status < 300
-    raw = response.read(MAX_ANSWER_BYTES + 1) if answered else response.read(4096)
-    if deadline.expired.is_set():
-        raise TimeoutError("the answer took too long")
-    if answered and response.length:  # the service closed before the end of its answer
-        raise http.client.IncompleteRead(raw, response.length)
-    return response.status, raw
-
-
-def _decoded(status: int, raw: bytes) -> Any:
-    """The JSON of a 2xx answer; _Unreachable or _Refused for the others."""
-    if 300 <= status < 400:
-        raise _Unreachable(f"the class service answered with a redirect ({status}), not followed")
-    if status >= 500 or status in (408, 429) or status < 200:
-        raise _Unreachable(f"the class service answered {status}", status)
-    if status >= 400:
-        raise _Refused(status, _detail(raw, status))
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
-        raise _Unreachable("the class service gave an answer that is not JSON") from None
-
-
-def _detail(raw: bytes, status: int) -> str:
-    try:
-        detail = json.loads(raw).get("detail", "")
-    except (ValueError, AttributeError, RecursionError):
-        detail = ""
-    text = " ".join(str(detail).split())[:200] if detail else ""
-    return text or http.client.responses.get(status, "refused")
-
-
-def _api(info: ClassInfo, tail: str) -> str:
-    return f"{info.base}/api/s/{info.session}/{tail}"
-
-
-# --- sending ----------------------------------------------------------------------------------
-
-
-def _send_once(timeout: float) -> str:
-    """Post one batch: ``"empty"``, ``"sent"``, ``"unreachable"`` or ``"stopped"``."""
-    info = _STATE.info
-    if info is None or _STATE.stopped:
-        return "stopped"
-    path = outbox_file(info.session, info.learner)
-    with _outbox_lock(path):
-        batch = _batch(_read_outbox(path, MAX_EVENTS_PER_POST))
-    if not batch:
-        return "empty"
-    body = json.dumps({"events": batch}).encode("utf-8")
-    try:
-        _request("POST", _api(info, "events"), body=body, token=info.token, timeout=timeout)
-    except _Unreachable as error:
-        _outage(info, str(error))
-        return "unreachable"
-    except _Refused as error:
-        _STATE.outage = False  # it answered
-        if error.status in _STOPPING:
-            _stop(info, error)
-            return "stopped"
-        if error.status not in _UNACCEPTABLE:  # nothing says the batch is wrong: keep it
-            _outage(info, f"it refused the events ({error})")
-            return "unreachable"
-        _warn_dropped(len(batch), error)
-    else:
-        _STATE.outage = False
-    _remove_sent(path, {e["id"] for e in batch})
-    return "sent"
-
-
-def _outage(info: ClassInfo, reason: str) -> None:
-    if not _STATE.outage:
-        _STATE.outage = True
-        warnings.warn(
-            f"the class service {info.base} cannot be reached ({reason}); your events are kept "
-            "and will be sent when it answers again",
-            stacklevel=2,
-        )
-
-
-def _warn_dropped(count: int, error: _Refused) -> None:
-    """A batch the service can never take (it broke a limit) is dropped: said once."""
-    if not _STATE.drop_warned:
-        _STATE.drop_warned = True
-        warnings.warn(
-            f"the class service refused {count} event(s) as invalid ({error}); they were "
-            "dropped (further refusals are dropped without a warning)",
-            stacklevel=2,
-        )
-
-
-def _stop(info: ClassInfo, error: _Refused) -> None:
-    reason = "closed" if error.status in (404, 410) else "no longer accepts your token"
-    _STATE.stopped = (
-        f"the class session {info.session} is {reason} ({error.detail or error.status})"
-    )
-    warnings.warn(
-        f"{_STATE.stopped}: nothing more is sent to it and checks are judged in your "
-        "notebook; join the new class URL your instructor gives",
-        stacklevel=2,
-    )
+    return _STATE.waiting()
 
 
 def flush(timeout: float = 3.0) -> int:
@@ -667,63 +276,12 @@ def flush(timeout: float = 3.0) -> int:
     int
         How many events are still waiting.
     """
-    deadline = time.monotonic() + timeout
-    if not _STATE.send_lock.acquire(timeout=max(0.0, timeout)):
-        return waiting()
-    try:
-        while (left := deadline - time.monotonic()) > 0:
-            if _send_once(min(REQUEST_TIMEOUT, left)) != "sent":
-                break
-    finally:
-        _STATE.send_lock.release()
-    return waiting()
-
-
-def _sender_loop() -> None:
-    """The daemon thread: send when woken; while unreachable retry after 1, 2, 4 ... 60 s."""
-    delay: float | None = None
-    while not _STATE.quit.is_set():
-        _STATE.wake.wait(timeout=delay)
-        _STATE.wake.clear()
-        if _STATE.quit.is_set():
-            return
-        result = "sent"
-        try:
-            with _STATE.send_lock:
-                while result == "sent" and not _STATE.quit.is_set():
-                    result = _send_once(REQUEST_TIMEOUT)
-        except Exception as error:  # noqa: BLE001 - the thread must survive anything
-            result = "unreachable"
-            _warn_quietly(f"could not send class events: {error}")
-        if result == "unreachable":
-            delay = 1.0 if delay is None else min(MAX_BACKOFF, delay * 2)
-        else:
-            delay = None
+    return _STATE.flush(timeout)
 
 
 def _poke() -> None:
     """Wake the sender (starting it if needed)."""
-    thread = _STATE.thread
-    if thread is None or not thread.is_alive():
-        _STATE.quit.clear()
-        thread = threading.Thread(target=_sender_loop, name="mlcourse-live-sender", daemon=True)
-        _STATE.thread = thread
-        thread.start()
-    _STATE.wake.set()
-
-
-def _stop_sender() -> None:
-    thread = _STATE.thread
-    if thread is not None and thread.is_alive():
-        _STATE.quit.set()
-        _STATE.wake.set()
-        thread.join(timeout=REQUEST_TIMEOUT + 1)
-    _STATE.thread = None
-
-
-def _warn_quietly(message: str) -> None:
-    with contextlib.suppress(Exception):
-        warnings.warn(message, stacklevel=3)
+    _STATE.poke()
 
 
 def _new_event(kind: str, **fields: Any) -> dict:
@@ -737,9 +295,9 @@ def _emit(kind: str, **fields: Any) -> bool:
     if _STATE.info is None or _STATE.stopped:
         return False
     try:
-        _append(_new_event(kind, **fields))
+        _STATE.append(_new_event(kind, **fields))
     except Exception as error:  # noqa: BLE001 - never break the notebook
-        _warn_quietly(f"could not keep a class event: {error}")
+        warn_quietly(f"could not keep a class event: {error}")
         return False
     with contextlib.suppress(Exception):
         _poke()
@@ -823,8 +381,8 @@ def _join_request(target: str, body: bytes, token: str | None) -> Any:
     pauses = [0.5, 1.0, 2.0, 4.0]
     while True:
         try:
-            return _request("POST", target, body=body, token=token)
-        except _Unreachable as error:
+            return request("POST", target, body=body, token=token)
+        except Unreachable as error:
             if error.status != 429 or not pauses:
                 raise
             time.sleep(pauses.pop(0))
@@ -836,9 +394,9 @@ def _post_join(url: ClassURL, name: str, token: str | None) -> dict:
     target = f"{base}/api/s/{session}/join"
     try:
         answer = _join_request(target, body, token or _hub_token(base))
-    except _Unreachable as error:
+    except Unreachable as error:
         raise JoinError(f"the class service {base} cannot be reached ({error})") from None
-    except _Refused as error:
+    except Refused as error:
         if error.status == 404:
             raise JoinError(f"there is no open class session {session} at {base}") from None
         if error.status == 409:
@@ -895,11 +453,11 @@ def leave() -> None:
             warnings.warn(f"{left} class event(s) could not be sent and were dropped", stacklevel=2)
     _STATE.info = None
     _STATE.stopped = None
-    _stop_sender()
+    _STATE.stop_sending_thread()
     if info is None:
         return
     outbox = outbox_file(info.session, info.learner)
-    with contextlib.suppress(OSError), _outbox_lock(outbox):
+    with contextlib.suppress(OSError), locked(outbox):
         outbox.unlink(missing_ok=True)
     last = _load_class()
     for path in (_class_file(info.session), *([_class_file()] if last == info else [])):
@@ -981,7 +539,7 @@ def on_check(outcome: Any, module: str) -> None:
             error=_check_error(outcome),
         )
     except Exception as error:  # noqa: BLE001
-        _warn_quietly(f"could not send the check to the class: {error}")
+        warn_quietly(f"could not send the check to the class: {error}")
 
 
 def _check_error(outcome: Any) -> str | None:
@@ -998,7 +556,7 @@ def on_hint(module: str, problem: str) -> None:
         _STATE.modules_seen.add(module)
         _emit("hint", module=module, problem=problem)
     except Exception as error:  # noqa: BLE001
-        _warn_quietly(f"could not send the hint to the class: {error}")
+        warn_quietly(f"could not send the hint to the class: {error}")
 
 
 def solution_from_service(problem: str) -> tuple[bool, str] | None:
@@ -1007,13 +565,13 @@ def solution_from_service(problem: str) -> tuple[bool, str] | None:
     if info is None or not re.match(PROBLEM_PATTERN, problem):
         return None
     try:
-        answer = _request("GET", _api(info, f"solution/{problem}"), token=info.token)
-    except _Unreachable:
+        answer = request("GET", api_url(info, f"solution/{problem}"), token=info.token)
+    except Unreachable:
         return False, (
             f"The class service cannot be reached, so the solution to {problem} cannot be "
             "shown now; try again in a moment."
         )
-    except _Refused as error:
+    except Refused as error:
         return False, f"The class service did not give the solution to {problem}: {error.detail}."
     if isinstance(answer, dict) and answer.get("released") is True:
         text = answer.get("text")
@@ -1052,23 +610,23 @@ def check_on_service(problem: Any, namespace: Mapping[str, Any], module: str) ->
             f"the limit is {MAX_ANSWER_BYTES // 1024} KiB)."
         )
     try:
-        answer = _request(
+        answer = request(
             "POST",
-            _api(info, f"check/{problem.id}"),
+            api_url(info, f"check/{problem.id}"),
             body=body,
             content_type="application/x-tar",
             token=info.token,
             timeout=CHECK_TIMEOUT,
         )
         outcome = _outcome_from(answer, problem)
-    except _Refused as error:
-        if error.status in _STOPPING:
-            _stop(info, error)
+    except Refused as error:
+        if error.status in STOPPING:
+            _STATE.stop(info, error)
             return None
         return checker_error(
             f"The class service refused to judge this check ({error}); nothing was recorded."
         )
-    except (_Unreachable, ValueError, TypeError) as error:
+    except (Unreachable, ValueError, TypeError) as error:
         return checker_error(
             f"The class service could not be reached to judge this check ({error}); "
             "nothing was recorded: check again in a moment."
@@ -1256,6 +814,6 @@ def _read_cell_problems(module: str) -> dict[str, str]:
 
 def _reset() -> None:
     """Forget the class in this process (tests; a fresh kernel starts this way)."""
-    _stop_sender()
     global _STATE
+    _STATE.stop_sending_thread()
     _STATE = _State()

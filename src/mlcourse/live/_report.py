@@ -28,12 +28,15 @@ and ``checkpoint_at``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import html
 import io
+import os
 import statistics
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -685,7 +688,8 @@ def log_report(report: SessionReport, files: list[Path]) -> str:
     The run is named the session id, tagged ``mlcourse.module`` and ``mlcourse.live_session``,
     carries :func:`report_metrics` and the report's files as artifacts; the tracking store is
     the course's (:func:`mlcourse.tracking.configure`: ``MLFLOW_TRACKING_URI`` or the embedded
-    store).
+    store). The caller's tracking URI and active experiment are theirs again when it returns
+    or raises.
 
     Parameters
     ----------
@@ -702,18 +706,48 @@ def log_report(report: SessionReport, files: list[Path]) -> str:
 
     from ..tracking import configure
 
-    info = configure()
-    if info.message:
-        print(info.message)
-    mlflow.set_experiment(EXPERIMENT)
-    with mlflow.start_run(
-        run_name=report.session,
-        tags={"mlcourse.module": report.module, "mlcourse.live_session": report.session},
-    ) as run:
-        mlflow.log_metrics(report_metrics(report))
-        for path in files:
-            mlflow.log_artifact(str(path))
+    with _callers_tracking_kept():
+        info = configure()
+        if info.message:
+            print(info.message)
+        mlflow.set_experiment(EXPERIMENT)
+        with mlflow.start_run(
+            run_name=report.session,
+            tags={"mlcourse.module": report.module, "mlcourse.live_session": report.session},
+        ) as run:
+            mlflow.log_metrics(report_metrics(report))
+            for path in files:
+                mlflow.log_artifact(str(path))
     return run.info.run_id
+
+
+#: The environment variables MLflow sets with the tracking URI and the active experiment.
+_MLFLOW_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID")
+
+
+@contextlib.contextmanager
+def _callers_tracking_kept() -> Iterator[None]:
+    """Put MLflow's tracking URI and active experiment back as they were (on error too).
+
+    MLflow keeps both in module globals, and sets them in the environment as well (for its
+    subprocesses): all four are restored.
+    """
+    import mlflow
+    from mlflow.tracking import fluent
+    from mlflow.tracking._tracking_service import utils
+
+    uri, experiment = utils._tracking_uri, fluent._active_experiment_id
+    variables = {name: os.environ.get(name) for name in _MLFLOW_VARIABLES}
+    try:
+        yield
+    finally:
+        mlflow.set_tracking_uri(uri)
+        fluent._active_experiment_id = experiment
+        for name, value in variables.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def summary_lines(report: SessionReport) -> list[str]:
