@@ -1018,3 +1018,17 @@ def test_a_join_still_busy_after_the_retries_fails_with_one_clear_error(
     with pytest.raises(_client.JoinError, match="429"):
         _client.join(service.url)
     assert len(service.join_auth) == 5  # the first try and four more
+
+
+def test_the_hub_token_goes_only_to_the_hubs_own_hosts(monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "learner-token")
+    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:8081/hub/api")
+    monkeypatch.delenv("JUPYTERHUB_PUBLIC_HUB_URL", raising=False)
+    assert _client._hub_token("http://127.0.0.1:8000/services/live/") == "learner-token"
+    assert _client._hub_token("https://hub.example.edu/services/live/") is None
+    monkeypatch.setenv("JUPYTERHUB_PUBLIC_HUB_URL", "https://hub.example.edu/hub/")
+    assert _client._hub_token("https://hub.example.edu/services/live/") == "learner-token"
+    assert _client._hub_token("https://hub.example.edu.evil.test/services/live/") is None
+    assert _client._hub_token("http://evil.test/?hub.example.edu") is None
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN")
+    assert _client._hub_token("http://127.0.0.1:8000/services/live/") is None

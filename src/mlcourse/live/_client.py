@@ -416,11 +416,14 @@ def _post_join(url: ClassURL, name: str, token: str | None) -> dict:
 
 
 def _hub_token(base: str) -> str | None:
-    """Behind JupyterHub, the Hub token identifies the learner, but only to the Hub's host."""
+    """Behind JupyterHub, the Hub token identifies the learner, but only to the Hub's hosts:
+    its API's and, when the Hub has a public URL, that one's."""
     token = os.environ.get("JUPYTERHUB_API_TOKEN")
-    api = os.environ.get("JUPYTERHUB_API_URL", "")
-    hub_host = urllib.parse.urlsplit(api).hostname if api else None
-    if token and hub_host and hub_host == urllib.parse.urlsplit(base).hostname:
+    hosts = {
+        urllib.parse.urlsplit(os.environ.get(name, "")).hostname
+        for name in ("JUPYTERHUB_API_URL", "JUPYTERHUB_PUBLIC_HUB_URL")
+    } - {None, ""}
+    if token and urllib.parse.urlsplit(base).hostname in hosts:
         return token
     return None
 
