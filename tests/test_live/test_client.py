@@ -1020,15 +1020,23 @@ def test_a_join_still_busy_after_the_retries_fails_with_one_clear_error(
     assert len(service.join_auth) == 5  # the first try and four more
 
 
-def test_the_hub_token_goes_only_to_the_hubs_own_hosts(monkeypatch):
+def test_the_hub_token_goes_only_to_the_hubs_own_origins(monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "learner-token")
     monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:8081/hub/api")
-    monkeypatch.delenv("JUPYTERHUB_PUBLIC_HUB_URL", raising=False)
-    assert _client._hub_token("http://127.0.0.1:8000/services/live/") == "learner-token"
+    for name in ("JUPYTERHUB_PUBLIC_HUB_URL", "MLCOURSE_CLASS"):
+        monkeypatch.delenv(name, raising=False)
+    assert _client._hub_token("http://127.0.0.1:8081/services/live/") == "learner-token"
+    # another port of the same machine is anyone's: a learner could listen there
+    assert _client._hub_token("http://127.0.0.1:9999/services/live/") is None
+    assert _client._hub_token("https://127.0.0.1:8081/services/live/") is None
     assert _client._hub_token("https://hub.example.edu/services/live/") is None
+    monkeypatch.setenv("MLCOURSE_CLASS", "http://127.0.0.1:8000/services/live/s/x?key=k")
+    assert _client._hub_token("http://127.0.0.1:8000/services/live/s/y") == "learner-token"
     monkeypatch.setenv("JUPYTERHUB_PUBLIC_HUB_URL", "https://hub.example.edu/hub/")
-    assert _client._hub_token("https://hub.example.edu/services/live/") == "learner-token"
+    assert _client._hub_token("https://HUB.example.edu:443/services/live/") == "learner-token"
+    assert _client._hub_token("http://hub.example.edu/services/live/") is None
     assert _client._hub_token("https://hub.example.edu.evil.test/services/live/") is None
     assert _client._hub_token("http://evil.test/?hub.example.edu") is None
+    assert _client._hub_token("http://127.0.0.1:notaport/") is None
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN")
     assert _client._hub_token("http://127.0.0.1:8000/services/live/") is None

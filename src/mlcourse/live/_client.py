@@ -415,17 +415,33 @@ def _post_join(url: ClassURL, name: str, token: str | None) -> dict:
     return answer
 
 
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """A URL's origin (scheme, host, port), or None when it has none."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port is None:
+        return None
+    return parts.scheme, parts.hostname.lower(), port
+
+
 def _hub_token(base: str) -> str | None:
-    """Behind JupyterHub, the Hub token identifies the learner, but only to the Hub's hosts:
-    its API's and, when the Hub has a public URL, that one's."""
+    """Behind JupyterHub, the Hub token identifies the learner, but only to the Hub itself.
+
+    The token lets whoever holds it act as the learner on their server, so it goes only to an
+    origin (scheme, host and port) the Hub's own settings name: its API's, its public URL's,
+    and the class URL the Hub handed this server (``MLCOURSE_CLASS`` set by the spawner).
+    """
     token = os.environ.get("JUPYTERHUB_API_TOKEN")
-    hosts = {
-        urllib.parse.urlsplit(os.environ.get(name, "")).hostname
-        for name in ("JUPYTERHUB_API_URL", "JUPYTERHUB_PUBLIC_HUB_URL")
-    } - {None, ""}
-    if token and urllib.parse.urlsplit(base).hostname in hosts:
-        return token
-    return None
+    if not token:
+        return None
+    trusted = {
+        _origin(os.environ.get(name, ""))
+        for name in ("JUPYTERHUB_API_URL", "JUPYTERHUB_PUBLIC_HUB_URL", "MLCOURSE_CLASS")
+    } - {None}
+    return token if _origin(base) in trusted else None
 
 
 def _class_info(url: ClassURL, name: str, answer: dict) -> ClassInfo:
