@@ -1,6 +1,7 @@
 """Performance figures against the budgets of DESIGN §11, printed side by side.
 
-Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader lab live)
+Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader
+       grader-dask lab live)
 
 - check() latency beyond the learner's own computation (budget < 200 ms), per problem kind;
 - dataset generators at their default and large sizes;
@@ -8,6 +9,8 @@ Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking 
   cost of the course's tracking helpers against plain MLflow;
 - each notebook's execution time in a fresh kernel (budget <= 60 s);
 - the grader against bare nbclient and nbgrader;
+- grading throughput: the local pool (1 and 2 workers) and a 2-worker Dask LocalCluster over
+  the same 40 submissions;
 - `make lab` on a fresh clone to a JupyterLab that answers (budget 5 minutes);
 - the live classroom service: events per second from 200 simulated learners, and the board's
   update latency idle and under load.
@@ -138,6 +141,15 @@ def bench_grader() -> None:
     bench_grader.main(_row)
 
 
+def bench_grader_dask() -> None:
+    """Grading throughput: the local pool against a Dask LocalCluster."""
+    sys.path.insert(0, str(ROOT / "ci"))
+    import bench_grader_dask
+
+    print("grader on Dask (module 01, 40 submissions):")
+    bench_grader_dask.main(_row)
+
+
 def bench_lab() -> None:
     """`make lab` on a fresh clone, install included."""
     sys.path.insert(0, str(ROOT / "ci"))
@@ -162,6 +174,7 @@ SECTIONS = {
     "tracking": bench_tracking,
     "notebooks": bench_notebooks,
     "grader": bench_grader,
+    "grader-dask": bench_grader_dask,
     "lab": bench_lab,
     "live": bench_live,
 }

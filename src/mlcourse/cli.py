@@ -208,12 +208,22 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .grader import GradeError, Limits, bubblewrap, grade_batch
+    from .grader import DaskCluster, GradeError, Limits, bubblewrap, grade_batch
 
     module = _module(args.module, written=True)
     for name in ("workers", "timeout", "memory", "scratch"):
-        if getattr(args, name) <= 0:
+        if getattr(args, name) is not None and getattr(args, name) <= 0:
             raise UsageError(f"--{name} must be positive, not {getattr(args, name)}")
+    cluster = None
+    if args.scheduler or args.dask_local is not None:
+        if args.workers is not None:
+            raise UsageError(
+                "--workers sets this machine's pool; on a Dask cluster each worker thread "
+                "grades one submission: drop --workers (start workers with --nthreads 1)"
+            )
+        if args.dask_local is not None and args.dask_local <= 0:
+            raise UsageError(f"--dask-local must be positive, not {args.dask_local}")
+        cluster = DaskCluster(scheduler=args.scheduler, local_workers=args.dask_local or 0)
     if args.no_sandbox:
         print(
             "WARNING: --no-sandbox: submissions run as "
@@ -221,7 +231,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             "files and the course's solutions in reach. Use it only for work you trust.",
             file=sys.stderr,
         )
-    elif not bubblewrap():
+    elif not bubblewrap() and not args.scheduler:
         raise UsageError(
             "bubblewrap is not installed, so submissions cannot be sandboxed: install it "
             "(apt-get install bubblewrap), or pass --no-sandbox for a batch you trust"
@@ -242,12 +252,14 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             [Path(p) for p in args.paths],
             module,
             out,
-            workers=args.workers,
+            workers=args.workers or 1,
             limits=limits,
             resume=args.resume,
             mlflow=args.mlflow,
             sandbox=not args.no_sandbox,
             progress=lambda line: print(line, flush=True),
+            cluster=cluster,
+            bar=sys.stderr.isatty(),
         )
     except (GradeError, FileNotFoundError) as error:
         raise UsageError(str(error)) from None
@@ -491,7 +503,23 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--module", required=True, metavar="NN", help="the module being graded")
     grade.add_argument("--out", default="grades", help="output folder (default ./grades)")
     grade.add_argument(
-        "--workers", type=int, default=1, help="submissions graded in parallel (default 1)"
+        "--workers",
+        type=int,
+        default=None,
+        help="submissions graded in parallel on this machine (default 1)",
+    )
+    where = grade.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:8786",
+        help="grade on a running Dask cluster: each submission is a task on a worker that has "
+        "bubblewrap and the course (see docs/grading.md); never open its port to learners",
+    )
+    where.add_argument(
+        "--dask-local",
+        type=int,
+        metavar="N",
+        help="grade on a Dask LocalCluster of N worker processes started for this batch",
     )
     grade.add_argument(
         "--timeout", type=float, default=300, help="seconds per submission (default 300)"
@@ -527,6 +555,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .grader._lms import add_gradebook_parser
 
     add_gradebook_parser(sub)
+
+    from .grader._similarity import add_similarity_parser
+
+    add_similarity_parser(sub)
 
     whoami = sub.add_parser(
         "whoami",

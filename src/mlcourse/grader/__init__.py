@@ -24,6 +24,7 @@ for _optional in (
 
 _PUBLIC = {
     "BatchSummary": "_batch",
+    "DaskCluster": "_dask",
     "GradeError": "_batch",
     "grade_batch": "_batch",
     "grade_submission": "_batch",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -78,16 +80,8 @@ def grade_submission(
     behind that first one).
     """
     declaration = get_module(module)
-    base = {
-        "schema": "mlcourse.grade/1",
-        "learner": submission.learner,
-        "module": module,
-        "submission": {"file": clean_text(submission.name), "sha256": ""},
-        "max_points": declaration.max_points,
-        "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "mlcourse_version": _version(),
-    }
-    execution = {"seconds": 0.0, "sandboxed": False, "cell_errors": [], "output_truncated": False}
+    base = _base_result(submission, module, declaration)
+    execution = _no_execution()
     try:
         base["submission"]["sha256"] = submission.sha256
         status, reason, problems = _grade(
@@ -96,6 +90,23 @@ def grade_submission(
     except Exception as error:  # noqa: BLE001 - one submission never stops a batch
         status, reason, problems = "grader_error", _grader_failure(error), []
     return _finish(base, declaration, status, reason, problems, execution)
+
+
+def _base_result(submission: Submission, module: str, declaration) -> dict[str, Any]:
+    """The fields of a result known before the submission is graded (its hash filled later)."""
+    return {
+        "schema": "mlcourse.grade/1",
+        "learner": submission.learner,
+        "module": module,
+        "submission": {"file": clean_text(submission.name), "sha256": ""},
+        "max_points": declaration.max_points,
+        "graded_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "mlcourse_version": _version(),
+    }
+
+
+def _no_execution() -> dict[str, Any]:
+    return {"seconds": 0.0, "sandboxed": False, "cell_errors": [], "output_truncated": False}
 
 
 def _grader_failure(error: BaseException) -> str:
@@ -286,6 +297,8 @@ def grade_batch(
     sandbox: bool = True,
     progress=print,
     refuse_tampering: bool = True,
+    cluster=None,
+    bar: bool = False,
 ) -> BatchSummary:
     """Grade every submission under ``paths`` into ``out``.
 
@@ -295,13 +308,41 @@ def grade_batch(
     file content. One submission can never stop the batch: whatever fails on the grader's side
     becomes that submission's ``grader_error``.
 
+    Parameters
+    ----------
+    paths : list of Path
+        Notebook files, folders or LMS zips.
+    module : str
+        The module being graded (``"01"``).
+    out : Path
+        The output folder.
+    workers : int
+        Submissions graded at once by this machine's pool (ignored with ``cluster``).
+    limits : Limits, optional
+        Resource limits of each submission.
+    resume : bool
+        Skip submissions already graded with the same content.
+    mlflow : bool
+        Also log one MLflow run per submission.
+    sandbox : bool
+        Run submissions in bubblewrap (refused when it is missing).
+    progress : callable
+        Receives one line per graded submission (with rate and ETA) and notes.
+    refuse_tampering : bool
+        Grade tampering notebooks as ``tampered`` without running them.
+    cluster : DaskCluster, optional
+        Grade on a Dask cluster instead of this machine's pool; results, resume, the
+        gradebook and MLflow logging stay here.
+    bar : bool
+        Show a progress bar on stderr instead of one line per submission.
+
     Raises
     ------
     GradeError
-        When the batch cannot start: no release notebook, no submissions, or no sandbox while
-        ``sandbox`` is asked for.
+        When the batch cannot start: no release notebook, no submissions, no sandbox while
+        ``sandbox`` is asked for, or a Dask cluster that cannot be reached or is unfit.
     """
-    if sandbox and not bubblewrap():
+    if sandbox and not bubblewrap() and cluster is None:
         raise GradeError(
             "bubblewrap is not installed, so submissions cannot be sandboxed: install it "
             "(apt-get install bubblewrap), or pass --no-sandbox for a batch you trust"
@@ -313,57 +354,182 @@ def grade_batch(
     if not submissions:
         raise GradeError("no submissions found under the given paths")
     todo = [s for s in submissions if not (resume and _already_graded(out, module, s))]
-    if todo:
-        warm_up(module)
     skipped = len(submissions) - len(todo)
     if skipped:
         progress(f"resuming: {skipped} submission(s) already graded")
     start = time.monotonic()
-    done = [0]
     failures: list[str] = []
     lock = threading.Lock()
-    slots = list(range(workers))
+    meter = Progress(len(todo), progress, bar=bar)
 
-    def one(submission: Submission) -> None:
+    def record(submission: Submission, result: dict[str, Any]) -> None:
+        """The driver's side of one graded submission: saved, logged, counted."""
         with lock:
-            worker = slots.pop()
-        try:
-            result = grade_submission(
-                submission,
-                module,
-                limits,
-                worker,
-                sandbox=sandbox,
-                refuse_tampering=refuse_tampering,
-            )
-        finally:
-            with lock:
-                slots.append(worker)
-        result = _save(out, result, submission, declaration)
-        if result["status"] == "grader_error":
-            with lock:
+            result = _save(out, result, submission, declaration)
+            if result["status"] == "grader_error":
                 failures.append(result["learner"])
-        if mlflow:
+            if mlflow:
+                try:
+                    _log_mlflow(result)
+                except Exception as error:  # tracking is optional; the grade is already saved
+                    meter.note(f"  (MLflow logging failed for {submission.learner}: {error})")
+            meter.advance(result)
+
+    task = GradingTask(module, limits, sandbox, refuse_tampering)
+    with contextlib.ExitStack() as stack:
+        if cluster is None:
+            run = _local_pool(workers)
+        else:
+            from ._dask import cluster_pool
+
+            run = stack.enter_context(cluster_pool(cluster, module, sandbox, meter.note))
+        if todo and cluster is None:
+            warm_up(module)
+        meter.begin()  # the rate counts grading, not starting a cluster
+        try:
+            run(todo, task, record)
+        finally:
+            meter.close()
+            gradebook = write_gradebook(out, module, [p.id for p in declaration.problems])
+    return BatchSummary(len(todo), skipped, gradebook, time.monotonic() - start, sorted(failures))
+
+
+@dataclass(frozen=True)
+class GradingTask:
+    """What grading one submission needs besides the submission: the same wherever it runs."""
+
+    module: str
+    limits: Limits
+    sandbox: bool
+    refuse_tampering: bool
+
+    def __call__(self, submission: Submission, worker: int = 0) -> dict[str, Any]:
+        """Grade ``submission`` with sandbox slot ``worker`` (see :func:`grade_submission`)."""
+        return grade_submission(
+            submission,
+            self.module,
+            self.limits,
+            worker,
+            sandbox=self.sandbox,
+            refuse_tampering=self.refuse_tampering,
+        )
+
+
+def _local_pool(workers: int):
+    """A runner grading on this machine's threads, each with a sandbox slot of its own."""
+
+    def run(todo: list[Submission], task: GradingTask, record) -> None:
+        lock = threading.Lock()
+        slots = list(range(workers))
+
+        def one(submission: Submission) -> None:
+            with lock:
+                worker = slots.pop()
             try:
-                _log_mlflow(result)
-            except Exception as error:  # tracking is optional; the grade is already saved
-                progress(f"  (MLflow logging failed for {submission.learner}: {error})")
-        with lock:
-            done[0] += 1
-            progress(
-                f"[{done[0]}/{len(todo)}] {result['learner']:<24} {result['points']:g}/{result['max_points']:g} pt"
-                f"  {result['status']}  ({result['execution']['seconds']:.1f} s)"
+                result = task(submission, worker)
+            finally:
+                with lock:
+                    slots.append(worker)
+            record(submission, result)
+
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            for future in [pool.submit(one, s) for s in todo]:
+                future.result()
+        finally:
+            # interrupted: the submissions being graded finish (within their deadline) and are
+            # saved, the rest wait
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return run
+
+
+def failed_result(submission: Submission, module: str, error: BaseException) -> dict[str, Any]:
+    """The ``grader_error`` result of a submission the grader could not run at all.
+
+    Parameters
+    ----------
+    submission : Submission
+        The submission.
+    module : str
+        The module being graded.
+    error : BaseException
+        What went wrong (only its type is shown to the learner).
+
+    Returns
+    -------
+    dict
+        A complete result, as :func:`grade_submission` returns.
+    """
+    declaration = get_module(module)
+    base = _base_result(submission, module, declaration)
+    base["submission"]["sha256"] = submission.sha256
+    return _finish(base, declaration, "grader_error", _grader_failure(error), [], _no_execution())
+
+
+class Progress:
+    """Progress of a batch: a tqdm bar (rate, ETA) or one line per submission with both.
+
+    Parameters
+    ----------
+    total : int
+        Submissions to grade.
+    emit : callable
+        Receives the lines (when there is no bar) and notes.
+    bar : bool
+        Draw a bar on stderr.
+    """
+
+    def __init__(self, total: int, emit, *, bar: bool = False) -> None:
+        self.total, self.emit, self.done = total, emit, 0
+        self.start = time.monotonic()
+        self.bar = None
+        if bar and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total, file=sys.stderr, unit="submission", dynamic_ncols=True, smoothing=0.1
             )
 
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        for future in [pool.submit(one, s) for s in todo]:
-            future.result()
-    finally:
-        # interrupted: the submissions being graded finish (within their deadline), the rest wait
-        pool.shutdown(wait=True, cancel_futures=True)
-        gradebook = write_gradebook(out, module, [p.id for p in declaration.problems])
-    return BatchSummary(len(todo), skipped, gradebook, time.monotonic() - start, sorted(failures))
+    def begin(self) -> None:
+        """Start the clock of the rate and ETA now."""
+        self.start = time.monotonic()
+        if self.bar is not None:
+            self.bar.reset(total=self.total)
+
+    def advance(self, result: dict[str, Any]) -> None:
+        """Count one graded submission and show it."""
+        self.done += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{result['learner']} {result['status']}", refresh=False)
+            self.bar.update(1)
+            return
+        self.emit(
+            f"[{self.done}/{self.total}] {result['learner']:<24} "
+            f"{result['points']:g}/{result['max_points']:g} pt  {result['status']}  "
+            f"({result['execution']['seconds']:.1f} s)  {self.rate_and_eta()}"
+        )
+
+    def rate_and_eta(self) -> str:
+        """``12.3/min, ETA 04:05`` from the submissions graded so far."""
+        from tqdm import tqdm
+
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        per_second = self.done / elapsed
+        left = (self.total - self.done) / per_second if per_second else 0.0
+        return f"{per_second * 60:.1f}/min, ETA {tqdm.format_interval(left)}"
+
+    def note(self, line: str) -> None:
+        """Show a line that is not a graded submission (above the bar, when there is one)."""
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            self.emit(line)
+
+    def close(self) -> None:
+        """Close the bar, if any."""
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _already_graded(out: Path, module: str, submission: Submission) -> bool:
