@@ -23,6 +23,7 @@ COMMANDS = (
     "models",
     "grade",
     "gradebook",
+    "similarity",
     "whoami",
     "tracking",
     "leaderboard",
