@@ -1,12 +1,14 @@
 """Performance figures against the budgets of DESIGN §11, printed side by side.
 
-Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking notebooks grader
-       grader-dask lab live)
+Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking class notebooks
+       grader grader-dask lab live)
 
 - check() latency beyond the learner's own computation (budget < 200 ms), per problem kind;
 - dataset generators at their default and large sizes;
-- the leaderboard over 10,000 runs on SQLite and PostgreSQL (budget < 2 s), and the per-run
-  cost of the course's tracking helpers against plain MLflow;
+- the leaderboard over 10,000 and 100,000 runs on SQLite and PostgreSQL (budget < 2 s), and
+  the per-run cost of the course's tracking helpers against plain MLflow;
+- the class tracking server on PostgreSQL: 200 learners x 20 runs at once, nothing lost, runs
+  per second, per-run latency, the leaderboard over that store;
 - each notebook's execution time in a fresh kernel (budget <= 60 s);
 - the grader against bare nbclient and nbgrader;
 - grading throughput: the local pool (1 and 2 workers) and a 2-worker Dask LocalCluster over
@@ -132,6 +134,18 @@ def bench_tracking() -> None:
     bench_tracking.bench_run_overhead(_row)
 
 
+def bench_class_server() -> None:
+    """200 learners x 20 runs to the class tracking server on PostgreSQL."""
+    sys.path.insert(0, str(ROOT / "ci"))
+    import bench_class_server
+
+    print("class tracking server (mlcourse tracking serve, PostgreSQL):")
+    try:
+        bench_class_server.main(_row)
+    except RuntimeError as error:  # PostgreSQL or the server could not start
+        print(f"    skipped: {error}")
+
+
 def bench_grader() -> None:
     """The grader against bare nbclient and nbgrader."""
     sys.path.insert(0, str(ROOT / "ci"))
@@ -172,6 +186,7 @@ SECTIONS = {
     "checks": bench_checks,
     "generators": bench_generators,
     "tracking": bench_tracking,
+    "class": bench_class_server,
     "notebooks": bench_notebooks,
     "grader": bench_grader,
     "grader-dask": bench_grader_dask,

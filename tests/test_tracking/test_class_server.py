@@ -1,4 +1,7 @@
-"""A class: `mlcourse tracking serve` on SQLite and on PostgreSQL, 20 learners logging at once."""
+"""A class: `mlcourse tracking serve` on SQLite and on PostgreSQL, 20 learners logging at once.
+
+The same at 200 learners is `ci/bench_class_server.py` (`make bench`).
+"""
 
 import os
 import subprocess
@@ -18,21 +21,28 @@ LEARNERS, RUNS = 20, 20
 SCRIPT = Path(__file__).with_name("learner.py")
 
 
+def _learner_commands():
+    """Two learners each in their own process, as from a notebook; the other 18 as threads of
+    three processes (six learners each), all logging at the same time."""
+    names = [f"learner{i:02d}" for i in range(LEARNERS)]
+    alone = [[sys.executable, str(SCRIPT), name, str(RUNS)] for name in names[:2]]
+    threaded = [
+        [sys.executable, str(SCRIPT), "--runs", str(RUNS), *names[first : first + 6]]
+        for first in range(2, LEARNERS, 6)
+    ]
+    return alone + threaded
+
+
 def _class_logs(uri, tmp):
     env = {**os.environ, "MLFLOW_TRACKING_URI": uri, "MLCOURSE_ROOT": str(tmp)}
     env.pop("MLCOURSE_LEARNER", None)
 
-    def one(i):
-        return subprocess.run(
-            [sys.executable, str(SCRIPT), f"learner{i:02d}", str(RUNS)],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=600,
-        )
+    def one(command):
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
 
-    with ThreadPoolExecutor(LEARNERS) as pool:
-        results = list(pool.map(one, range(LEARNERS)))
+    commands = _learner_commands()
+    with ThreadPoolExecutor(len(commands)) as pool:
+        results = list(pool.map(one, commands))
     for result in results:
         assert result.returncode == 0, result.stderr[-3000:]
         assert result.stdout.startswith(uri), (

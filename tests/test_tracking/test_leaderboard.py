@@ -122,3 +122,54 @@ def test_progress_from_local_events(tmp_path, monkeypatch):
     total = len(get_module("00").problems)
     assert text.startswith("ada:") and f"2/{total} solved" in text and "bob" not in text
     assert "open: q2 q3" in text
+
+
+@pytest.fixture(scope="module")
+def hard_board(store):
+    """Module 08's experiment: what breaks a naive aggregate, on the same store."""
+    client = MlflowClient(store)
+    experiment = client.create_experiment("mlcourse/08_trees_ensembles")
+
+    def log(learner, metrics, name, *, end=True, start=None, delete=False):
+        tags = {"mlcourse.learner": learner} if learner is not None else {}
+        run = client.create_run(experiment, tags=tags, run_name=name, start_time=start)
+        for key, value in metrics.items():
+            client.log_metric(run.info.run_id, key, value)
+        if end:
+            client.set_terminated(run.info.run_id)
+        if delete:
+            client.delete_run(run.info.run_id)
+        return run.info.run_id
+
+    same = 1_700_000_000_000
+    twins = {log("tia", {"acc": 0.8}, f"t{i}", start=same): f"t{i}" for i in range(3)}
+    log("tia", {"acc": float("nan")}, "t-nan")
+    log("nan", {"acc": float("nan")}, "n1")  # only NaN: unranked, still counted
+    log("nan", {"acc": float("nan")}, "n-running", end=False)  # RUNNING with NaN: not counted
+    log("inf", {"acc": float("inf")}, "i1")  # stored as the largest double
+    log("minf", {"acc": float("-inf")}, "m1")
+    log("gone", {"acc": 0.99}, "g1", delete=True)  # only a deleted run: absent
+    log("ann", {"acc": 0.99}, "a-deleted", delete=True)
+    log("ann", {"acc": 0.7}, "a1")
+    log("ann", {}, "a-ghost", end=False)
+    log("ann", {"loss": 0.1}, "a-running", end=False)  # running, no acc: not counted for acc
+    log("", {"acc": 1.0}, "empty-tag")  # an empty learner tag: does not count
+    log("zed", {"acc": 0.7}, "z1", start=same - 1)  # ties ann's 0.7, started earlier
+    return client, twins[min(twins)]  # equal value and start: the smallest run id wins
+
+
+def test_sql_aggregate_agrees_with_the_search_api_on_hard_cases(hard_board, store, monkeypatch):
+    import mlflow
+
+    client, first_twin = hard_board
+    monkeypatch.setattr(mlflow, "get_tracking_uri", lambda: store)
+    for metric, lower in (("acc", False), ("acc", True), ("loss", None), ("absent", None)):
+        fast = leaderboard("08", metric, lower=lower)
+        slow = leaderboard("08", metric, lower=lower, client=client)
+        assert fast.equals(slow), (metric, lower, fast, slow)
+    frame = leaderboard("08", "acc", lower=False)
+    assert frame["learner"].tolist() == ["inf", "tia", "zed", "ann", "minf", "nan"]
+    assert frame["rank"].tolist()[:5] == [1, 2, 3, 3, 5] and frame["rank"].isna().tolist()[5]
+    assert frame["value"].tolist()[0] == 1.7976931348623157e308
+    assert frame["runs"].tolist() == [1, 4, 1, 1, 1, 1]
+    assert frame["best_run"].tolist() == ["i1", first_twin, "z1", "a1", "m1", ""]

@@ -36,6 +36,7 @@ class _Run:
     name: str
     start: int
     running: bool = False
+    run_id: str = ""
 
     @property
     def counts(self) -> bool:
@@ -50,67 +51,137 @@ class _Run:
 
 _DATABASE_SCHEMES = ("sqlite", "postgresql", "mysql", "mssql")
 _engines: dict[str, object] = {}
+# MLflow stores +-inf as the largest finite double: only a true infinity is beyond it.
+_LARGEST_DOUBLE = 1.7976931348623157e308
+_SQLITE_MMAP_BYTES = 512 * 2**20
+_POSTGRES_SORT_MEMORY = "64MB"
 
 
 def _is_database(uri: str) -> bool:
     return uri.split(":", 1)[0].split("+", 1)[0] in _DATABASE_SCHEMES
 
 
-def _fetch_runs_sql(uri: str, module: str, metric: str) -> list[_Run]:
-    """One query on MLflow's own tables (through MLflow's ORM models): fast for large classes."""
+def _engine(uri: str):
     import sqlalchemy as sa
-    from mlflow.store.tracking.dbmodels.models import SqlExperiment, SqlLatestMetric, SqlRun, SqlTag
-    from sqlalchemy.orm import Session, aliased
 
     engine = _engines.get(uri)
     if engine is None:
         engine = _engines[uri] = sa.create_engine(uri)
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _map_sqlite_file)
+    return engine
+
+
+def _map_sqlite_file(connection, _record) -> None:
+    """Read a SQLite store through memory mapping: about a third faster on 100,000 runs,
+    whose index lookups otherwise go through SQLite's small page cache."""
+    connection.execute(f"PRAGMA mmap_size={_SQLITE_MMAP_BYTES}")
+
+
+def _experiment_id(session, module: str) -> int | None:
+    import sqlalchemy as sa
+    from mlflow.store.tracking.dbmodels.models import SqlExperiment
+
+    return session.execute(
+        sa.select(SqlExperiment.experiment_id).where(SqlExperiment.name == experiment_name(module))
+    ).scalar_one_or_none()
+
+
+def _runs_query(experiment: int, metric: str):
+    """Every active, learner-tagged run of the experiment with its score (NULL when unusable)."""
+    import sqlalchemy as sa
+    from mlflow.store.tracking.dbmodels.models import SqlLatestMetric, SqlRun, SqlTag
+    from sqlalchemy.orm import aliased
+
     learner = aliased(SqlTag)
-    with Session(engine) as session:
-        experiment = session.execute(
-            sa.select(SqlExperiment.experiment_id).where(
-                SqlExperiment.name == experiment_name(module)
-            )
-        ).scalar_one_or_none()
+    unusable = sa.or_(
+        SqlLatestMetric.is_nan.is_(True),
+        SqlLatestMetric.value > _LARGEST_DOUBLE,
+        SqlLatestMetric.value < -_LARGEST_DOUBLE,
+    )
+    score = sa.case((unusable, sa.null()), else_=SqlLatestMetric.value)
+    return (
+        sa.select(
+            learner.value.label("learner"),
+            SqlRun.run_uuid.label("run_id"),
+            sa.func.coalesce(SqlRun.name, "").label("name"),
+            sa.func.coalesce(SqlRun.start_time, 0).label("start"),
+            SqlRun.status.label("status"),
+            score.label("score"),
+        )
+        .join(learner, sa.and_(learner.run_uuid == SqlRun.run_uuid, learner.key == LEARNER_TAG))
+        .outerjoin(
+            SqlLatestMetric,
+            sa.and_(SqlLatestMetric.run_uuid == SqlRun.run_uuid, SqlLatestMetric.key == metric),
+        )
+        .where(
+            SqlRun.experiment_id == experiment,
+            SqlRun.lifecycle_stage == "active",
+            learner.value != "",
+        )
+    )
+
+
+def _fetch_runs_sql(uri: str, module: str, metric: str) -> list[_Run]:
+    """Every active, learner-tagged run's row (the reference the SQL aggregate is checked by)."""
+    from sqlalchemy.orm import Session
+
+    with Session(_engine(uri)) as session:
+        experiment = _experiment_id(session, module)
         if experiment is None:
             return []
-        rows = session.execute(
-            sa.select(
-                SqlRun.name,
-                SqlRun.start_time,
-                SqlRun.status,
-                learner.value,
-                SqlLatestMetric.value,
-                SqlLatestMetric.is_nan,
-            )
-            .join(learner, sa.and_(learner.run_uuid == SqlRun.run_uuid, learner.key == LEARNER_TAG))
-            .outerjoin(
-                SqlLatestMetric,
-                sa.and_(SqlLatestMetric.run_uuid == SqlRun.run_uuid, SqlLatestMetric.key == metric),
-            )
-            .where(SqlRun.experiment_id == experiment, SqlRun.lifecycle_stage == "active")
-        ).all()
-    runs = []
-    for name, start, status, who, value, is_nan in rows:
-        if not who:
-            continue
-        if value is not None and (is_nan or math.isinf(value)):
-            value = None
-        runs.append(_Run(who, value, name or "", start or 0, status == "RUNNING"))
-    return runs
+        rows = session.execute(_runs_query(experiment, metric)).all()
+    return [
+        _Run(row.learner, row.score, row.name, row.start, row.status == "RUNNING", row.run_id)
+        for row in rows
+    ]
 
 
-def _fetch_runs(module: str, metric: str, client=None) -> list[_Run]:
+def _best_runs_sql(uri: str, module: str, metric: str, lower: bool) -> list[tuple[_Run, int]]:
+    """Each learner's best run and run count, aggregated by the database in one query.
+
+    A window over each learner's runs orders them as ``_better`` does (a usable score first,
+    the best score, the earliest start, the smallest run id) and counts the runs that count;
+    only one row per learner leaves the database, whatever the number of runs.
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    with Session(_engine(uri)) as session:
+        experiment = _experiment_id(session, module)
+        if experiment is None:
+            return []
+        if session.bind.dialect.name == "postgresql":
+            # sort each learner's runs in memory, not in files (PostgreSQL's 4 MB default
+            # spills at 100,000 runs); for this transaction only
+            session.execute(sa.text(f"SET LOCAL work_mem = '{_POSTGRES_SORT_MEMORY}'"))
+        runs = _runs_query(experiment, metric).subquery()
+        place = sa.func.row_number().over(
+            partition_by=runs.c.learner,
+            order_by=(
+                sa.case((runs.c.score.is_(None), 1), else_=0),
+                runs.c.score.asc() if lower else runs.c.score.desc(),
+                runs.c.start,
+                runs.c.run_id,
+            ),
+        )
+        ghost = sa.and_(runs.c.status == "RUNNING", runs.c.score.is_(None))
+        counted = sa.func.sum(sa.case((ghost, 0), else_=1)).over(partition_by=runs.c.learner)
+        ranked = sa.select(runs, place.label("place"), counted.label("counted")).subquery()
+        rows = session.execute(sa.select(ranked).where(ranked.c.place == 1)).all()
+    return [
+        (
+            _Run(row.learner, row.score, row.name, row.start, row.status == "RUNNING", row.run_id),
+            int(row.counted),
+        )
+        for row in rows
+    ]
+
+
+def _fetch_runs(module: str, metric: str, client) -> list[_Run]:
+    """Every learner-tagged run through the client's search API, 5,000 a page."""
     from mlflow.entities import ViewType
-    from mlflow.tracking import MlflowClient
 
-    if client is None:
-        import mlflow
-
-        uri = mlflow.get_tracking_uri()
-        if _is_database(uri):
-            return _fetch_runs_sql(uri, module, metric)
-        client = MlflowClient()
     experiment = client.get_experiment_by_name(experiment_name(module))
     if experiment is None:
         return []
@@ -137,6 +208,7 @@ def _fetch_runs(module: str, metric: str, client=None) -> list[_Run]:
                     run.info.run_name or "",
                     run.info.start_time or 0,
                     run.info.status == "RUNNING",
+                    run.info.run_id,
                 )
             )
         token = page.token
@@ -166,28 +238,51 @@ def leaderboard(
         Whether lower values are better; guessed from the metric's name when None.
     client : mlflow.tracking.MlflowClient, optional
         Read through this client's search API. By default the configured tracking URI is read:
-        a database (SQLite, PostgreSQL) with one SQL query on MLflow's tables, a server through
-        its REST API.
+        a database (SQLite, PostgreSQL) with one SQL query on MLflow's tables that returns one
+        row per learner, a server through its REST API.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``rank`` (ties share a rank), ``learner``, ``value`` (the best value of the
         metric), ``runs`` (the learner's runs in the experiment, leaving out runs still
-        RUNNING that logged nothing) and ``best_run``. Learners none
-        of whose runs logged the metric come last, with no rank and no value. Only runs tagged
-        with a learner count.
+        RUNNING that logged nothing) and ``best_run`` (of equal values, the earliest run's).
+        Learners none of whose runs logged the metric come last, with no rank and no value.
+        Only runs tagged with a learner count.
     """
+    lower = lower_is_better(metric) if lower is None else lower
+    if client is None:
+        import mlflow
+
+        uri = mlflow.get_tracking_uri()
+        if _is_database(uri):
+            return _frame(_best_runs_sql(uri, module, metric, lower), lower, top)
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient()
+    return _leaderboard_frame(_fetch_runs(module, metric, client), metric, lower=lower, top=top)
+
+
+def _leaderboard_frame(
+    runs: list[_Run], metric: str, *, lower: bool | None = None, top: int | None = None
+) -> pd.DataFrame:
+    """The leaderboard of these runs, each learner's best found in Python."""
     lower = lower_is_better(metric) if lower is None else lower
     best: dict[str, _Run] = {}
     counts: dict[str, int] = {}
-    for run in _fetch_runs(module, metric, client):
+    for run in runs:
         counts[run.learner] = counts.get(run.learner, 0) + run.counts
         current = best.get(run.learner)
         if current is None or _better(run, current, lower):
             best[run.learner] = run
+    return _frame([(run, counts[run.learner]) for run in best.values()], lower, top)
+
+
+def _frame(best: list[tuple[_Run, int]], lower: bool, top: int | None) -> pd.DataFrame:
+    """Rank each learner's best run (with the learner's run count) into the leaderboard."""
+    counts = {run.learner: count for run, count in best}
     ranked = sorted(
-        (r for r in best.values() if r.value is not None),
+        (run for run, _ in best if run.value is not None),
         key=lambda r: ((r.value if lower else -r.value), r.start, r.learner),
     )
     rows: list[dict] = []
@@ -205,7 +300,7 @@ def leaderboard(
     if top is not None:
         rows = [row for row in rows if row["rank"] <= top]
     else:
-        missing = sorted(r.learner for r in best.values() if r.value is None)
+        missing = sorted(run.learner for run, _ in best if run.value is None)
         rows += [
             {"rank": None, "learner": n, "value": None, "runs": counts[n], "best_run": ""}
             for n in missing
@@ -217,12 +312,14 @@ def leaderboard(
 
 
 def _better(run: _Run, current: _Run, lower: bool) -> bool:
+    """Whether ``run`` beats ``current``: a usable value, a better one, then the earlier start,
+    then the smaller run id (so that the best run never depends on the order runs come in)."""
     if run.value is None:
         return False
     if current.value is None:
         return True
     if run.value == current.value:
-        return run.start < current.start
+        return (run.start, run.run_id) < (current.start, current.run_id)
     return run.value < current.value if lower else run.value > current.value
 
 
