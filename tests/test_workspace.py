@@ -117,3 +117,51 @@ def test_git_ignores_the_workspace():
         ["git", "check-ignore", "-q", "work/01_python_essentials.ipynb"], cwd=ROOT
     )
     assert ignored.returncode == 0
+
+
+def _course_cell(nb, role, nth=1):
+    return [c for c in nb.cells if c.metadata.get("mlcourse", {}).get("role") == role][nth - 1]
+
+
+def test_an_edited_course_cell_is_never_replaced_silently(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    _course_cell(mine, "setup").source += "\nimport numpy as np  # mine"
+    _course_cell(mine, "code", 2).source += "\nprint(RESULTS_DIR)  # mine"
+    nbformat.write(mine, str(path))
+    exercises = next((course / "exercises").glob(f"{MODULE}_*.ipynb"))
+    update = nbformat.read(str(exercises), as_version=4)
+    _course_cell(update, "setup").source += "\n# the course's new setup line"
+    update.cells[0].source += "\n\nUpdated."
+    nbformat.write(update, str(exercises))
+
+    (result,) = update_workspace(course)
+    merged = nbformat.read(str(path), as_version=4)
+    setup = _course_cell(merged, "setup")
+    assert setup.source.endswith("# the course's new setup line")  # the course's new cell
+    kept = merged.cells[merged.cells.index(setup) + 1]  # then the learner's, as their own
+    assert kept.source.endswith("import numpy as np  # mine") and "mlcourse" not in kept.metadata
+    assert len({cell.id for cell in merged.cells}) == len(merged.cells)
+    # a cell the course did not change keeps the learner's edit where it was
+    assert _course_cell(merged, "code", 2).source.endswith("print(RESULTS_DIR)  # mine")
+    assert result.edited_cells == ["setup cell"]
+    assert "your versions follow the new ones" in result.line() and "setup cell" in result.line()
+    assert result.added_cells == 0  # the kept edit is reported as an edit, not an added cell
+
+
+def test_a_broken_workspace_notebook_does_not_stop_the_others(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    path.write_text("{ not a notebook")
+    exercises = next((course / "exercises").glob(f"{MODULE}_*.ipynb"))
+    exercises.write_text(exercises.read_text().replace("Python", "Python 3", 1))  # an update
+    later = next((ROOT / "exercises").glob("02_*.ipynb"))
+    shutil.copy(later, course / "exercises" / later.name)  # a new module arrives
+
+    broken, arrived = update_workspace(course)
+    assert broken.status == "failed" and "not a notebook" not in broken.name
+    assert broken.line().startswith(f"{path.name}: could not be updated (")
+    assert path.read_text() == "{ not a notebook"  # left as it was
+    assert arrived.status == "new" and (course / "work" / later.name).is_file()
+    assert pending_updates(course) == [path.name]  # tried again next time

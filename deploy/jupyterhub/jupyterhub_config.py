@@ -17,7 +17,8 @@ What it runs
 - Each learner's server starts with ``deploy/jupyterhub/start_learner.py``, which makes their
   course folder (``~/mlcourse``: the course's notebooks linked read-only, ``work/`` their own)
   and runs the course's workspace update before ``jupyterhub-singleuser``: new exercises
-  notebooks are copied in, changed ones merged, and nothing a learner wrote is overwritten.
+  notebooks are copied in, changed ones merged, and nothing a learner wrote is lost (a course
+  cell they edited and the course changed is kept as their own cell after the new one).
 - Learners' environment: ``MLFLOW_TRACKING_URI`` (the class server), ``MLCOURSE_LEARNER``
   (their Hub name), ``MLCOURSE_CLASS`` (the open live session's class URL, when there is one
   as their server starts).
@@ -25,7 +26,9 @@ What it runs
 Environment variables
 ---------------------
 MLCOURSE_TRACKING_DB
-    Required. The tracking server's PostgreSQL URL, ``postgresql://USER:PASS@HOST/DB``.
+    Required. The tracking server's PostgreSQL URL, ``postgresql://USER:PASS@HOST/DB``. It
+    reaches the tracking service in its environment, never on a command line (the Hub logs
+    each service's command, and every account of the machine can list command lines).
 MLCOURSE_HUB_STATE
     A folder for the Hub's database, cookie secret and the live service's store
     (default ``/srv/mlcourse-hub``; created, readable by its owner only).
@@ -67,14 +70,18 @@ MLCOURSE_HUB_TRACKING_URI
 MLCOURSE_HUB_LIVE_PORT
     The live service's port on loopback (default ``8765``).
 MLCOURSE_LIVE_DB
-    The live service's store (default SQLite in ``MLCOURSE_HUB_STATE``).
+    The live service's store (default SQLite in ``MLCOURSE_HUB_STATE``); like the tracking
+    database, handed to the service in its environment.
 MLCOURSE_HUB_CLASS_BASE
     The live service's URL as learners' kernels reach it (default: the proxy's address on
-    this machine + ``/services/live``). Their Hub token is sent only when its host is the Hub
-    API's host.
+    this machine + ``/services/live``). A notebook sends its Hub token only to the origins
+    (scheme, host and port) of the Hub's API, the Hub's public address and this class URL.
 MLCOURSE_HUB_SOLUTIONS
-    ``1`` links the course's ``solutions/`` into learners' folders (default: not, so
-    ``solution()`` has nothing to show).
+    ``1`` links the course's ``solutions/`` into learners' folders. Default ``0``: no
+    solutions for learners, and the Hub refuses to start while they could still read them in
+    ``MLCOURSE_HUB_COURSE``: its ``solutions/`` and ``.git/`` (whose history holds them) must
+    be absent or closed to learners (``chmod 700``, owned by the Hub's user). With the
+    ``simple`` spawner, which runs learners as the Hub's user, they must be absent.
 """
 
 # ruff: noqa: F821 - ``c`` and ``get_config`` are given by JupyterHub's config loader
@@ -85,6 +92,7 @@ import asyncio
 import json
 import os
 import secrets
+import stat
 import sys
 import urllib.parse
 import urllib.request
@@ -171,21 +179,37 @@ c.Authenticator.allowed_users = _names("MLCOURSE_HUB_USERS")
 if AUTHENTICATOR == "shared-password":
     c.SharedPasswordAuthenticator.user_password = _setting("MLCOURSE_HUB_PASSWORD")
     c.SharedPasswordAuthenticator.admin_password = _setting("MLCOURSE_HUB_ADMIN_PASSWORD")
-c.JupyterHub.load_roles = [
-    # learners open the live service's pages (their own notebook's token joins the class)
-    {"name": "user", "scopes": ["self", "access:services!service=live"]},
-]
+# Learners keep JupyterHub's default ``user`` role (``self``): the board is public, a notebook
+# joins with its own server's token, which the live service checks with the Hub, and only
+# instructors need the service's OAuth login.
 
 # --- the class services ----------------------------------------------------------------------
 
+# Database URLs (with their passwords) go in the services' environments, which only the Hub's
+# user can read, never in a command: the Hub logs commands and ``ps`` shows them to everyone.
 LIVE_DB = _setting("MLCOURSE_LIVE_DB", f"sqlite:///{STATE / 'live.db'}")
 SERVICE_ENV = {"MLCOURSE_ROOT": str(COURSE), "PYTHONUNBUFFERED": "1"}
+
+
+def tracking_allowed_hosts(uri: str) -> str:
+    """The Host headers MLflow's server accepts: loopback and the host learners use."""
+    parts = urllib.parse.urlsplit(uri)
+    hosts = ["localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*"]
+    if parts.hostname and parts.hostname not in ("localhost", "127.0.0.1"):
+        hosts += [parts.hostname, f"{parts.hostname}:*"]
+    return ",".join(hosts)
+
+
 c.JupyterHub.services = [
     {
         "name": "live",
         "url": f"http://127.0.0.1:{LIVE_PORT}",
-        "command": [PYTHON, "-m", "mlcourse.cli", "live", "serve", "--db", LIVE_DB],
-        "environment": {**SERVICE_ENV, "MLCOURSE_LIVE_TOKEN": LIVE_TOKEN},
+        "command": [PYTHON, "-m", "mlcourse.cli", "live", "serve"],
+        "environment": {
+            **SERVICE_ENV,
+            "MLCOURSE_LIVE_TOKEN": LIVE_TOKEN,
+            "MLCOURSE_LIVE_DB": LIVE_DB,
+        },
         "oauth_no_confirm": True,
         "display": True,
     }
@@ -200,8 +224,6 @@ if TRACKING_DB:
                 "mlcourse.cli",
                 "tracking",
                 "serve",
-                "--backend-store-uri",
-                TRACKING_DB,
                 "--host",
                 TRACKING_HOST,
                 "--port",
@@ -209,7 +231,12 @@ if TRACKING_DB:
                 "--artifacts-destination",
                 str(STATE / "tracking-artifacts"),
             ],  # fmt: skip
-            "environment": {**SERVICE_ENV, "MLCOURSE_ROOT": str(STATE)},
+            "environment": {
+                **SERVICE_ENV,
+                "MLCOURSE_ROOT": str(STATE),
+                "MLCOURSE_TRACKING_DB": TRACKING_DB,
+                "MLFLOW_SERVER_ALLOWED_HOSTS": tracking_allowed_hosts(TRACKING_URI),
+            },
         }
     )
 
@@ -228,13 +255,38 @@ elif SPAWNER == "local":
 else:
     raise SystemExit(f"MLCOURSE_HUB_SPAWNER must be local or simple, not {SPAWNER!r}")
 
+SOLUTIONS = _setting("MLCOURSE_HUB_SOLUTIONS", "0")
+
+
+def solutions_learners_could_read(course: Path, spawner: str) -> list[str]:
+    """The folders of ``course`` through which learners could read the solutions: ``solutions/``
+    and ``.git/`` (its history holds them) when open to group or others, or when they exist at
+    all with the ``simple`` spawner (learners then run as the Hub's own user)."""
+    open_bits = stat.S_IRWXG | stat.S_IRWXO
+    found = []
+    for name in ("solutions", ".git"):
+        folder = course / name
+        if folder.exists() and (spawner == "simple" or folder.stat().st_mode & open_bits):
+            found.append(f"{folder} (mode {stat.S_IMODE(folder.stat().st_mode):o})")
+    return found
+
+
+if SOLUTIONS != "1" and (readable := solutions_learners_could_read(COURSE, SPAWNER)):
+    raise SystemExit(
+        "MLCOURSE_HUB_SOLUTIONS=0 but learners could read the solutions in "
+        + ", ".join(readable)
+        + ": give learners a course copy without them (MLCOURSE_HUB_COURSE), or chmod 700 "
+        "them (owned by the Hub's user; the simple spawner needs them absent), or set "
+        "MLCOURSE_HUB_SOLUTIONS=1"
+    )
+
 c.Spawner.cmd = [PYTHON, str(HERE / "start_learner.py")]
 c.Spawner.default_url = "/lab/tree/work"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     "MLCOURSE_COURSE": str(COURSE),
-    "MLCOURSE_SOLUTIONS": _setting("MLCOURSE_HUB_SOLUTIONS", "0"),
+    "MLCOURSE_SOLUTIONS": SOLUTIONS,
     "MLFLOW_TRACKING_URI": TRACKING_URI,
     "MLCOURSE_LEARNER": lambda spawner: spawner.user.name,
 }

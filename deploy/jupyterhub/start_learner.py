@@ -9,10 +9,12 @@ it passes on). Before the server starts it:
    for the learner; ``work/`` and ``.mlcourse/`` are their own;
 2. runs the course's workspace update (what ``mlcourse update`` does): exercises notebooks the
    learner lacks are copied into ``work/``, changed ones are merged (the course's cells
-   updated, the learner's answers and cells kept, the old copy saved in ``work/.backup/``).
+   updated, the learner's answers and cells kept, a course cell they edited kept as their own
+   cell after the new one, the old copy saved in ``work/.backup/``).
 
-A failed update is reported and the server starts anyway: a learner is never locked out of
-their own work by new material.
+A notebook that cannot be updated is reported and left as it is, and the others are still
+updated; whatever fails, the server starts: a learner is never locked out of their own work
+by new material.
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ def _cmd_update(args: argparse.Namespace) -> int:
     print(f"Your workspace: {workspace_dir(root)}")
     for result in results:
         print("  " + result.line())
-    return 0
+    return 1 if any(result.status == "failed" for result in results) else 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -581,7 +581,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create or upgrade the database, print the URI to hand out, then serve.",
     )
     serve.add_argument(
-        "--backend-store-uri", help="database URI (default: SQLite in .mlcourse/server/)"
+        "--backend-store-uri",
+        help="database URI (default: MLCOURSE_TRACKING_DB, else MLFLOW_BACKEND_STORE_URI, "
+        "else SQLite in .mlcourse/server/); prefer the environment for a password",
     )
     serve.add_argument(
         "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)"

@@ -10,10 +10,15 @@ exercises notebook it started from, so that a course update can be merged three 
 - an answer cell the learner wrote is kept, with its outputs; when the course changed that
   answer's starting code too, the learner's answer is still kept and the update reports a
   conflict, so the learner can compare with ``exercises/``;
-- cells the learner added stay after the course cell they followed.
+- a course cell the learner edited (setup, example code, a check, a prompt) keeps their edit
+  when the course did not change it; when it did, the course's new cell comes first and the
+  learner's edited version follows it as their own cell, and the update says so;
+- cells the learner added stay after the course cell they followed; an edited cell or answer
+  whose course cell is gone is kept, as the learner's own, at the end.
 
 Before a workspace notebook is changed, the old one is copied into ``work/.backup/``, so an
-update never loses anything.
+update never loses anything. A notebook that cannot be read or merged (a broken file) is
+reported and left as it is; the other notebooks are still updated.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat.corpus.words import generate_corpus_id
 
 from ._paths import course_root
 
@@ -44,14 +50,18 @@ class ModuleUpdate:
     """What an update did to one workspace notebook."""
 
     name: str
-    status: str  # "new", "unchanged", "updated", "current"
+    status: str  # "new", "unchanged", "updated", "current", "failed"
     kept_answers: int = 0
     added_cells: int = 0
     conflicts: list[str] = field(default_factory=list)
+    edited_cells: list[str] = field(default_factory=list)
     backup: Path | None = None
+    error: str | None = None
 
     def line(self) -> str:
         """One line for the terminal."""
+        if self.status == "failed":
+            return f"{self.name}: could not be updated ({self.error}); your copy was left as it was"
         if self.status == "new":
             return f"{self.name}: copied into your workspace"
         if self.status in ("unchanged", "current"):
@@ -62,6 +72,11 @@ class ModuleUpdate:
         if self.conflicts:
             parts.append(
                 "check these, whose starting code also changed: " + ", ".join(self.conflicts)
+            )
+        if self.edited_cells:
+            parts.append(
+                "the course changed cells you had edited; your versions follow the new ones as "
+                "your own cells: " + ", ".join(self.edited_cells)
             )
         if self.backup is not None:
             parts.append(f"the previous version is in {self.backup.name}")
@@ -99,12 +114,17 @@ def prepare_workspace(root: Path | None = None) -> list[Path]:
         target = work / source.name
         if target.exists():
             continue
-        work.mkdir(parents=True, exist_ok=True)
-        (work / ".base").mkdir(exist_ok=True)
-        shutil.copyfile(source, work / ".base" / source.name)
-        shutil.copyfile(source, target)
+        _copy_in(source, work)
         copied.append(target)
     return copied
+
+
+def _copy_in(source: Path, work: Path) -> None:
+    """Copy an exercises notebook into the workspace, with its base for later merges."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / ".base").mkdir(exist_ok=True)
+    shutil.copyfile(source, work / ".base" / source.name)
+    shutil.copyfile(source, work / source.name)
 
 
 def pending_updates(root: Path | None = None) -> list[str]:
@@ -132,6 +152,12 @@ def update_workspace(
         The course folder.
     modules : list of str, optional
         Only these module numbers (default: all).
+
+    Returns
+    -------
+    list of ModuleUpdate
+        One per exercises notebook; a notebook that could not be updated (a workspace copy
+        that is not a notebook, say) has status ``"failed"`` and the others are still updated.
     """
     root = root or course_root()
     work = workspace_dir(root)
@@ -139,27 +165,39 @@ def update_workspace(
     for source in _exercises(root):
         if modules and source.name[:2] not in modules:
             continue
-        target = work / source.name
-        base_path = work / ".base" / source.name
-        if not target.exists():
-            prepare_workspace(root)
-            results.append(ModuleUpdate(source.name, "new"))
-            continue
-        if base_path.exists() and base_path.read_bytes() == source.read_bytes():
-            results.append(ModuleUpdate(source.name, "current"))
-            continue
-        new = _read(source)
-        mine = _read(target)
-        base = _read(base_path) if base_path.exists() else new
-        merged, result = merge(base, mine, new, source.name)
-        if _same_cells(merged, mine):
-            result.status = "unchanged"
-        else:
-            result.backup = _backup(target, work)
-            _write(merged, target)
-        shutil.copyfile(source, base_path)
-        results.append(result)
+        try:
+            results.append(_update_one(source, work))
+        except Exception as error:  # noqa: BLE001 - a workspace file can hold anything
+            results.append(ModuleUpdate(source.name, "failed", error=_reason(error)))
     return results
+
+
+def _update_one(source: Path, work: Path) -> ModuleUpdate:
+    """Copy in or merge one exercises notebook (raises on a file that cannot be read)."""
+    target = work / source.name
+    base_path = work / ".base" / source.name
+    if not target.exists():
+        _copy_in(source, work)
+        return ModuleUpdate(source.name, "new")
+    if base_path.exists() and base_path.read_bytes() == source.read_bytes():
+        return ModuleUpdate(source.name, "current")
+    new = _read(source)
+    mine = _read(target)
+    base = _read(base_path) if base_path.exists() else new
+    merged, result = merge(base, mine, new, source.name)
+    if _same_cells(merged, mine):
+        result.status = "unchanged"
+    else:
+        result.backup = _backup(target, work)
+        _write(merged, target)
+    shutil.copyfile(source, base_path)
+    return result
+
+
+def _reason(error: Exception) -> str:
+    """One short line saying why a notebook could not be updated."""
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:160]}" if text else type(error).__name__
 
 
 def _backup(target: Path, work: Path) -> Path:
@@ -215,47 +253,83 @@ def merge(
         The course's new exercises notebook.
     name : str
         The notebook's file name, for the report.
+
+    Returns
+    -------
+    tuple of (NotebookNode, ModuleUpdate)
+        The merged notebook (nothing the learner wrote is missing from it) and the report.
     """
     result = ModuleUpdate(name, "updated")
-    base_answers = {
+    base_sources = {
         key: cell.source for key, cell in zip(_keys(base), base.cells, strict=True) if key
     }
     my_keys = _keys(mine)
     my_cells = {k: c for k, c in zip(my_keys, mine.cells, strict=True) if k is not None}
     new_keys = _keys(new)
-    # the learner's own cells, by the course cell they follow (None: at the top)
-    followers: dict[tuple | None, list] = {}
-    anchor = None
-    for key, cell in zip(my_keys, mine.cells, strict=True):
-        if key is None:
-            followers.setdefault(anchor, []).append(cell)
-        else:
-            anchor = key
+    followers = _followers(my_keys, mine.cells)
     cells = list(followers.pop(None, []))
+    split_off = 0
     for key, cell in zip(new_keys, new.cells, strict=True):
-        chosen = cell
-        if key is not None and key[0] == ANSWER and key in my_cells:
-            own = my_cells[key]
-            written = own.source != base_answers.get(key, cell.source)
-            if written:
+        chosen, edited = cell, None
+        own = my_cells.get(key) if key is not None else None
+        start = base_sources.get(key, cell.source)
+        if own is not None and own.source != start:  # the learner wrote in this cell
+            if key[0] == ANSWER:
                 chosen = own
                 result.kept_answers += 1
-                if base_answers.get(key, cell.source) != cell.source:
+                if start != cell.source:
                     result.conflicts.append(str(key[1]))
+            elif start == cell.source:  # the course left it as it was: the edit stays
+                chosen = own
+            elif own.source != cell.source:
+                edited = _as_own_cell(own)
+                if "id" in edited:  # the new course cell keeps the id both came from
+                    edited.id = generate_corpus_id()
+                result.edited_cells.append(_describe(key))
         cells.append(chosen)
+        if edited is not None:
+            cells.append(edited)
+            split_off += 1
         cells.extend(followers.pop(key, []))
     orphans = [c for group in followers.values() for c in group]
     still = set(new_keys)
     for key, cell in my_cells.items():
-        if key[0] == ANSWER and key not in still:
-            if cell.source != base_answers.get(key, cell.source):
-                cell.metadata.pop("mlcourse", None)  # now the learner's own cell
-                orphans.append(cell)  # an answer to an exercise the course no longer has
-                result.conflicts.append(f"{key[1]} (no longer in the exercises; kept at the end)")
+        if key not in still and cell.source != base_sources.get(key, cell.source):
+            orphans.append(_as_own_cell(cell))  # written in a cell the course no longer has
+            gone = "(no longer in the exercises; kept at the end)"
+            if key[0] == ANSWER:
+                result.conflicts.append(f"{key[1]} {gone}")
+            else:
+                result.edited_cells.append(f"{_describe(key)} {gone}")
     cells.extend(orphans)
-    result.added_cells = sum(1 for c in cells if _role(c)[0] is None)
+    result.added_cells = sum(1 for c in cells if _role(c)[0] is None) - split_off
     merged = nbformat.v4.new_notebook()
     merged.metadata = new.metadata
     merged.cells = cells
     merged.nbformat_minor = new.nbformat_minor
     return merged, result
+
+
+def _followers(keys: list[tuple | None], cells: list) -> dict[tuple | None, list]:
+    """The learner's own cells, by the course cell they follow (None: at the top)."""
+    followers: dict[tuple | None, list] = {}
+    anchor = None
+    for key, cell in zip(keys, cells, strict=True):
+        if key is None:
+            followers.setdefault(anchor, []).append(cell)
+        else:
+            anchor = key
+    return followers
+
+
+def _as_own_cell(cell):
+    """``cell`` as the learner's own: without the course's marks, so no update replaces it."""
+    cell.metadata.pop("mlcourse", None)
+    return cell
+
+
+def _describe(key: tuple) -> str:
+    """A course cell in words: ``setup cell``, ``code cell of 01.3``, ``check cell 2 of 01.4``."""
+    role, problem, nth = key
+    text = f"{role} cell" + (f" {nth}" if nth > 1 else "")
+    return text + (f" of {problem}" if problem else "")

@@ -13,12 +13,23 @@ from traitlets.config.loader import PyFileConfigLoader
 from tests.test_tracking.servers import free_port
 
 CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "jupyterhub"
+TRACKING_DB = "postgresql://mlflow:tracking-pw-0123@127.0.0.1/mlflow"
+LIVE_DB = "postgresql+psycopg://live:live-pw-4567@127.0.0.1/live"
+
+
+def _course(folder: Path) -> Path:
+    """A course folder learners may be given: no solutions in it."""
+    (folder / "exercises").mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _load(monkeypatch, tmp_path, **settings):
     for name in ("MLCOURSE_TRACKING_DB", "MLCOURSE_HUB_TRACKING_URI", "MLCOURSE_LIVE_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("MLCOURSE_LIVE_DB", "MLCOURSE_HUB_SOLUTIONS", "MLCOURSE_HUB_SPAWNER"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MLCOURSE_HUB_STATE", str(tmp_path / "state"))
+    monkeypatch.setenv("MLCOURSE_HUB_COURSE", str(_course(tmp_path / "course")))
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     return PyFileConfigLoader("jupyterhub_config.py", path=str(CONFIG)).load_config()
@@ -40,11 +51,10 @@ def test_an_unknown_spawner_is_refused(monkeypatch, tmp_path):
 
 
 def test_the_services_the_learners_environment_and_the_secrets(monkeypatch, tmp_path):
-    config = _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB="postgresql://u@127.0.0.1/db")
+    config = _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
     services = {s["name"]: s for s in config.JupyterHub.services}
     assert services["live"]["url"] == "http://127.0.0.1:8765"
     assert "url" not in services["tracking"]  # MLflow has no login: never routed by the proxy
-    assert "postgresql://u@127.0.0.1/db" in services["tracking"]["command"]
     environment = config.Spawner.environment
     assert (
         environment["MLCOURSE_LEARNER"](SimpleNamespace(user=SimpleNamespace(name="ada"))) == "ada"
@@ -55,6 +65,69 @@ def test_the_services_the_learners_environment_and_the_secrets(monkeypatch, tmp_
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     for secret in ("live-instructor-token", "proxy-token"):
         assert stat.S_IMODE((state / secret).stat().st_mode) == 0o600
+
+
+def test_database_passwords_travel_in_the_services_environment_never_in_a_command(
+    monkeypatch, tmp_path
+):
+    config = _load(
+        monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB, MLCOURSE_LIVE_DB=LIVE_DB
+    )
+    services = {s["name"]: s for s in config.JupyterHub.services}
+    for service in services.values():  # the Hub logs commands; `ps` shows them to everyone
+        assert not any("-pw-" in part for part in service["command"]), service["command"]
+    assert services["tracking"]["environment"]["MLCOURSE_TRACKING_DB"] == TRACKING_DB
+    assert services["live"]["environment"]["MLCOURSE_LIVE_DB"] == LIVE_DB
+    assert "-pw-" not in repr(config.Spawner.environment)  # learners' servers never get them
+
+
+def test_mlflow_accepts_the_host_learners_reach_it_by(monkeypatch, tmp_path):
+    config = _load(
+        monkeypatch,
+        tmp_path,
+        MLCOURSE_TRACKING_DB=TRACKING_DB,
+        MLCOURSE_HUB_TRACKING_URI="http://class-tracking:5000",
+    )
+    (tracking,) = [s for s in config.JupyterHub.services if s["name"] == "tracking"]
+    hosts = tracking["environment"]["MLFLOW_SERVER_ALLOWED_HOSTS"].split(",")
+    assert {"class-tracking:*", "127.0.0.1:*", "localhost:*"} <= set(hosts)
+
+
+def test_learners_keep_the_default_role(monkeypatch, tmp_path):
+    config = _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
+    assert "load_roles" not in config.JupyterHub  # no access to the live service's OAuth
+
+
+@pytest.mark.parametrize("folder", ["solutions", ".git"])
+def test_the_hub_refuses_to_start_while_learners_could_read_the_solutions(
+    monkeypatch, tmp_path, folder
+):
+    (_course(tmp_path / "course") / folder).mkdir(mode=0o755)
+    with pytest.raises(SystemExit, match=f"learners could read the solutions in .*{folder}"):
+        _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
+
+
+def test_solutions_closed_to_learners_or_given_to_them_are_accepted(monkeypatch, tmp_path):
+    closed = _course(tmp_path / "course") / "solutions"
+    closed.mkdir()
+    closed.chmod(0o700)
+    config = _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
+    assert config.Spawner.environment["MLCOURSE_SOLUTIONS"] == "0"
+    closed.chmod(0o755)
+    config = _load(
+        monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB, MLCOURSE_HUB_SOLUTIONS="1"
+    )
+    assert config.Spawner.environment["MLCOURSE_SOLUTIONS"] == "1"
+
+
+def test_the_simple_spawner_needs_a_course_without_solutions(monkeypatch, tmp_path):
+    closed = _course(tmp_path / "course") / "solutions"
+    closed.mkdir()
+    closed.chmod(0o700)  # no help: learners run as the Hub's own user
+    with pytest.raises(SystemExit, match="learners could read the solutions"):
+        _load(
+            monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB, MLCOURSE_HUB_SPAWNER="simple"
+        )
 
 
 def test_no_open_session_means_no_class_url(monkeypatch, tmp_path):

@@ -87,9 +87,14 @@ def test_a_broken_course_never_stops_the_server_from_starting(start_learner, tmp
     course = tmp_path / "course"
     (course / "exercises").mkdir(parents=True)
     shutil.copy(ROOT / "exercises" / MODULE, course / "exercises" / MODULE)
+    later = "01_python_essentials.ipynb"
+    shutil.copy(ROOT / "exercises" / later, course / "exercises" / later)
     start_learner.prepare(course, root, with_solutions=False)  # does not raise
-    assert "could not be updated" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"{MODULE}: could not be updated" in out
     assert (root / "work" / MODULE).read_text() == "{ not a notebook"
+    assert f"{later}: copied into your workspace" in out  # the broken one stops nothing
+    assert (root / "work" / later).is_file()
 
 
 def test_help_describes_the_command_and_starts_nothing(start_learner, capsys):

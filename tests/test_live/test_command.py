@@ -391,3 +391,17 @@ def test_serve_refuses_a_port_in_use(capsys):
         busy.listen()
         status, _, err = run(capsys, "serve", "--port", str(busy.getsockname()[1]))
     assert_one_line_error(status, err, "cannot listen on 127.0.0.1")
+
+
+def test_serve_takes_its_store_from_the_environment_when_db_is_absent(capsys, monkeypatch):
+    """``MLCOURSE_LIVE_DB`` keeps a database password off the command line (``ps`` shows it)."""
+    nothing_listens = _free_port()
+    url = f"postgresql+psycopg://live:s3cret-pw@127.0.0.1:{nothing_listens}/live"
+    monkeypatch.setenv("MLCOURSE_LIVE_DB", url)
+    served = AssertionError("the service started on another store than MLCOURSE_LIVE_DB")
+    monkeypatch.setattr(_command, "_run_service", lambda *a: (_ for _ in ()).throw(served))
+    status, _, err = run(capsys, "serve", "--port", str(_free_port()))
+    assert_one_line_error(
+        status, err, "cannot open the store", f"live:***@127.0.0.1:{nothing_listens}"
+    )
+    assert "s3cret-pw" not in err

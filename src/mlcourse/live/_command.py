@@ -27,6 +27,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 TOKEN_ENV = "MLCOURSE_LIVE_TOKEN"
 URL_ENV = "MLCOURSE_LIVE_URL"
+DB_ENV = "MLCOURSE_LIVE_DB"  # the store, when --db is absent: no password on a command line
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 HTTP_TIMEOUT = 10.0
 MAX_DELAY_MINUTES = 24 * 60
@@ -572,9 +573,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     host, port = _bind(args, service_url)
     _check_port_free(host, port)
     root = course_root()
-    if not args.db:
+    db = args.db or os.environ.get(DB_ENV)
+    if not db:
         create_private_db(default_db_url(root))
-    store = _open_store(args.db or default_db_url(root))
+    store = _open_store(db or default_db_url(root))
     try:
         return _run_service(args, store, module, hub, prefix, host, port, root)
     finally:
@@ -686,7 +688,9 @@ def _add_serve(actions) -> None:
     serve.add_argument("--host", help=f"interface to listen on (default {DEFAULT_HOST})")
     serve.add_argument("--port", type=int, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument(
-        "--db", metavar="URL", help="store URL (default: SQLite in .mlcourse/live/live.db)"
+        "--db",
+        metavar="URL",
+        help="store URL (default: MLCOURSE_LIVE_DB, else SQLite in .mlcourse/live/live.db)",
     )
     serve.add_argument("--module", metavar="NN", help="open a session on this module")
     serve.add_argument("--title", help="the session's title (with --module)")

@@ -11,18 +11,26 @@ from pathlib import Path
 from .._paths import course_root
 from ._store import prepare_store
 
+# Gunicorn's sync workers, one request at a time each, rather than uvicorn's default: under a
+# class's load they answer in arrival order from the kernel's queue, where uvicorn's workers ran
+# up to 40 requests at once on threads, and a few waited past the MLflow client's 120 s
+# timeout (the client retried, and a retried runs/create left a ghost run). A worker busy more
+# than 120 s is restarted. No control socket: it would be one path in the home folder for every
+# server on the machine. (Windows has no gunicorn: MLflow's default there.)
+GUNICORN_OPTIONS = "--timeout 120 --graceful-timeout 30 --no-control-socket"
 
-def serve_command(
-    backend_store_uri: str, host: str, port: int, artifacts: Path, workers: int = 2
-) -> list[str]:
-    """The ``mlflow server`` command line of a class server."""
+
+def serve_command(host: str, port: int, artifacts: Path, workers: int = 2) -> list[str]:
+    """The ``mlflow server`` command line of a class server.
+
+    The database URI is not on it (a command line is readable by every account of the
+    machine): :func:`serve_environment` hands it to ``mlflow server``.
+    """
     return [
         sys.executable,
         "-m",
         "mlflow",
         "server",
-        "--backend-store-uri",
-        backend_store_uri,
         "--artifacts-destination",
         str(artifacts),
         "--serve-artifacts",
@@ -32,12 +40,19 @@ def serve_command(
         str(port),
         "--workers",
         str(workers),
+        *([] if os.name == "nt" else ["--gunicorn-opts", GUNICORN_OPTIONS]),
     ]
 
 
-def serve_environment() -> dict[str, str]:
-    """The server's environment: job execution disabled."""
+DATABASE_ENV = "MLCOURSE_TRACKING_DB"  # the database URI, when --backend-store-uri is absent
+
+
+def serve_environment(backend_store_uri: str) -> dict[str, str]:
+    """The server's environment: its database URI (read by ``mlflow server`` from
+    ``MLFLOW_BACKEND_STORE_URI``, so that no command line shows it) and job execution disabled."""
     env = dict(os.environ)
+    env.pop(DATABASE_ENV, None)
+    env["MLFLOW_BACKEND_STORE_URI"] = backend_store_uri
     env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
     return env
 
@@ -46,6 +61,13 @@ def serve(
     backend_store_uri: str | None, host: str, port: int, artifacts: str | None = None
 ) -> None:
     """Prepare the database, print the URI to hand out, and run the server (replaces this process).
+
+    Parameters
+    ----------
+    backend_store_uri : str or None
+        The database; None reads ``MLCOURSE_TRACKING_DB``, else ``MLFLOW_BACKEND_STORE_URI``,
+        else uses SQLite under the course's ``.mlcourse/server/``. The environment keeps a
+        password out of every command line.
 
     Raises
     ------
@@ -56,7 +78,12 @@ def serve(
     root = course_root()
     state = root / ".mlcourse" / "server"
     state.mkdir(parents=True, exist_ok=True)
-    uri = backend_store_uri or f"sqlite:///{state / 'mlflow.db'}"
+    uri = (
+        backend_store_uri
+        or os.environ.get(DATABASE_ENV)
+        or os.environ.get("MLFLOW_BACKEND_STORE_URI")
+        or f"sqlite:///{state / 'mlflow.db'}"
+    )
     artifact_dir = Path(artifacts) if artifacts else state / "artifacts"
     with socket.socket() as sock:
         try:
@@ -84,8 +111,8 @@ def serve(
         f"Leaderboard: MLFLOW_TRACKING_URI=http://{shown}:{port} mlcourse leaderboard NN --metric M",
         flush=True,
     )
-    command = serve_command(uri, host, port, artifact_dir)
-    os.execve(command[0], command, serve_environment())
+    command = serve_command(host, port, artifact_dir)
+    os.execve(command[0], command, serve_environment(uri))
 
 
 def _check_database(uri: str) -> None:

@@ -1,0 +1,59 @@
+"""``mlcourse tracking serve`` keeps the database URI (and its password) off command lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlcourse.tracking import _serve
+
+from .servers import free_port
+
+
+class Served(Exception):
+    """Raised in place of ``os.execve``: what ``mlflow server`` would have been started with."""
+
+    def __init__(self, command, env):
+        super().__init__("served")
+        self.command, self.env = command, env
+
+
+def _serve_without_flag(monkeypatch, tmp_path, **environment) -> Served:
+    monkeypatch.setenv("MLCOURSE_ROOT", str(tmp_path))
+    for name in ("MLCOURSE_TRACKING_DB", "MLFLOW_BACKEND_STORE_URI"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    def execve(program, command, env):
+        raise Served(command, env)
+
+    monkeypatch.setattr(_serve.os, "execve", execve)
+    with pytest.raises(Served) as served:
+        _serve.serve(None, "127.0.0.1", free_port(), str(tmp_path / "artifacts"))
+    return served.value
+
+
+def test_the_database_comes_from_the_environment_and_reaches_mlflow_through_it(
+    monkeypatch, tmp_path
+):
+    uri = f"sqlite:///{tmp_path / 'class.db'}"
+    served = _serve_without_flag(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=uri)
+    assert (tmp_path / "class.db").exists()  # prepared there, not in the default place
+    assert not any(uri in part for part in served.command)
+    assert "--backend-store-uri" not in served.command
+    assert served.env["MLFLOW_BACKEND_STORE_URI"] == uri
+    assert "MLCOURSE_TRACKING_DB" not in served.env
+
+
+def test_mlflows_own_variable_is_read_too(monkeypatch, tmp_path):
+    uri = f"sqlite:///{tmp_path / 'mlflow-own.db'}"
+    served = _serve_without_flag(monkeypatch, tmp_path, MLFLOW_BACKEND_STORE_URI=uri)
+    assert served.env["MLFLOW_BACKEND_STORE_URI"] == uri
+    assert (tmp_path / "mlflow-own.db").exists()
+
+
+def test_a_password_never_reaches_the_command_line():
+    command = _serve.serve_command("127.0.0.1", 5000, _serve.Path("/srv/artifacts"))
+    env = _serve.serve_environment("postgresql://mlflow:pw-0123@db/mlflow")
+    assert not any("pw-0123" in part for part in command)
+    assert env["MLFLOW_BACKEND_STORE_URI"] == "postgresql://mlflow:pw-0123@db/mlflow"
