@@ -1,7 +1,7 @@
 """Performance figures against the budgets of DESIGN §11, printed side by side.
 
-Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking class notebooks
-       grader grader-dask lab live)
+Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking class
+       leaderboard-http notebooks grader grader-dask lab live)
 
 - check() latency beyond the learner's own computation (budget < 200 ms), per problem kind;
 - dataset generators at their default and large sizes;
@@ -9,6 +9,7 @@ Usage: python ci/bench.py [SECTION ...]   (sections: checks generators tracking 
   the per-run cost of the course's tracking helpers against plain MLflow;
 - the class tracking server on PostgreSQL: 200 learners x 20 runs at once, nothing lost, runs
   per second, per-run latency, the leaderboard over that store;
+- the leaderboard through a class server's endpoint over 100,000 runs (budget < 2 s);
 - each notebook's execution time in a fresh kernel (budget <= 60 s);
 - the grader against bare nbclient and nbgrader;
 - grading throughput: the local pool (1 and 2 workers) and a 2-worker Dask LocalCluster over
@@ -146,6 +147,18 @@ def bench_class_server() -> None:
         print(f"    skipped: {error}")
 
 
+def bench_leaderboard_http() -> None:
+    """The leaderboard through a class server (its endpoint) over 100,000 runs."""
+    sys.path.insert(0, str(ROOT / "ci"))
+    import bench_leaderboard_http
+
+    print("leaderboard over HTTP (mlflow server --app-name mlcourse, SQLite):")
+    try:
+        bench_leaderboard_http.main(_row)
+    except RuntimeError as error:  # the server could not start
+        print(f"    skipped: {error}")
+
+
 def bench_grader() -> None:
     """The grader against bare nbclient and nbgrader."""
     sys.path.insert(0, str(ROOT / "ci"))
@@ -187,6 +200,7 @@ SECTIONS = {
     "generators": bench_generators,
     "tracking": bench_tracking,
     "class": bench_class_server,
+    "leaderboard-http": bench_leaderboard_http,
     "notebooks": bench_notebooks,
     "grader": bench_grader,
     "grader-dask": bench_grader_dask,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -48,6 +49,15 @@ class _Run:
         """
         return not (self.running and self.value is None)
 
+
+COLUMNS = ("rank", "learner", "value", "runs", "best_run")
+# The class server's leaderboard (``_server_app``): its path, the version of its answer, and
+# how long to wait for it before reading every run through the search API instead.
+LEADERBOARD_ENDPOINT = "/mlcourse/api/leaderboard"
+ENDPOINT_FORMAT = 1
+ENDPOINT_TIMEOUT_S = 10.0
+ENDPOINT_MAX_TOP = 999_999  # more ranks than a class has learners: the same as any larger top
+_log = logging.getLogger(__name__)
 
 _DATABASE_SCHEMES = ("sqlite", "postgresql", "mysql", "mssql")
 _engines: dict[str, object] = {}
@@ -239,7 +249,9 @@ def leaderboard(
     client : mlflow.tracking.MlflowClient, optional
         Read through this client's search API. By default the configured tracking URI is read:
         a database (SQLite, PostgreSQL) with one SQL query on MLflow's tables that returns one
-        row per learner, a server through its REST API.
+        row per learner; a class server (``mlcourse tracking serve``) through its leaderboard
+        endpoint, which runs that query on the server's database; any other MLflow server
+        through its search API, every run in full.
 
     Returns
     -------
@@ -256,11 +268,97 @@ def leaderboard(
 
         uri = mlflow.get_tracking_uri()
         if _is_database(uri):
-            return _frame(_best_runs_sql(uri, module, metric, lower), lower, top)
+            return database_leaderboard(uri, module, metric, lower=lower, top=top)
+        if _is_http(uri):
+            frame = _server_leaderboard(uri, module, metric, lower, top)
+            if frame is not None:
+                return frame
         from mlflow.tracking import MlflowClient
 
         client = MlflowClient()
     return _leaderboard_frame(_fetch_runs(module, metric, client), metric, lower=lower, top=top)
+
+
+def database_leaderboard(
+    uri: str, module: str, metric: str, *, lower: bool, top: int | None = None
+) -> pd.DataFrame:
+    """The leaderboard read from a tracking database with one SQL query (see :func:`leaderboard`).
+
+    Parameters
+    ----------
+    uri : str
+        The database's SQLAlchemy URI (SQLite, PostgreSQL).
+    module, metric, top
+        As for :func:`leaderboard`.
+    lower : bool
+        Whether lower values are better.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame :func:`leaderboard` returns.
+    """
+    return _frame(_best_runs_sql(uri, module, metric, lower), lower, top)
+
+
+def _is_http(uri: str) -> bool:
+    return uri.split(":", 1)[0].lower() in ("http", "https")
+
+
+def _server_leaderboard(
+    uri: str, module: str, metric: str, lower: bool, top: int | None
+) -> pd.DataFrame | None:
+    """The leaderboard from the class server's own endpoint, or None when it has none.
+
+    A class server (``mlflow server --app-name mlcourse``) computes it with SQL on its
+    database and sends one row per learner. A plain MLflow server, an older class server or
+    any failure answers None, and the caller reads every run through the search API instead.
+    """
+    import requests
+    from mlflow.exceptions import MlflowException
+    from mlflow.utils.credentials import get_default_host_creds
+    from mlflow.utils.rest_utils import http_request
+
+    params = {"module": module, "metric": metric, "mode": "min" if lower else "max"}
+    if top is not None:
+        params["top"] = str(min(top, ENDPOINT_MAX_TOP))
+    try:
+        response = http_request(
+            get_default_host_creds(uri),
+            LEADERBOARD_ENDPOINT,
+            "GET",
+            max_retries=0,
+            backoff_factor=0,
+            timeout=ENDPOINT_TIMEOUT_S,
+            raise_on_status=False,
+            params=params,
+        )
+    except (requests.RequestException, MlflowException) as error:
+        _log.debug("no leaderboard endpoint at %s: %s", uri, error)
+        return None
+    rows = _endpoint_rows(response)
+    if rows is None:
+        _log.debug("no leaderboard endpoint at %s: HTTP %s", uri, response.status_code)
+        return None
+    return _rows_frame(rows)
+
+
+def _endpoint_rows(response) -> list[dict] | None:
+    """The rows of a leaderboard endpoint's answer, or None when it is not one."""
+    if response.status_code != 200 or "json" not in response.headers.get("Content-Type", ""):
+        return None
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != ENDPOINT_FORMAT:
+        return None
+    rows = payload.get("rows")
+    if not isinstance(rows, list) or not all(
+        isinstance(row, dict) and set(row) == set(COLUMNS) for row in rows
+    ):
+        return None
+    return rows
 
 
 def _leaderboard_frame(
@@ -305,10 +403,40 @@ def _frame(best: list[tuple[_Run, int]], lower: bool, top: int | None) -> pd.Dat
             {"rank": None, "learner": n, "value": None, "runs": counts[n], "best_run": ""}
             for n in missing
         ]
-    frame = pd.DataFrame(rows, columns=["rank", "learner", "value", "runs", "best_run"])
+    return _rows_frame(rows)
+
+
+def _rows_frame(rows: list[dict]) -> pd.DataFrame:
+    """The leaderboard frame of its rows (dicts by column; None for no rank, no value)."""
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["rank"] = frame["rank"].astype("Int64")
     frame["value"] = frame["value"].astype("float64")
     return frame
+
+
+def frame_rows(frame: pd.DataFrame) -> list[dict]:
+    """The leaderboard's rows as plain JSON values (None for no rank, no value).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame :func:`leaderboard` returned.
+
+    Returns
+    -------
+    list of dict
+        One dict per row, by column; ``_rows_frame`` makes the same frame of them again.
+    """
+    return [
+        {
+            "rank": None if pd.isna(row.rank) else int(row.rank),
+            "learner": str(row.learner),
+            "value": None if pd.isna(row.value) else float(row.value),
+            "runs": int(row.runs),
+            "best_run": str(row.best_run),
+        }
+        for row in frame.itertuples(index=False)
+    ]
 
 
 def _better(run: _Run, current: _Run, lower: bool) -> bool:

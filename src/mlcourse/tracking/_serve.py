@@ -40,6 +40,9 @@ def serve_command(host: str, port: int, artifacts: Path, workers: int = 2) -> li
         str(port),
         "--workers",
         str(workers),
+        # MLflow's app with the course's read-only leaderboard endpoint (_server_app)
+        "--app-name",
+        "mlcourse",
         *([] if os.name == "nt" else ["--gunicorn-opts", GUNICORN_OPTIONS]),
     ]
 
@@ -137,9 +140,40 @@ def _check_database(uri: str) -> None:
 
 
 def _safe(uri: str) -> str:
-    """A database URI without its password."""
-    if "@" in uri and "://" in uri:
-        scheme, rest = uri.split("://", 1)
-        credentials, location = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{location}"
-    return uri
+    """A database URI without its credentials (see `display_database_url`)."""
+    return display_database_url(uri)
+
+
+def display_database_url(url: str) -> str:
+    """A database URL as it may be printed: scheme, host, port and database only.
+
+    The user name, the password and the query (which can carry ``password=`` or
+    ``sslpassword=``) are dropped; a URL with more than one ``@`` (a raw ``@`` in a password)
+    shows its scheme alone.
+
+    Parameters
+    ----------
+    url : str
+        A SQLAlchemy or libpq-style database URL, possibly with secrets in it.
+
+    Returns
+    -------
+    str
+        For instance ``postgresql://db.example:5432/mlflow``; only the scheme
+        (``postgresql://...``) when the URL cannot be parsed.
+    """
+    from sqlalchemy.engine import URL, make_url
+
+    try:
+        if url.count("@") > 1:  # a raw @ in a password: where the host starts is a guess
+            raise ValueError("ambiguous")
+        parsed = make_url(url)
+        shown = URL.create(
+            parsed.drivername, host=parsed.host, port=parsed.port, database=parsed.database
+        )
+        return shown.render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - anything unparseable shows its scheme alone
+        scheme, separator, _ = url.partition("://")
+        if separator and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+            return f"{scheme}://..."
+        return "(a database URL that cannot be parsed)"
