@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.corpus.words import generate_corpus_id
 
 from mlcourse.build import build_course
 from mlcourse.cli import main
@@ -165,3 +167,170 @@ def test_a_broken_workspace_notebook_does_not_stop_the_others(course):
     assert path.read_text() == "{ not a notebook"  # left as it was
     assert arrived.status == "new" and (course / "work" / later.name).is_file()
     assert pending_updates(course) == [path.name]  # tried again next time
+
+
+def _exercises_path(course):
+    return next((course / "exercises").glob(f"{MODULE}_*.ipynb"))
+
+
+def _course_update(course, change):
+    """Apply ``change`` to the course's exercises notebook, as a new release would."""
+    path = _exercises_path(course)
+    update = nbformat.read(str(path), as_version=4)
+    change(update)
+    nbformat.write(update, str(path))
+    return update
+
+
+def _course_part(nb):
+    return [(c.id, c.source) for c in nb.cells if "mlcourse" in c.metadata]
+
+
+def test_a_deleted_course_cell_does_not_shift_the_later_ones(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    mine.cells.remove(_course_cell(mine, "prompt", 2))  # the learner deletes a prompt
+    mine.cells.remove(_course_cell(mine, "code", 1))  # and an example code cell
+    nbformat.write(mine, str(path))
+
+    def change(nb):
+        nb.cells[0].source += "\n\nUpdated."
+        _course_cell(nb, "code", 1).source += "\n# the course's tweak"
+
+    update = _course_update(course, change)
+    (result,) = update_workspace(course)
+    merged = nbformat.read(str(path), as_version=4)
+    assert _course_part(merged) == _course_part(update)  # each course cell in its place
+    assert len({cell.id for cell in merged.cells}) == len(merged.cells)
+    assert result.edited_cells == [] and result.added_cells == 0
+
+
+def test_a_pasted_copy_of_a_course_cell_stays_the_learners(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    prompt = _course_cell(mine, "prompt", 3)
+    pasted = copy.deepcopy(prompt)  # Jupyter gives a pasted cell a fresh id
+    pasted.id, pasted.source = generate_corpus_id(), "My notes on this exercise"
+    mine.cells.insert(mine.cells.index(prompt) + 1, pasted)
+    nbformat.write(mine, str(path))
+    update = _course_update(course, lambda nb: setattr(nb.cells[0], "source", "# New title"))
+
+    (result,) = update_workspace(course)
+    merged = nbformat.read(str(path), as_version=4)
+    notes = next(i for i, c in enumerate(merged.cells) if c.source == "My notes on this exercise")
+    assert merged.cells[notes - 1].source == _course_cell(update, "prompt", 3).source
+    course_cells = [c for c in merged.cells if c.id != pasted.id and "mlcourse" in c.metadata]
+    assert [(c.id, c.source) for c in course_cells] == _course_part(update)
+    assert result.added_cells == 1
+
+
+def test_an_answer_split_in_two_keeps_both_parts(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    first = _answer(mine, "01.3")
+    second = copy.deepcopy(first)  # Jupyter's split keeps the metadata, with a fresh id
+    second.id = generate_corpus_id()
+    first.source = "class_counts = {}  # part 1"
+    second.source = "for label in y:\n    class_counts[label] = 1  # part 2"
+    mine.cells.insert(mine.cells.index(first) + 1, second)
+    nbformat.write(mine, str(path))
+    _course_update(course, lambda nb: setattr(nb.cells[0], "source", "# New title"))
+
+    (result,) = update_workspace(course)
+    merged = nbformat.read(str(path), as_version=4)
+    at = merged.cells.index(_answer(merged, "01.3"))
+    assert merged.cells[at].source == "class_counts = {}  # part 1"
+    assert merged.cells[at + 1].source.endswith("# part 2")
+    assert result.kept_answers == 1 and result.added_cells == 1
+
+
+def _without_ids(path):
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        cell.pop("id", None)
+    nb.nbformat_minor = 4
+    nbformat.write(nb, str(path))
+
+
+def test_notebooks_without_ids_are_matched_by_place_and_keep_a_split_answer(course):
+    _without_ids(_exercises_path(course))
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    first = _answer(mine, "01.3")
+    second = copy.deepcopy(first)
+    first.source, second.source = "counts = {}  # part 1", "counts[0] = 1  # part 2"
+    mine.cells.insert(mine.cells.index(first) + 1, second)
+    nbformat.write(mine, str(path))
+    _course_update(course, lambda nb: setattr(nb.cells[0], "source", "# New title"))
+
+    (result,) = update_workspace(course)
+    merged = nbformat.read(str(path), as_version=4)
+    at = merged.cells.index(_answer(merged, "01.3"))
+    assert merged.cells[0].source == "# New title"
+    assert [c.source for c in merged.cells[at : at + 2]] == [first.source, second.source]
+    assert result.kept_answers == 1 and result.added_cells == 1
+
+
+def test_an_interrupted_copy_leaves_no_half_notebook(course, monkeypatch):
+    import mlcourse.workspace as workspace
+
+    def interrupted(source, target, *args, **kwargs):
+        Path(target).write_bytes(Path(source).read_bytes()[:500])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workspace.shutil, "copyfile", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        prepare_workspace(course)
+    monkeypatch.undo()
+    name = _exercises_path(course).name
+    assert not (course / "work" / name).exists()
+    assert not (course / "work" / ".base" / name).exists()
+    assert [p.name for p in prepare_workspace(course)] == [name]
+
+
+def test_a_truncated_base_is_treated_as_missing(course):
+    prepare_workspace(course)
+    path = _notebook(course)
+    mine = nbformat.read(str(path), as_version=4)
+    _answer(mine, "01.1").source = "header = 1  # mine"
+    nbformat.write(mine, str(path))
+    exercises = _exercises_path(course)
+    base = course / "work" / ".base" / exercises.name
+    base.write_bytes(exercises.read_bytes()[:500])  # left by an interrupted older version
+    _course_update(course, lambda nb: setattr(_answer(nb, "01.2"), "source", "# new start"))
+
+    (result,) = update_workspace(course)
+    assert result.status != "failed"
+    merged = nbformat.read(str(path), as_version=4)
+    assert _answer(merged, "01.1").source == "header = 1  # mine"
+    assert base.read_bytes() == exercises.read_bytes() and pending_updates(course) == []
+
+
+def test_backups_made_in_the_same_instant_do_not_overwrite_each_other(course, monkeypatch):
+    import datetime as real
+
+    import mlcourse.workspace as workspace
+
+    class FrozenClock(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2026, 1, 2, 3, 4, 5, 6)
+
+    monkeypatch.setattr(workspace.dt, "datetime", FrozenClock)
+    prepare_workspace(course)
+    path = _notebook(course)
+    versions, backups = [], []
+    for title in ("# One", "# Two"):
+        mine = nbformat.read(str(path), as_version=4)
+        _answer(mine, "01.1").source = f"answer = {title!r}"
+        nbformat.write(mine, str(path))
+        versions.append(path.read_bytes())
+        _course_update(course, lambda nb, t=title: setattr(nb.cells[0], "source", t))
+        (result,) = update_workspace(course)
+        backups.append(result.backup)
+    assert backups[0] != backups[1]
+    assert [b.read_bytes() for b in backups] == versions

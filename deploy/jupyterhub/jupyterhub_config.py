@@ -79,9 +79,12 @@ MLCOURSE_HUB_CLASS_BASE
 MLCOURSE_HUB_SOLUTIONS
     ``1`` links the course's ``solutions/`` into learners' folders. Default ``0``: no
     solutions for learners, and the Hub refuses to start while they could still read them in
-    ``MLCOURSE_HUB_COURSE``: its ``solutions/`` and ``.git/`` (whose history holds them) must
-    be absent or closed to learners (``chmod 700``, owned by the Hub's user). With the
-    ``simple`` spawner, which runs learners as the Hub's user, they must be absent.
+    a folder learners' servers use: ``MLCOURSE_HUB_COURSE``, the checkout this file is in
+    (learners run its ``start_learner.py``) and the installed ``mlcourse``'s checkout (an
+    editable install). Their ``solutions/`` and ``.git/`` (whose history holds them; a
+    ``.git`` file is followed to the folder it names) must be absent or closed to learners
+    (``chmod 700``, owned by the Hub's user). With the ``simple`` spawner, which runs learners
+    as the Hub's user (who reads every checkout), ``MLCOURSE_HUB_COURSE`` must have neither.
 """
 
 # ruff: noqa: F821 - ``c`` and ``get_config`` are given by JupyterHub's config loader
@@ -89,6 +92,7 @@ MLCOURSE_HUB_SOLUTIONS
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import secrets
@@ -258,26 +262,85 @@ else:
 SOLUTIONS = _setting("MLCOURSE_HUB_SOLUTIONS", "0")
 
 
+def installed_checkout() -> Path | None:
+    """The checkout the installed ``mlcourse`` runs from (the folder above its ``src/`` in an
+    editable install), or None for a regular install."""
+    spec = importlib.util.find_spec("mlcourse")
+    if spec is None or not spec.origin:
+        return None
+    package = Path(spec.origin).resolve().parent
+    return package.parents[1] if package.parent.name == "src" else None
+
+
+def folders_learners_enter(spawner: str) -> list[Path]:
+    """The course folders learners' servers read: the course copy they are given and, with
+    the ``local`` spawner, the checkout this config lives in (learners run its
+    ``start_learner.py``) and the installed ``mlcourse``'s checkout. The ``simple`` spawner
+    runs learners as the Hub's own user, who reads every checkout anyway: only the course copy
+    is checked then."""
+    candidates = [COURSE]
+    if spawner != "simple":
+        candidates += [HERE.parents[1], installed_checkout()]
+    folders: list[Path] = []
+    for folder in candidates:
+        if folder is not None and folder.resolve() not in folders:
+            folders.append(folder.resolve())
+    return folders
+
+
+def _git_folders(dot_git: Path) -> list[Path]:
+    """The folders holding a checkout's history: ``.git/`` itself or, when ``.git`` is a file
+    (a worktree, a submodule), the folder its ``gitdir:`` line names and that folder's
+    ``commondir``."""
+    if not dot_git.is_file():
+        return [dot_git]
+    text = dot_git.read_text(errors="replace").strip()
+    if not text.startswith("gitdir:"):
+        return [dot_git]
+    gitdir = (dot_git.parent / text.removeprefix("gitdir:").strip()).resolve()
+    folders = [dot_git, gitdir]
+    common = gitdir / "commondir"
+    if common.is_file():
+        folders.append((gitdir / common.read_text(errors="replace").strip()).resolve())
+    return folders
+
+
+def _open_to_learners(path: Path, spawner: str) -> bool:
+    """Whether learners could read ``path``: open to group or others, owned by another account
+    than the Hub's, or there at all with the ``simple`` spawner."""
+    info = path.stat()
+    open_bits = stat.S_IRWXG | stat.S_IRWXO
+    return spawner == "simple" or bool(info.st_mode & open_bits) or info.st_uid != os.geteuid()
+
+
 def solutions_learners_could_read(course: Path, spawner: str) -> list[str]:
     """The folders of ``course`` through which learners could read the solutions: ``solutions/``
-    and ``.git/`` (its history holds them) when open to group or others, or when they exist at
-    all with the ``simple`` spawner (learners then run as the Hub's own user)."""
-    open_bits = stat.S_IRWXG | stat.S_IRWXO
+    and ``.git/`` (its history holds them; followed when it is a worktree's ``.git`` file)."""
     found = []
     for name in ("solutions", ".git"):
-        folder = course / name
-        if folder.exists() and (spawner == "simple" or folder.stat().st_mode & open_bits):
-            found.append(f"{folder} (mode {stat.S_IMODE(folder.stat().st_mode):o})")
+        if not (course / name).exists():
+            continue
+        paths = [course / name] if name == "solutions" else _git_folders(course / name)
+        for path in paths:
+            if path.exists() and _open_to_learners(path, spawner):
+                info = path.stat()
+                found.append(f"{path} (mode {stat.S_IMODE(info.st_mode):o}, uid {info.st_uid})")
     return found
 
 
-if SOLUTIONS != "1" and (readable := solutions_learners_could_read(COURSE, SPAWNER)):
+if SOLUTIONS != "1" and (
+    readable := [
+        line
+        for folder in folders_learners_enter(SPAWNER)
+        for line in solutions_learners_could_read(folder, SPAWNER)
+    ]
+):
     raise SystemExit(
         "MLCOURSE_HUB_SOLUTIONS=0 but learners could read the solutions in "
         + ", ".join(readable)
-        + ": give learners a course copy without them (MLCOURSE_HUB_COURSE), or chmod 700 "
-        "them (owned by the Hub's user; the simple spawner needs them absent), or set "
-        "MLCOURSE_HUB_SOLUTIONS=1"
+        + ": give learners a course copy without them (MLCOURSE_HUB_COURSE) and install the "
+        "Hub from a checkout without them, or chmod 700 them (owned by the Hub's user; the "
+        "simple spawner needs them absent), or set MLCOURSE_HUB_SOLUTIONS=1"
     )
 
 c.Spawner.cmd = [PYTHON, str(HERE / "start_learner.py")]

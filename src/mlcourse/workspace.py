@@ -14,16 +14,24 @@ exercises notebook it started from, so that a course update can be merged three 
   when the course did not change it; when it did, the course's new cell comes first and the
   learner's edited version follows it as their own cell, and the update says so;
 - cells the learner added stay after the course cell they followed; an edited cell or answer
-  whose course cell is gone is kept, as the learner's own, at the end.
+  whose course cell is gone is kept, as the learner's own, at the end; a course cell the
+  learner deleted comes back.
+
+Cells are matched by their cell id, which the build keeps from the solutions and Jupyter keeps
+when cells move; a pasted copy or the second half of a split cell gets a fresh id and so is the
+learner's own cell. Notebooks without ids are matched by place (the n-th cell of a role).
 
 Before a workspace notebook is changed, the old one is copied into ``work/.backup/``, so an
 update never loses anything. A notebook that cannot be read or merged (a broken file) is
-reported and left as it is; the other notebooks are still updated.
+reported and left as it is; the other notebooks are still updated. Files are written through a
+``.partial`` copy, so an interrupted update leaves each file whole; a base that cannot be read
+is taken as missing: the new release stands in for it and every cell the learner has is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -121,10 +129,16 @@ def prepare_workspace(root: Path | None = None) -> list[Path]:
 
 def _copy_in(source: Path, work: Path) -> None:
     """Copy an exercises notebook into the workspace, with its base for later merges."""
-    work.mkdir(parents=True, exist_ok=True)
-    (work / ".base").mkdir(exist_ok=True)
-    shutil.copyfile(source, work / ".base" / source.name)
-    shutil.copyfile(source, work / source.name)
+    _copy_atomically(source, work / ".base" / source.name)
+    _copy_atomically(source, work / source.name)
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Copy through a ``.partial`` file: an interrupted copy never leaves half a notebook."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
 
 
 def pending_updates(root: Path | None = None) -> list[str]:
@@ -183,15 +197,27 @@ def _update_one(source: Path, work: Path) -> ModuleUpdate:
         return ModuleUpdate(source.name, "current")
     new = _read(source)
     mine = _read(target)
-    base = _read(base_path) if base_path.exists() else new
+    base = _read_base(base_path) or new
     merged, result = merge(base, mine, new, source.name)
     if _same_cells(merged, mine):
         result.status = "unchanged"
     else:
         result.backup = _backup(target, work)
         _write(merged, target)
-    shutil.copyfile(source, base_path)
+    _copy_atomically(source, base_path)
     return result
+
+
+def _read_base(path: Path) -> nbformat.NotebookNode | None:
+    """The notebook a workspace copy started from; None when it is missing or unreadable.
+
+    Without a base, the new release stands in for it: every cell that differs from the new
+    release is then taken as the learner's, so nothing they have is lost.
+    """
+    try:
+        return _read(path)
+    except Exception:  # noqa: BLE001 - a base left half-written by an older version
+        return None
 
 
 def _reason(error: Exception) -> str:
@@ -201,11 +227,20 @@ def _reason(error: Exception) -> str:
 
 
 def _backup(target: Path, work: Path) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup = work / ".backup" / f"{target.stem}.{stamp}.ipynb"
-    backup.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(target, backup)
-    return backup
+    """Copy ``target`` into ``work/.backup/`` under a name no other backup has."""
+    folder = work / ".backup"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    for attempt in itertools.count():
+        suffix = f"-{attempt}" if attempt else ""
+        backup = folder / f"{target.stem}.{stamp}{suffix}.ipynb"
+        try:
+            with open(backup, "xb") as out, open(target, "rb") as old:
+                shutil.copyfileobj(old, out)
+        except FileExistsError:
+            continue
+        return backup
+    raise AssertionError("unreachable")
 
 
 def _same_cells(a: nbformat.NotebookNode, b: nbformat.NotebookNode) -> bool:
@@ -213,26 +248,76 @@ def _same_cells(a: nbformat.NotebookNode, b: nbformat.NotebookNode) -> bool:
 
 
 def _role(cell) -> tuple[str | None, str | None]:
+    """The course's mark on a cell: (role, problem); (None, None) for the learner's own."""
     meta = cell.get("metadata", {}).get("mlcourse", {})
     if not isinstance(meta, dict):
         return None, None
-    return meta.get("role"), meta.get("problem")
+    role, problem = meta.get("role"), meta.get("problem")
+    if not isinstance(role, str) or not isinstance(problem, (str, type(None))):
+        return None, None
+    return role, problem
 
 
-def _keys(nb: nbformat.NotebookNode) -> list[tuple | None]:
-    """A key per course cell, stable across builds: (role, problem, n-th of that pair); None for
-    the learner's own cells."""
+def _positions(nb: nbformat.NotebookNode) -> list[tuple | None]:
+    """Each course cell's place: (role, problem, n-th of that pair); None for other cells."""
     seen: dict[tuple, int] = {}
-    keys: list[tuple | None] = []
+    positions: list[tuple | None] = []
     for cell in nb.cells:
         role, problem = _role(cell)
         if role is None:
-            keys.append(None)
+            positions.append(None)
             continue
         pair = (role, problem)
         seen[pair] = seen.get(pair, 0) + 1
-        keys.append((role, problem, seen[pair]))
-    return keys
+        positions.append((role, problem, seen[pair]))
+    return positions
+
+
+def _ids(nb: nbformat.NotebookNode) -> list[str] | None:
+    """Every cell's id, or None when a cell has none or two cells share one."""
+    ids = [cell.get("id") for cell in nb.cells]
+    if not all(isinstance(i, str) and i for i in ids) or len(set(ids)) != len(ids):
+        return None
+    return ids
+
+
+@dataclass
+class _Keys:
+    """How the cells of the three notebooks are matched, and each course cell in words."""
+
+    base: list
+    mine: list
+    new: list
+    labels: dict
+
+
+def _match(
+    base: nbformat.NotebookNode, mine: nbformat.NotebookNode, new: nbformat.NotebookNode
+) -> _Keys:
+    """Key every course cell of the three notebooks; None marks a cell of the learner's own.
+
+    Course cells are matched by their cell id, which the build keeps from the solutions and
+    Jupyter keeps on a cell it moves (a pasted or split-off cell gets a fresh one). Notebooks
+    without ids fall back to (role, problem, n-th). A cell of the learner's notebook whose
+    key is not in the base, or whose marks differ from the base cell of that id, is theirs.
+    """
+    positions = {"base": _positions(base), "mine": _positions(mine), "new": _positions(new)}
+    base_ids, my_ids, new_ids = _ids(base), _ids(mine), _ids(new)
+    if base_ids and new_ids and my_ids and set(base_ids) & set(my_ids):
+        base_keys = [i if p else None for i, p in zip(base_ids, positions["base"], strict=True)]
+        new_keys = [i if p else None for i, p in zip(new_ids, positions["new"], strict=True)]
+        my_keys = [i if p else None for i, p in zip(my_ids, positions["mine"], strict=True)]
+    else:
+        base_keys, new_keys, my_keys = positions["base"], positions["new"], positions["mine"]
+    marks = {k: _role(c) for k, c in zip(base_keys, base.cells, strict=True) if k is not None}
+    my_keys = [
+        k if k in marks and marks[k] == _role(cell) else None
+        for k, cell in zip(my_keys, mine.cells, strict=True)
+    ]
+    labels = dict(zip(base_keys, positions["base"], strict=True))
+    labels.update(zip(new_keys, positions["new"], strict=True))
+    labels.pop(None, None)
+    return _Keys(base_keys, my_keys, new_keys, labels)
 
 
 def merge(
@@ -260,66 +345,100 @@ def merge(
         The merged notebook (nothing the learner wrote is missing from it) and the report.
     """
     result = ModuleUpdate(name, "updated")
+    keys = _match(base, mine, new)
     base_sources = {
-        key: cell.source for key, cell in zip(_keys(base), base.cells, strict=True) if key
+        key: cell.source for key, cell in zip(keys.base, base.cells, strict=True) if key
     }
-    my_keys = _keys(mine)
-    my_cells = {k: c for k, c in zip(my_keys, mine.cells, strict=True) if k is not None}
-    new_keys = _keys(new)
-    followers = _followers(my_keys, mine.cells)
+    my_cells: dict = {}
+    for key, cell in zip(keys.mine, mine.cells, strict=True):
+        if key is not None:
+            my_cells.setdefault(key, cell)
+    followers = _followers(keys.mine, mine.cells, my_cells)
     cells = list(followers.pop(None, []))
-    split_off = 0
-    for key, cell in zip(new_keys, new.cells, strict=True):
-        chosen, edited = cell, None
-        own = my_cells.get(key) if key is not None else None
-        start = base_sources.get(key, cell.source)
-        if own is not None and own.source != start:  # the learner wrote in this cell
-            if key[0] == ANSWER:
-                chosen = own
-                result.kept_answers += 1
-                if start != cell.source:
-                    result.conflicts.append(str(key[1]))
-            elif start == cell.source:  # the course left it as it was: the edit stays
-                chosen = own
-            elif own.source != cell.source:
-                edited = _as_own_cell(own)
-                if "id" in edited:  # the new course cell keeps the id both came from
-                    edited.id = generate_corpus_id()
-                result.edited_cells.append(_describe(key))
+    course_cells = []
+    for key, cell in zip(keys.new, new.cells, strict=True):
+        chosen, edited = _choose(key, cell, my_cells, base_sources, keys.labels, result)
+        if chosen is not cell and cell.get("id"):
+            chosen.id = cell.id  # the course cell's id, also when matched by position
         cells.append(chosen)
+        course_cells.append(chosen)
         if edited is not None:
             cells.append(edited)
-            split_off += 1
-        cells.extend(followers.pop(key, []))
+        placed = followers.pop(key, [])
+        result.added_cells += len(placed)
+        cells.extend(placed)
     orphans = [c for group in followers.values() for c in group]
-    still = set(new_keys)
+    result.added_cells += len(orphans)
+    still = set(keys.new)
     for key, cell in my_cells.items():
-        if key not in still and cell.source != base_sources.get(key, cell.source):
+        if key not in still and cell.source != base_sources[key]:
             orphans.append(_as_own_cell(cell))  # written in a cell the course no longer has
+            result.added_cells += 1
             gone = "(no longer in the exercises; kept at the end)"
-            if key[0] == ANSWER:
-                result.conflicts.append(f"{key[1]} {gone}")
+            if keys.labels[key][0] == ANSWER:
+                result.conflicts.append(f"{keys.labels[key][1]} {gone}")
             else:
-                result.edited_cells.append(f"{_describe(key)} {gone}")
+                result.edited_cells.append(f"{_describe(keys.labels[key])} {gone}")
     cells.extend(orphans)
-    result.added_cells = sum(1 for c in cells if _role(c)[0] is None) - split_off
+    _make_ids_unique(cells, course_cells)
     merged = nbformat.v4.new_notebook()
     merged.metadata = new.metadata
     merged.cells = cells
     merged.nbformat_minor = new.nbformat_minor
+    if any(cell.get("id") for cell in cells):
+        merged.nbformat_minor = max(new.nbformat_minor, 5)  # cell ids came in nbformat 4.5
     return merged, result
 
 
-def _followers(keys: list[tuple | None], cells: list) -> dict[tuple | None, list]:
+def _choose(key, cell, my_cells: dict, base_sources: dict, labels: dict, result: ModuleUpdate):
+    """The cell to keep at a course cell's place, and the learner's edit to put after it."""
+    own = my_cells.get(key) if key is not None else None
+    if own is None:
+        return cell, None
+    start = base_sources[key]
+    if own.source == start:  # the learner did not write in this cell
+        return cell, None
+    role, problem, _ = labels[key]
+    if role == ANSWER:
+        result.kept_answers += 1
+        if start != cell.source:
+            result.conflicts.append(str(problem))
+        return own, None
+    if start == cell.source:  # the course left it as it was: the edit stays
+        return own, None
+    if own.source == cell.source:
+        return cell, None
+    result.edited_cells.append(_describe(labels[key]))
+    edited = _as_own_cell(own)
+    if "id" in edited:  # the new course cell keeps the id both came from
+        edited.id = generate_corpus_id()
+    return cell, edited
+
+
+def _followers(keys: list, cells: list, matched: dict) -> dict:
     """The learner's own cells, by the course cell they follow (None: at the top)."""
-    followers: dict[tuple | None, list] = {}
+    followers: dict = {}
     anchor = None
     for key, cell in zip(keys, cells, strict=True):
-        if key is None:
-            followers.setdefault(anchor, []).append(cell)
-        else:
+        if key is not None and matched.get(key) is cell:
             anchor = key
+        else:
+            followers.setdefault(anchor, []).append(cell)
     return followers
+
+
+def _make_ids_unique(cells: list, course_cells: list) -> None:
+    """Keep the course cells' ids; give any other cell whose id is missing or taken a new one."""
+    course = {id(cell) for cell in course_cells}
+    taken = {cell.get("id") for cell in course_cells if cell.get("id")}
+    needs_ids = any(cell.get("id") for cell in cells)
+    for cell in cells:
+        if id(cell) in course:
+            continue
+        if cell.get("id") in taken or (needs_ids and not cell.get("id")):
+            cell.id = generate_corpus_id()
+        if cell.get("id"):
+            taken.add(cell.id)
 
 
 def _as_own_cell(cell):
@@ -328,8 +447,8 @@ def _as_own_cell(cell):
     return cell
 
 
-def _describe(key: tuple) -> str:
+def _describe(label: tuple) -> str:
     """A course cell in words: ``setup cell``, ``code cell of 01.3``, ``check cell 2 of 01.4``."""
-    role, problem, nth = key
+    role, problem, nth = label
     text = f"{role} cell" + (f" {nth}" if nth > 1 else "")
     return text + (f" of {problem}" if problem else "")

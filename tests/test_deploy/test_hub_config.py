@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import os
+import shutil
 import stat
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +26,25 @@ def _course(folder: Path) -> Path:
     return folder
 
 
+def _checkouts(monkeypatch, tmp_path) -> tuple[Path, Path]:
+    """The Hub's checkout (a copy of the config in it) and the installed ``mlcourse``'s
+    (an editable install's ``src/mlcourse``), both without solutions: this repository's own
+    keeps them open, as a developer's checkout does."""
+    hub = tmp_path / "hub-checkout"
+    shutil.copytree(CONFIG, hub / "deploy" / "jupyterhub", dirs_exist_ok=True)
+    installed = tmp_path / "installed-checkout"
+    (installed / "src" / "mlcourse").mkdir(parents=True, exist_ok=True)
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name, package=None):
+        if name == "mlcourse":
+            return SimpleNamespace(origin=str(installed / "src" / "mlcourse" / "__init__.py"))
+        return real_find_spec(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    return hub, installed
+
+
 def _load(monkeypatch, tmp_path, **settings):
     for name in ("MLCOURSE_TRACKING_DB", "MLCOURSE_HUB_TRACKING_URI", "MLCOURSE_LIVE_TOKEN"):
         monkeypatch.delenv(name, raising=False)
@@ -32,7 +54,9 @@ def _load(monkeypatch, tmp_path, **settings):
     monkeypatch.setenv("MLCOURSE_HUB_COURSE", str(_course(tmp_path / "course")))
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    return PyFileConfigLoader("jupyterhub_config.py", path=str(CONFIG)).load_config()
+    hub, _ = _checkouts(monkeypatch, tmp_path)
+    config = hub / "deploy" / "jupyterhub"
+    return PyFileConfigLoader("jupyterhub_config.py", path=str(config)).load_config()
 
 
 def test_without_a_tracking_database_the_hub_refuses_to_start(monkeypatch, tmp_path):
@@ -128,6 +152,35 @@ def test_the_simple_spawner_needs_a_course_without_solutions(monkeypatch, tmp_pa
         _load(
             monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB, MLCOURSE_HUB_SPAWNER="simple"
         )
+
+
+@pytest.mark.parametrize("checkout", ["hub-checkout", "installed-checkout"])
+@pytest.mark.parametrize("folder", ["solutions", ".git"])
+def test_the_checkouts_learners_run_are_checked_too(monkeypatch, tmp_path, checkout, folder):
+    (tmp_path / checkout / folder).mkdir(mode=0o755, parents=True)  # the course copy is clean
+    with pytest.raises(SystemExit, match=f"could read the solutions in .*{checkout}/{folder}"):
+        _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
+
+
+def test_closed_solutions_must_belong_to_the_hubs_user(monkeypatch, tmp_path):
+    closed = _course(tmp_path / "course") / "solutions"
+    closed.mkdir(mode=0o700)
+    owner = os.geteuid()
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1)  # the Hub runs as another account
+    with pytest.raises(SystemExit, match=f"could read the solutions in .*solutions .*uid {owner}"):
+        _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
+
+
+def test_a_git_file_is_followed_to_the_history_it_names(monkeypatch, tmp_path):
+    history = tmp_path / "elsewhere" / "worktree-git"
+    history.mkdir(parents=True, mode=0o755)
+    dot_git = _course(tmp_path / "course") / ".git"
+    dot_git.write_text(f"gitdir: {history}\n")
+    dot_git.chmod(0o600)
+    with pytest.raises(SystemExit, match="could read the solutions in .*worktree-git"):
+        _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
+    history.chmod(0o700)
+    assert _load(monkeypatch, tmp_path, MLCOURSE_TRACKING_DB=TRACKING_DB)
 
 
 def test_no_open_session_means_no_class_url(monkeypatch, tmp_path):

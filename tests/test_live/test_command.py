@@ -402,6 +402,25 @@ def test_serve_takes_its_store_from_the_environment_when_db_is_absent(capsys, mo
     monkeypatch.setattr(_command, "_run_service", lambda *a: (_ for _ in ()).throw(served))
     status, _, err = run(capsys, "serve", "--port", str(_free_port()))
     assert_one_line_error(
-        status, err, "cannot open the store", f"live:***@127.0.0.1:{nothing_listens}"
+        status,
+        err,
+        "cannot open the store",
+        f"postgresql+psycopg://127.0.0.1:{nothing_listens}/live",
     )
     assert "s3cret-pw" not in err
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://live:s3cret@db:5432/live", "postgresql://db:5432/live"),
+        ("postgresql://live:s3@cret@db/live", "postgresql://..."),  # a raw @: which is the host?
+        ("postgresql://live@db/live?password=s3cret", "postgresql://db/live"),
+        ("postgresql:///live?host=db&user=live&password=s3cret", "postgresql:///live"),
+        ("postgresql+psycopg://db/live?sslpassword=s3cret", "postgresql+psycopg://db/live"),
+        ("s3cret", "(a database URL that cannot be parsed)"),
+    ],
+)
+def test_a_store_url_is_shown_without_credentials(url, shown):
+    assert _command._safe_url(url) == shown
+    assert "s3" not in _command._safe_url(url) and "live:" not in _command._safe_url(url)

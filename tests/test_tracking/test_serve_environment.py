@@ -57,3 +57,29 @@ def test_a_password_never_reaches_the_command_line():
     env = _serve.serve_environment("postgresql://mlflow:pw-0123@db/mlflow")
     assert not any("pw-0123" in part for part in command)
     assert env["MLFLOW_BACKEND_STORE_URI"] == "postgresql://mlflow:pw-0123@db/mlflow"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "postgresql://mlflow:pw-0123@db/mlflow",
+        "postgresql://mlflow:pw@0123@db/mlflow",  # a raw @ in the password
+        "postgresql://mlflow@db/mlflow?password=pw-0123",
+        "postgresql:///mlflow?host=db&user=mlflow&password=pw-0123",
+        "postgresql://db/mlflow?sslmode=require&sslpassword=pw-0123",
+        "mysql://mlflow:pw-0123@db/mlflow",
+        "postgresql://mlflow:pw-0123@db:notaport/mlflow",
+    ],
+)
+def test_a_database_uri_is_shown_without_credentials(uri):
+    shown = _serve._safe(uri)
+    assert "0123" not in shown and "mlflow:" not in shown
+    assert shown.startswith(uri.split("://")[0] + "://")
+
+
+def test_a_connection_error_names_the_database_without_its_password():
+    uri = f"postgresql://mlflow@127.0.0.1:{free_port()}/mlflow?password=pw-0123"
+    with pytest.raises(RuntimeError, match="cannot connect to the database") as error:
+        _serve._check_database(uri)
+    assert "pw-0123" not in str(error.value)
+    assert f"postgresql://127.0.0.1:{uri.split(':')[2].split('/')[0]}/mlflow" in str(error.value)

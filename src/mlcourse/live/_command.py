@@ -458,8 +458,10 @@ def _export_from_store(url: str, sid: str) -> dict[str, Any]:
 
 
 def _safe_url(url: str) -> str:
-    """A database URL without its password."""
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    """A database URL without its credentials: scheme, host, port and database only."""
+    from ..tracking._serve import display_database_url  # imported when an error is printed
+
+    return display_database_url(url)
 
 
 def _export_over_http(args: argparse.Namespace, sid: str) -> dict[str, Any]:
