@@ -202,3 +202,46 @@ def test_spreadsheet_formulas_in_the_gradebook_are_neutralised(tmp_path):
     write_result(tmp_path, result)
     write_gradebook(tmp_path, "01", ["01.1"])
     assert _gradebook(tmp_path)[0]["learner"] == "'=cmd"
+
+
+def test_resume_grades_again_what_the_grader_could_not_judge(tmp_path, monkeypatch):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("ada", "bob"):
+        (subs / f"{name}.ipynb").write_text(name)
+    calls, failed = [], set()
+
+    def grade(submission, *args, **kwargs):
+        calls.append(submission.learner)
+        result = _fake_grade(submission, *args, **kwargs)
+        if submission.learner == "bob" and "bob" not in failed:
+            failed.add("bob")
+            result["status"] = "grader_error"  # the grader's side failed the first time
+        return result
+
+    monkeypatch.setattr(batch, "grade_submission", grade)
+    out = tmp_path / "out"
+    first = grade_batch([subs], "01", out, progress=lambda line: None)
+    assert first.grader_errors == ["bob"]
+    calls.clear()
+    again = grade_batch([subs], "01", out, resume=True, progress=lambda line: None)
+    assert calls == ["bob"] and again.skipped == 1 and again.grader_errors == []
+    assert [r["status"] for r in _gradebook(out)] == ["ok", "ok"]
+
+
+def test_a_result_of_another_declaration_is_named():
+    from mlcourse.exercises import get_module
+    from mlcourse.grader import Submission
+
+    declaration = get_module("01")
+    result = batch.failed_result(Submission("ada", "ada.ipynb", b"{}"), "01", RuntimeError())
+    assert batch.declaration_mismatch(result, declaration) is None
+    first = result["problems"][0]["problem"]
+    worth_more = {**result, "problems": [{**result["problems"][0], "max_points": 99.0}]}
+    worth_more["problems"] += result["problems"][1:]
+    assert f"{first} is worth 99 points there" in batch.declaration_mismatch(
+        worth_more, declaration
+    )
+    fewer = {**result, "problems": result["problems"][1:]}
+    assert "instead of" in batch.declaration_mismatch(fewer, declaration)
+    assert batch.declaration_mismatch({"problems": None}, declaration) == "the result is malformed"

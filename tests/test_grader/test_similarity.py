@@ -264,3 +264,72 @@ def test_no_submission_is_a_usage_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(_similarity.SimilarityError, match="no submissions"):
         run_similarity([tmp_path / "empty"], MODULE, tmp_path / "out")
+
+
+@pytest.fixture(scope="module")
+def extended_copy(tmp_path_factory):
+    """bob copied ada's 01.9 and added a line of his own; ada's 01.5 is one short line."""
+    base = tmp_path_factory.mktemp("extended")
+    subs = base / "subs"
+    subs.mkdir()
+    shared = INDEPENDENT["cy"]["01.9"]
+    own = "    assert all(isinstance(chunk, list) for chunk in result), {'why': 'only lists'}\n"
+    extended = shared.replace("    return result", own + "    return result")
+    short = "def mean(values):\n    return sum(values) / len(values)"
+    _write(subs, "ada", _notebook({"01.9": shared, "01.5": short}))
+    _write(subs, "bob", _notebook({"01.9": extended}))
+    report = run_similarity([subs], MODULE, base / "out", min_similarity=0.0)
+    return report, shared.split("\n"), extended.split("\n")
+
+
+def test_only_the_shared_lines_are_marked(extended_copy):
+    report, shared, extended = extended_copy
+    (pair,) = report.pairs
+    match = pair.matches["01.9"]
+    own = next(i for i, line in enumerate(extended) if "assert all" in line)
+    assert own not in match.lines_b  # bob's own line is not in ada's answer
+    assert match.lines_b == set(range(own)) and match.lines_a == set(range(own))
+    assert len(shared) - 1 not in match.lines_a  # ada's last line: too short a run to match
+    page = report.html_path.read_text(encoding="utf-8")
+    assert "isinstance(chunk, list)" in page
+    assert not re.search(r"<mark>[^\n]*isinstance\(chunk, list\)", page)
+    assert re.search(r"<mark>[^\n]*result, current = \[\], \[\]", page)
+
+
+def test_a_short_answer_is_listed_as_too_short_and_not_compared(extended_copy):
+    report, *_ = extended_copy
+    assert report.too_short == {"ada": ["01.5"]}
+    assert set(report.pairs[0].matches) == {"01.9"}
+    page = report.html_path.read_text(encoding="utf-8")
+    assert "Answers too short to compare" in page and "<li>ada: 01.5</li>" in page
+
+
+def test_a_learners_answers_are_capped_in_total():
+    parts = {f"01.{k}": ["x" * MAX_ANSWER_CHARS] for k in range(1, 26)}
+    capped = _similarity._capped(parts)
+    lengths = [len(text) for text in capped["answers"].values()]
+    assert sum(lengths) == _similarity.MAX_LEARNER_CHARS
+    full = _similarity.MAX_LEARNER_CHARS // MAX_ANSWER_CHARS
+    assert lengths[:full] == [MAX_ANSWER_CHARS] * full and set(lengths[full:]) == {0}
+    assert capped["cut"] == [f"01.{k}" for k in range(full + 1, 26)]
+
+
+def test_learners_are_read_from_a_zip_and_a_corrupt_member_is_skipped(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "lms.zip"
+    ada = _worked_answers()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
+        zipped.writestr("ada/01_python_essentials.ipynb", json.dumps(_notebook(ada)))
+        zipped.writestr("bob/01_python_essentials.ipynb", json.dumps(_notebook(_renamed(ada))))
+        zipped.writestr("eve/01_python_essentials.ipynb", json.dumps(_notebook(ada)))
+    raw = bytearray(archive.read_bytes())
+    flipped = raw.find(b'"cells"', raw.find(b"eve/01_python_essentials.ipynb"))
+    raw[flipped + 3] ^= 0x20  # one flipped byte in eve's member: its CRC-32 no longer matches
+    archive.write_bytes(bytes(raw))
+    report = run_similarity([archive], MODULE, tmp_path / "out", min_similarity=0.0)
+    assert [x.name for x in report.learners] == ["ada", "bob"]
+    assert report.skipped == [("eve", "could not be read (BadZipFile)")]
+    assert {report.pairs[0].a, report.pairs[0].b} == {"ada", "bob"}
+    page = report.html_path.read_text(encoding="utf-8")
+    assert "<li>eve: could not be read (BadZipFile)</li>" in page

@@ -44,6 +44,7 @@ class BatchSummary:
     gradebook: Path
     seconds: float
     grader_errors: list[str] = field(default_factory=list)
+    not_graded: list[str] = field(default_factory=list)
 
 
 def _version() -> str:
@@ -305,8 +306,10 @@ def grade_batch(
     Each result is written atomically as soon as it is known, and the gradebook is rebuilt from
     all results at the end (also when the batch is interrupted), so a killed batch loses
     nothing: ``resume=True`` skips submissions whose result is already there for the same
-    file content. One submission can never stop the batch: whatever fails on the grader's side
-    becomes that submission's ``grader_error``.
+    file content, except a ``grader_error`` (a failure on the grader's side is worth another
+    try). One submission can never stop the batch: whatever fails on the grader's side
+    becomes that submission's ``grader_error``. A submission whose Dask worker was lost while
+    grading it gets no result at all (``BatchSummary.not_graded``): ``resume`` grades it.
 
     Parameters
     ----------
@@ -340,7 +343,9 @@ def grade_batch(
     ------
     GradeError
         When the batch cannot start: no release notebook, no submissions, no sandbox while
-        ``sandbox`` is asked for, or a Dask cluster that cannot be reached or is unfit.
+        ``sandbox`` is asked for, or a Dask cluster that cannot be reached or is unfit; or
+        when the cluster loses all its workers or a worker grades with other course code
+        (the results so far are saved and the gradebook is written).
     """
     if sandbox and not bubblewrap() and cluster is None:
         raise GradeError(
@@ -359,6 +364,7 @@ def grade_batch(
         progress(f"resuming: {skipped} submission(s) already graded")
     start = time.monotonic()
     failures: list[str] = []
+    lost: list[str] = []
     lock = threading.Lock()
     meter = Progress(len(todo), progress, bar=bar)
 
@@ -375,6 +381,12 @@ def grade_batch(
                     meter.note(f"  (MLflow logging failed for {submission.learner}: {error})")
             meter.advance(result)
 
+    def lose(submission: Submission, reason: str) -> None:
+        """A submission that got no result (its worker was lost): counted, never saved."""
+        with lock:
+            lost.append(submission.learner)
+            meter.lost(submission.learner, reason)
+
     task = GradingTask(module, limits, sandbox, refuse_tampering)
     with contextlib.ExitStack() as stack:
         if cluster is None:
@@ -387,11 +399,23 @@ def grade_batch(
             warm_up(module)
         meter.begin()  # the rate counts grading, not starting a cluster
         try:
-            run(todo, task, record)
+            run(todo, task, record, lose)
         finally:
             meter.close()
             gradebook = write_gradebook(out, module, [p.id for p in declaration.problems])
-    return BatchSummary(len(todo), skipped, gradebook, time.monotonic() - start, sorted(failures))
+    if lost:
+        progress(
+            f"{len(lost)} submission(s) not graded: worker lost; run again with --resume "
+            f"({', '.join(sorted(lost))})"
+        )
+    return BatchSummary(
+        len(todo) - len(lost),
+        skipped,
+        gradebook,
+        time.monotonic() - start,
+        sorted(failures),
+        sorted(lost),
+    )
 
 
 @dataclass(frozen=True)
@@ -418,7 +442,7 @@ class GradingTask:
 def _local_pool(workers: int):
     """A runner grading on this machine's threads, each with a sandbox slot of its own."""
 
-    def run(todo: list[Submission], task: GradingTask, record) -> None:
+    def run(todo: list[Submission], task: GradingTask, record, lose=None) -> None:
         lock = threading.Lock()
         slots = list(range(workers))
 
@@ -442,6 +466,41 @@ def _local_pool(workers: int):
             pool.shutdown(wait=True, cancel_futures=True)
 
     return run
+
+
+def declaration_mismatch(result: dict[str, Any], declaration) -> str | None:
+    """How a result disagrees with this machine's declaration of its module; None if it agrees.
+
+    A result graded with other course code (another commit's problems or points) must never
+    be saved as a grade.
+
+    Parameters
+    ----------
+    result : dict
+        A result, as :func:`grade_submission` returns.
+    declaration : mlcourse.exercises.Module
+        This machine's declaration of the result's module.
+
+    Returns
+    -------
+    str or None
+        One line naming what differs.
+    """
+    expected = {p.id: float(p.points) for p in declaration.problems}
+    try:
+        found = {str(p["problem"]): float(p["max_points"]) for p in result["problems"]}
+        total = float(result["max_points"])
+    except (KeyError, TypeError, ValueError):
+        return "the result is malformed"
+    if list(found) != list(expected):
+        return f"problems {', '.join(found) or 'none'} instead of {', '.join(expected)}"
+    differ = [k for k in expected if found[k] != expected[k]]
+    if differ:
+        first = differ[0]
+        return f"{first} is worth {found[first]:g} points there and {expected[first]:g} here"
+    if total != float(declaration.max_points):
+        return f"max_points {total:g} there and {float(declaration.max_points):g} here"
+    return None
 
 
 def failed_result(submission: Submission, module: str, error: BaseException) -> dict[str, Any]:
@@ -510,6 +569,17 @@ class Progress:
             f"({result['execution']['seconds']:.1f} s)  {self.rate_and_eta()}"
         )
 
+    def lost(self, learner: str, reason: str) -> None:
+        """Count a submission that got no result (its worker was lost) and say so."""
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.write(f"{learner}: not graded ({reason})", file=sys.stderr)
+            return
+        self.emit(
+            f"[{self.done}/{self.total}] {learner:<24} not graded ({reason})  {self.rate_and_eta()}"
+        )
+
     def rate_and_eta(self) -> str:
         """``12.3/min, ETA 04:05`` from the submissions graded so far."""
         from tqdm import tqdm
@@ -535,7 +605,11 @@ class Progress:
 def _already_graded(out: Path, module: str, submission: Submission) -> bool:
     try:
         existing = json.loads(result_path(out, module, submission.learner).read_text("utf-8"))
-        return existing["submission"]["sha256"] == submission.sha256
+        # a failure on the grader's side is no verdict on the submission: grade it again
+        return (
+            existing["submission"]["sha256"] == submission.sha256
+            and existing["status"] != "grader_error"
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return False
 

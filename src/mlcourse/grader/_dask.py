@@ -6,33 +6,57 @@ runs. Only the grading itself moves: a task receives the submission's bytes (wor
 filesystem with the driver), grades them in a scratch folder of the worker's with the same
 :func:`~mlcourse.grader.grade_submission` the local pool calls, and returns the result.
 
-Before the first task, every worker is asked what it has: the same mlcourse version and
-released exercises notebook as the driver, bubblewrap when sandboxing is asked, and a worker
-process that may start children. A worker that joins later is asked again by its first task.
+Before the first task, every worker is asked what it has: the same grading code as the driver
+(a hash of the installed grader, checks, keys and exercise declarations, not only the version
+number, which stays the same between commits), the same Python, NumPy, pandas and
+scikit-learn, the same released exercises notebook, bubblewrap when sandboxing is asked, and a
+worker process that may start children. A worker that joins later is asked again by its first
+task, and the driver refuses any result whose problems or points are not its own.
+
+A worker that dies under a task (``KilledWorker``, a closed connection) is no verdict on the
+submission: it gets no result, and ``--resume`` grades it. A cluster left without any worker
+for longer than its connect timeout and a grace stops the batch.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import multiprocessing
 import os
+import platform
 import signal
 import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-from distributed import WorkerPlugin
+from distributed import KilledWorker, WorkerPlugin
+from distributed.comm.core import CommClosedError
 
-from ._batch import GradeError, GradingTask, failed_result
+from ._batch import GradeError, GradingTask, declaration_mismatch, failed_result
 from ._submissions import Submission
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
+#: seconds a cluster may show no worker, beyond its connect timeout, before the batch stops
+LOST_WORKERS_GRACE = 20.0
+#: how often the driver looks for a result, and asks the scheduler for its workers
+POLL_SECONDS = 0.1
+WORKER_CHECK_SECONDS = 1.0
+#: the subpackages of mlcourse whose code decides a grade (hashed: see grading_sources_sha256)
+GRADING_PACKAGES = ("grader", "checks", "keys", "exercises")
+#: the libraries whose version can change a result
+GRADING_LIBRARIES = ("numpy", "pandas", "scikit-learn")
+#: what a task's failure means when the worker running it died or its connection closed
+WORKER_LOST = (KilledWorker, CommClosedError, OSError)
 
 
 class WorkerUnfit(RuntimeError):
@@ -72,7 +96,7 @@ class DaskCluster:
 
 
 def expected_facts(module: str) -> dict[str, str]:
-    """What every worker must share with this machine: mlcourse's version and the release.
+    """What every worker must share with this machine to give the same results.
 
     Parameters
     ----------
@@ -82,11 +106,65 @@ def expected_facts(module: str) -> dict[str, str]:
     Returns
     -------
     dict
-        ``version`` and ``release`` (the SHA-256 of ``exercises/NN_*.ipynb``).
+        ``version``, ``sources`` (see :func:`grading_sources_sha256`), ``python``, one entry
+        per library of ``GRADING_LIBRARIES``, and ``release`` (the SHA-256 of
+        ``exercises/NN_*.ipynb``).
     """
+    return {**_code_facts(), "release": _release_sha256(module) or ""}
+
+
+def _code_facts() -> dict[str, str]:
+    """mlcourse's version, the hash of its grading code, Python's and the libraries' versions."""
     from .. import __version__
 
-    return {"version": __version__, "release": _release_sha256(module) or ""}
+    facts = {
+        "version": __version__,
+        "sources": grading_sources_sha256(),
+        "python": platform.python_version(),
+    }
+    for library in GRADING_LIBRARIES:
+        try:
+            facts[library] = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            facts[library] = "not installed"
+    return facts
+
+
+def grading_sources_sha256(package: Path | None = None) -> str:
+    """A SHA-256 of every file of the mlcourse subpackages that decide a grade.
+
+    The grader, the checks, the answer keys and the exercise declarations
+    (``GRADING_PACKAGES``): two installs whose hashes agree grade alike, whatever their version
+    number says; compiled ``__pycache__`` files are left out.
+
+    Parameters
+    ----------
+    package : Path, optional
+        The ``mlcourse`` package folder (default: the installed one; its hash is cached).
+
+    Returns
+    -------
+    str
+        Hex digest over each file's path (relative to ``package``) and content.
+    """
+    if package is None:
+        return _installed_sources_sha256()
+    digest = hashlib.sha256()
+    for name in GRADING_PACKAGES:
+        for path in sorted((package / name).rglob("*")):
+            relative = path.relative_to(package)
+            if not path.is_file() or "__pycache__" in relative.parts:
+                continue
+            digest.update(relative.as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_sources_sha256() -> str:
+    from .. import __file__ as package_init
+
+    return grading_sources_sha256(Path(package_init).parent)
 
 
 def _release_sha256(module: str) -> str | None:
@@ -109,14 +187,14 @@ def worker_facts(module: str, dask_worker=None) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``version``, ``release``, ``bubblewrap``, ``daemon``, ``nthreads``, ``host``.
+        The keys of :func:`expected_facts`, and ``root``, ``bubblewrap``, ``daemon``,
+        ``nthreads``, ``host``.
     """
-    from .. import __version__
     from .._paths import course_root
     from ._sandbox import bubblewrap
 
     return {
-        "version": __version__,
+        **_code_facts(),
         "release": _release_sha256(module) or "",
         "root": str(course_root()),
         "bubblewrap": bubblewrap() is not None,
@@ -126,14 +204,42 @@ def worker_facts(module: str, dask_worker=None) -> dict[str, Any]:
     }
 
 
+_CODE_FACTS = {
+    "version": "mlcourse",
+    "sources": "mlcourse grading code (grader, checks, keys, exercises) with SHA-256",
+    "python": "Python",
+    **{library: library for library in GRADING_LIBRARIES},
+}
+
+
 def unfitness(facts: dict[str, Any], expected: dict[str, str], sandbox: bool) -> str | None:
-    """Why a worker with ``facts`` cannot grade for this driver; None when it can."""
-    if facts["version"] != expected["version"]:
-        return (
-            f"it has mlcourse {facts['version']} and this machine {expected['version']}: "
-            "install the same version on every worker"
-        )
-    if not facts["release"]:
+    """Why a worker with ``facts`` cannot grade for this driver; None when it can.
+
+    Every fact of ``expected`` must be the same on the worker (a worker whose mlcourse does
+    not report one, an older one, is refused too).
+
+    Parameters
+    ----------
+    facts : dict
+        From :func:`worker_facts`, run on the worker.
+    expected : dict
+        From :func:`expected_facts`, on this machine.
+    sandbox : bool
+        Whether the worker must be able to sandbox.
+
+    Returns
+    -------
+    str or None
+        One line naming what differs and what to do.
+    """
+    for key, label in _CODE_FACTS.items():
+        if key in expected and facts.get(key) != expected[key]:
+            theirs, ours = _shown(facts.get(key)), _shown(expected[key])
+            return (
+                f"it has {label} {theirs} and this machine {ours}: install the same course "
+                "code and libraries on every worker as on this machine"
+            )
+    if not facts.get("release"):
         return (
             f"it has no released exercises notebook under {facts['root']}: start the worker in "
             "the course folder, or set MLCOURSE_ROOT"
@@ -154,6 +260,14 @@ def unfitness(facts: dict[str, Any], expected: dict[str, str], sandbox: bool) ->
             "workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (or with --no-nanny)"
         )
     return None
+
+
+def _shown(value: Any) -> str:
+    """A fact as it is shown: a hash cut to 12 characters, a missing one as ``unknown``."""
+    if value is None:
+        return "unknown"
+    text = str(value)
+    return text[:12] if len(text) == 64 else text
 
 
 def check_workers(
@@ -252,7 +366,8 @@ def grade_task(task: GradingTask, job: dict[str, Any], expected: dict[str, str])
     Returns
     -------
     dict
-        The result, as :func:`~mlcourse.grader.grade_submission` returns it.
+        ``result`` (as :func:`~mlcourse.grader.grade_submission` returns it) and ``worker``
+        (this worker's address: the driver records where each submission was graded).
 
     Raises
     ------
@@ -270,7 +385,7 @@ def grade_task(task: GradingTask, job: dict[str, Any], expected: dict[str, str])
         raise WorkerUnfit(f"Dask worker {worker.address} cannot grade: {_CHECKED[key]}")
     submission = Submission(job["learner"], job["name"], job["data"])
     with _sandbox_slot(worker) as slot:
-        return task(submission, slot)
+        return {"result": task(submission, slot), "worker": worker.address}
 
 
 def executing_keys(dask_worker=None) -> list:
@@ -294,6 +409,7 @@ def open_client(cluster: DaskCluster) -> Iterator[Any]:
 
     with contextlib.ExitStack() as stack:
         if cluster.scheduler:
+            check_address(cluster.scheduler)
             try:
                 client = Client(cluster.scheduler, timeout=cluster.timeout, set_as_default=False)
             except Exception as error:  # noqa: BLE001 - any reason: one line, then stop
@@ -308,11 +424,49 @@ def open_client(cluster: DaskCluster) -> Iterator[Any]:
         try:
             client.wait_for_workers(1, timeout=cluster.timeout)
         except Exception:  # noqa: BLE001 - a TimeoutError, whatever its module
-            raise GradeError(
-                f"{cluster.describe()} has no worker after {cluster.timeout:g} s: start some "
-                f"with `dask worker {cluster.scheduler} --nthreads 1`"
-            ) from None
+            raise GradeError(_no_worker(cluster)) from None
         yield client
+
+
+def _no_worker(cluster: DaskCluster) -> str:
+    if cluster.scheduler:
+        return (
+            f"{cluster.describe()} has no worker after {cluster.timeout:g} s: start some "
+            f"with `dask worker {cluster.scheduler} --nthreads 1`"
+        )
+    return (
+        f"{cluster.describe()} started no worker within {cluster.timeout:g} s: is this machine "
+        "short of memory or processes?"
+    )
+
+
+def check_address(address: str) -> None:
+    """Refuse a scheduler address that is not ``tcp://HOST:PORT`` or ``tls://HOST:PORT``.
+
+    Checked before any client is built, so a mistyped address is one line, at once.
+
+    Parameters
+    ----------
+    address : str
+        The scheduler's address, as given.
+
+    Raises
+    ------
+    GradeError
+        Naming the address and the form expected.
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address, strict=True)
+        host, port = parse_host_port(location)
+    except (ValueError, TypeError):
+        scheme, host, port = "", "", 0
+    if scheme not in ("tcp", "tls") or not host or not port:
+        raise GradeError(
+            f"the scheduler address must look like tcp://HOST:PORT (or tls://HOST:PORT), such "
+            f"as tcp://10.0.0.5:8786, not {address!r}"
+        )
 
 
 def _local_client(workers: int, stack: contextlib.ExitStack):
@@ -382,19 +536,47 @@ def cluster_pool(
         client.register_plugin(WarmUp(module))
         note(f"grading on {cluster.describe()}: {threads} submission(s) at once")
 
-        def run(todo: list[Submission], task: GradingTask, record) -> None:
-            _ClusterBatch(client, task, expected, record, window=2 * threads).run(todo)
+        def run(todo: list[Submission], task: GradingTask, record, lose) -> None:
+            batch = _ClusterBatch(
+                client,
+                task,
+                expected,
+                (record, lose),
+                window=2 * threads,
+                lost_after=cluster.timeout + LOST_WORKERS_GRACE,
+            )
+            batch.run(todo)
+            if batch.ran_on:
+                note(f"graded on {len(batch.ran_on)} Dask worker(s): {batch.where()}")
 
         yield run
 
 
 class _ClusterBatch:
-    """Submit at most ``window`` submissions at once; record each result as it arrives."""
+    """Submit at most ``window`` submissions at once; record each result as it arrives.
 
-    def __init__(self, client, task: GradingTask, expected: dict, record, window: int) -> None:
-        self.client, self.task, self.expected, self.record = client, task, expected, record
-        self.window = window
+    ``record(submission, result)`` saves a result; ``lose(submission, reason)`` counts a
+    submission whose worker was lost under it (no result). With no worker on the cluster for
+    ``lost_after`` seconds, the batch stops.
+    """
+
+    def __init__(
+        self, client, task: GradingTask, expected: dict, sinks, window: int, lost_after: float
+    ) -> None:
+        from ..exercises import get_module
+
+        self.client, self.task, self.expected = client, task, expected
+        self.record, self.lose = sinks
+        self.window, self.lost_after = window, lost_after
+        self.declaration = get_module(task.module)
         self.owners: dict[str, tuple[Any, Submission]] = {}
+        self.ran_on: Counter[str] = Counter()
+        self.workers_seen = time.monotonic()
+        self.workers_checked = 0.0
+
+    def where(self) -> str:
+        """``tcp://a:1 (3), tcp://b:2 (2)``: the workers that graded, and how many each."""
+        return ", ".join(f"{address} ({n})" for address, n in sorted(self.ran_on.items()))
 
     def run(self, todo: list[Submission]) -> None:
         from distributed import as_completed
@@ -405,13 +587,39 @@ class _ClusterBatch:
             if not self._submit_next():
                 break
         try:
-            for future in self.completed:
-                _, submission = self.owners.pop(future.key)
-                self.record(submission, self._result(future, submission))
-                self._submit_next()
+            while self.owners:
+                ready = self.completed.next_batch(block=False)
+                if not ready:
+                    self._check_workers_left()
+                    time.sleep(POLL_SECONDS)
+                    continue
+                for future in ready:
+                    _, submission = self.owners.pop(future.key)
+                    result = self._accept(future, submission)
+                    if result is not None:
+                        self.record(submission, result)
+                    self._submit_next()
         except BaseException:
             self._stop()
             raise
+
+    def _check_workers_left(self) -> None:
+        """Stop the batch when the cluster has had no worker for ``lost_after`` seconds."""
+        now = time.monotonic()
+        if now - self.workers_checked < WORKER_CHECK_SECONDS:
+            return
+        self.workers_checked = now
+        try:
+            workers = len(self.client.nthreads())
+        except Exception:  # noqa: BLE001 - the scheduler is gone too: no worker either
+            workers = 0
+        if workers:
+            self.workers_seen = now
+        elif now - self.workers_seen > self.lost_after:
+            raise GradeError(
+                f"the cluster lost all its workers (none for {self.lost_after:g} s); start "
+                "some, then run again with --resume"
+            )
 
     def _submit_next(self) -> bool:
         """Submit the next submission that needs a worker; grade here those that do not."""
@@ -437,12 +645,19 @@ class _ClusterBatch:
             return True
         return False
 
-    def _result(self, future, submission: Submission) -> dict[str, Any]:
-        """The task's result; a worker that died with it (or worse) makes it a ``grader_error``."""
+    def _accept(self, future, submission: Submission) -> dict[str, Any] | None:
+        """The task's result to save; None when its worker was lost under it.
+
+        Raises
+        ------
+        GradeError
+            When the worker is unfit, graded with another declaration of the module, or the
+            scheduler cancelled the batch.
+        """
         from distributed import CancelledError
 
         try:
-            return future.result()
+            reply = future.result()
         except WorkerUnfit as error:
             raise GradeError(str(error)) from None
         except CancelledError:
@@ -450,8 +665,20 @@ class _ClusterBatch:
                 "the Dask scheduler cancelled the batch's tasks (was it restarted?): run the "
                 "same command with --resume"
             ) from None
-        except Exception as error:  # noqa: BLE001 - a worker died with it (KilledWorker)...
+        except WORKER_LOST as error:  # the worker died or its connection closed under it
+            self.lose(submission, f"worker lost: {type(error).__name__}")
+            return None
+        except Exception as error:  # noqa: BLE001 - the grader failed there: a grader_error
             return failed_result(submission, self.task.module, error)
+        problem = declaration_mismatch(reply["result"], self.declaration)
+        if problem:
+            raise GradeError(
+                f"Dask worker {reply['worker']} graded {submission.learner} with another "
+                f"declaration of module {self.task.module} ({problem}): it runs other course "
+                "code; install this machine's on every worker, then run again with --resume"
+            )
+        self.ran_on[reply["worker"]] += 1
+        return reply["result"]
 
     def _stop(self) -> None:
         """Interrupted: cancel what has not started, let what runs finish, record it."""
@@ -470,7 +697,9 @@ class _ClusterBatch:
         except KeyboardInterrupt:  # a second Ctrl+C: stop waiting
             pass
         for future in started:
-            if future.status == "finished":
+            if future.status in ("finished", "error"):
                 _, submission = self.owners.pop(future.key)
-                self.record(submission, future.result())
+                with contextlib.suppress(GradeError):  # an unfit worker's result is not saved
+                    if (result := self._accept(future, submission)) is not None:
+                        self.record(submission, result)
         self.client.cancel([future for future, _ in self.owners.values()])

@@ -294,14 +294,15 @@ def read_learners(
 def _batches(submissions, skipped: list) -> Iterable[list[tuple[str, bytes]]]:
     """``(learner, bytes)`` batches of at most ``BATCH_FILES`` files and ``BATCH_BYTES`` bytes.
 
-    A submission without a notebook, or whose bytes cannot be read, goes to ``skipped``.
+    A submission without a notebook, or whose bytes cannot be read for any reason, goes to
+    ``skipped`` with the reason; the others are still compared.
     """
     batch: list[tuple[str, bytes]] = []
     size = 0
     for submission in submissions:
         try:
             data = submission.data if submission.problem is None else None
-        except (OSError, ValueError, RuntimeError) as error:  # a corrupt zip member
+        except Exception as error:  # noqa: BLE001 - a corrupt zip member (bad CRC, zlib, EOF...)
             submission.problem = f"could not be read ({type(error).__name__})"
             data = None
         if data is None:
@@ -387,10 +388,26 @@ def _lines(text: str, slices: np.ndarray) -> set[int]:
     if len(slices) == 0 or slices.size == 0:
         return found
     for start, end in zip(slices[0], slices[1], strict=False):
-        first = bisect.bisect_right(starts, max(0, int(start))) - 1
-        last = bisect.bisect_right(starts, max(0, min(len(text), int(end)) - 1)) - 1
+        start, end = _trimmed(text, max(0, int(start)), min(len(text), int(end)))
+        if start >= end:
+            continue
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_right(starts, end - 1) - 1
         found.update(range(first, max(first, last) + 1))
     return found
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A copied slice without the whitespace around it.
+
+    copydetect ends a slice where the next token starts, so the slice holds the newline and
+    indentation before a line that is not shared: that line must not be marked.
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def compare(
