@@ -315,7 +315,7 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     import time
 
     from .tracking import configure, leaderboard, lower_is_better
-    from .tracking._leaderboard import format_leaderboard
+    from .tracking._leaderboard import LeaderboardUnavailable, format_leaderboard
 
     module = _module(args.module)
     if not args.metric.strip():
@@ -328,7 +328,14 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     configure()
     lower = lower_is_better(args.metric) if args.lower is None else args.lower
     while True:
-        frame = leaderboard(module, args.metric, top=args.top, lower=lower)
+        try:
+            frame = leaderboard(module, args.metric, top=args.top, lower=lower)
+        except LeaderboardUnavailable as error:
+            if not args.watch:
+                raise UsageError(str(error)) from None
+            print(f"{time.strftime('%H:%M:%S')} {error}", file=sys.stderr, flush=True)
+            time.sleep(args.interval)
+            continue
         if args.watch:
             print("\033[2J\033[H", end="")
             print(

@@ -5,6 +5,7 @@ import json
 import pytest
 from mlflow.tracking import MlflowClient
 
+from mlcourse._curriculum import experiment_name
 from mlcourse.checks import LoggedRun
 from mlcourse.exercises import get_module
 from mlcourse.tracking import leaderboard, lower_is_better, prepare_store
@@ -168,8 +169,86 @@ def test_sql_aggregate_agrees_with_the_search_api_on_hard_cases(hard_board, stor
         slow = leaderboard("08", metric, lower=lower, client=client)
         assert fast.equals(slow), (metric, lower, fast, slow)
     frame = leaderboard("08", "acc", lower=False)
-    assert frame["learner"].tolist() == ["inf", "tia", "zed", "ann", "minf", "nan"]
-    assert frame["rank"].tolist()[:5] == [1, 2, 3, 3, 5] and frame["rank"].isna().tolist()[5]
-    assert frame["value"].tolist()[0] == 1.7976931348623157e308
-    assert frame["runs"].tolist() == [1, 4, 1, 1, 1, 1]
-    assert frame["best_run"].tolist() == ["i1", first_twin, "z1", "a1", "m1", ""]
+    # +-inf, stored by MLflow as the largest double, is no score, like NaN
+    assert frame["learner"].tolist() == ["tia", "zed", "ann", "inf", "minf", "nan"]
+    assert (
+        frame["rank"].tolist()[:3] == [1, 2, 2] and frame["rank"].isna().tolist()[3:] == [True] * 3
+    )
+    assert frame["value"].tolist()[:3] == [0.8, 0.7, 0.7]
+    assert frame["runs"].tolist() == [4, 1, 1, 1, 1, 1]
+    assert frame["best_run"].tolist() == [first_twin, "z1", "a1", "", "", ""]
+    lowest = leaderboard("08", "acc", lower=True)
+    assert lowest["learner"].tolist()[:3] == ["zed", "ann", "tia"]  # -inf does not come first
+
+
+def test_a_file_store_and_a_database_agree_that_inf_is_no_score(tmp_path, monkeypatch):
+    import mlflow
+
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # a file store keeps inf as inf
+    boards = []
+    for uri in (f"sqlite:///{tmp_path}/inf.db", str(tmp_path / "mlruns")):
+        if uri.startswith("sqlite"):
+            prepare_store(uri, str(tmp_path / "artifacts"))
+        client = MlflowClient(uri)
+        experiment = client.create_experiment(experiment_name("09"))
+        _log(client, experiment, "ada", {"acc": 0.5}, "a1")
+        _log(client, experiment, "inf", {"acc": float("inf")}, "i1")
+        _log(client, experiment, "minf", {"acc": float("-inf")}, "m1")
+        boards.append(leaderboard("09", "acc", lower=False, client=client))
+    monkeypatch.setattr(mlflow, "get_tracking_uri", lambda: f"sqlite:///{tmp_path}/inf.db")
+    boards.append(leaderboard("09", "acc", lower=False))
+    for board in boards:
+        assert board["learner"].tolist() == ["ada", "inf", "minf"], board
+        assert board["rank"].isna().tolist() == [False, True, True], board
+
+
+class _ClassLogging:
+    """A client whose search API pages 2 runs at a time while the class keeps logging: after
+    the first page a learner starts a run, or deletes the first run already read."""
+
+    def __init__(self, client, experiment, change):
+        self.client, self.experiment, self.change = client, experiment, change
+        self.pages = 0
+
+    def get_experiment_by_name(self, name):
+        return self.client.get_experiment_by_name(name)
+
+    def search_runs(self, experiment_ids, **options):
+        page = self.client.search_runs(experiment_ids, **{**options, "max_results": 2})
+        self.pages += 1
+        if self.pages == 1 and self.change == "start":
+            run = self.client.create_run(
+                self.experiment, tags={"mlcourse.learner": "dan"}, run_name="d1"
+            )
+            self.client.log_metric(run.info.run_id, "acc", 0.4)
+            self.client.set_terminated(run.info.run_id)
+        elif self.pages == 1:
+            self.client.delete_run(page[0].info.run_id)
+        return page
+
+
+@pytest.mark.parametrize("change", ["start", "delete"])
+def test_paging_while_the_class_logs_reads_each_run_once(store, change):
+    client = MlflowClient(store)
+    experiment = client.create_experiment(experiment_name("10") + "-" + change)
+    for k in range(4):
+        run = client.create_run(
+            experiment, tags={"mlcourse.learner": "ada"}, run_name=f"a{k}", start_time=1000 + k
+        )
+        client.log_metric(run.info.run_id, "acc", 0.5 + k / 10)
+        client.set_terminated(run.info.run_id)
+    for k in range(3):  # more runs with one start time than a page holds
+        run = client.create_run(
+            experiment, tags={"mlcourse.learner": "cy"}, run_name=f"c{k}", start_time=2000
+        )
+        client.log_metric(run.info.run_id, "acc", 0.1)
+        client.set_terminated(run.info.run_id)
+    busy = _ClassLogging(client, experiment, change)
+    busy.get_experiment_by_name = lambda _name: client.get_experiment(experiment)
+    frame = leaderboard("10", "acc", lower=False, client=busy).set_index("learner")
+    # every run there when reading began is read once (a run deleted after it was read
+    # included); a run started meanwhile is read at most once
+    assert frame.loc["ada", "runs"] == 4 and frame.loc["ada", "best_run"] == "a3"
+    assert frame.loc["cy", "runs"] == 3
+    assert frame["runs"].get("dan", 1) == 1
+    assert busy.pages >= 4  # it did page

@@ -83,3 +83,29 @@ def test_a_connection_error_names_the_database_without_its_password():
         _serve._check_database(uri)
     assert "pw-0123" not in str(error.value)
     assert f"postgresql://127.0.0.1:{uri.split(':')[2].split('/')[0]}/mlflow" in str(error.value)
+
+
+def _gunicorn_settings(options: str):
+    """``options`` as gunicorn itself reads them."""
+    import shlex
+
+    from gunicorn.config import Config
+
+    config = Config()
+    parsed = config.parser().parse_args(shlex.split(options))
+    for name, value in vars(parsed).items():
+        if value is not None and name != "args":
+            config.set(name.lower(), value)
+    return config
+
+
+def test_a_long_upload_holds_one_thread_not_a_whole_worker():
+    # sync workers serve one request each, and the arbiter kills one busy past --timeout: two
+    # slow artifact uploads stopped every learner and were cut off at 120 s
+    command = _serve.serve_command("127.0.0.1", 5000, _serve.Path("/srv/artifacts"))
+    settings = _gunicorn_settings(command[command.index("--gunicorn-opts") + 1])
+    assert settings.worker_class_str == "gthread" and settings.threads >= 4
+    assert settings.timeout == 120 and settings.graceful_timeout == 30
+    # an idle kept-alive connection would hold a worker's shutdown for the graceful timeout
+    assert settings.keepalive == 0
+    assert settings.control_socket_disable

@@ -195,8 +195,9 @@ def test_the_endpoint_answers_one_row_per_learner_in_json(servers):
     assert body["format"] == 1 and body["lower"] is False and body["metric"] == "score"
     rows = {row["learner"]: row for row in body["rows"]}
     assert sorted(rows) == ["ada", "bob", "cy", "dee", "eve"]
-    assert rows["ada"] == {"rank": 2, "learner": "ada", "value": 0.9, "runs": 2, "best_run": "a22"}
-    assert rows["bob"]["rank"] == 2 and rows["cy"]["value"] == 0.5
+    assert rows["ada"] == {"rank": 1, "learner": "ada", "value": 0.9, "runs": 2, "best_run": "a22"}
+    assert rows["bob"]["rank"] == 1 and rows["cy"]["value"] == 0.5
+    assert rows["dee"]["rank"] is None and rows["dee"]["value"] is None  # inf is no score
     assert rows["eve"]["rank"] is None and rows["eve"]["value"] is None
 
 
@@ -301,6 +302,23 @@ class _Answer:
         return json.loads(self._body)
 
 
+_ASKED = {"module": "07", "metric": "acc", "lower": False}
+_ROW = {"rank": 1, "learner": "ada", "value": 0.9, "runs": 1, "best_run": "a1"}
+
+
+def _board(rows, **echo):
+    """A leaderboard answer's JSON: the query asked for (changed by ``echo``) and ``rows``."""
+    return json.dumps({"format": 1, **_ASKED, **echo, "rows": rows})
+
+
+def _rows(*changes):
+    """Rows ranked 1, 2, ... with values 0.9, 0.8, ..., each changed by its dict."""
+    return [
+        {**_ROW, "rank": k + 1, "learner": f"l{k}", "value": 0.9 - k / 10, **change}
+        for k, change in enumerate(changes)
+    ]
+
+
 @pytest.mark.parametrize(
     "answer",
     [
@@ -310,13 +328,171 @@ class _Answer:
         _Answer(200, '{"format": 2, "rows": []}'),
         _Answer(200, '{"format": 1, "rows": [{"learner": "ada"}]}'),
         _Answer(200, '{"format": 1, "rows": {}}'),
+        _Answer(200, json.dumps({"format": 1, "rows": [_ROW]})),  # echoes no query
+        # another query's leaderboard
+        _Answer(200, _board([_ROW], module="08")),
+        _Answer(200, _board([_ROW], metric="f1")),
+        _Answer(200, _board([_ROW], lower=True)),
+        _Answer(200, _board([_ROW], lower=0)),
+        # a row of the wrong types
+        _Answer(200, _board(_rows({"value": "abc"}))),
+        _Answer(200, _board(_rows({"rank": 1.5}))),
+        _Answer(200, _board(_rows({"rank": True}))),
+        _Answer(200, _board(_rows({"rank": 0}))),
+        _Answer(200, _board(_rows({"runs": None}))),
+        _Answer(200, _board(_rows({"runs": -1}))),
+        _Answer(200, _board(_rows({"learner": ""}))),
+        _Answer(200, _board(_rows({"learner": 7}))),
+        _Answer(200, _board(_rows({"best_run": None}))),
+        _Answer(200, _board(_rows({"value": 1.7976931348623157e308}))),
+        _Answer(200, _board(_rows({"value": None}))),  # a rank without a score
+        _Answer(200, _board(_rows({}, {"rank": None}))),  # a score without a rank
+        # rows out of order
+        _Answer(200, _board(_rows({"rank": 2}, {"rank": 1}))),
+        _Answer(200, _board(_rows({}, {"value": 0.95}))),  # worse value ranked first
+        _Answer(200, _board(_rows({}, {"rank": 1}))),  # a shared rank without a tie
+        _Answer(200, _board(_rows({}, {"learner": "l0"}))),  # one learner twice
+        _Answer(200, _board([{**_ROW, "rank": None, "value": None, "learner": "z"}, _ROW])),
     ],
 )
-def test_anything_but_a_leaderboard_answer_means_no_endpoint(answer):
-    assert _leaderboard._endpoint_rows(answer) is None
+def test_anything_but_the_leaderboard_asked_for_means_no_endpoint(answer):
+    assert _leaderboard._endpoint_rows(answer, "07", "acc", False) is None
+
+
+def test_a_cut_answer_holds_the_top_ranks_only():
+    rows = _rows({}, {}, {})
+    assert _leaderboard._endpoint_rows(_Answer(200, _board(rows)), "07", "acc", False, 3) == rows
+    assert _leaderboard._endpoint_rows(_Answer(200, _board(rows)), "07", "acc", False, 2) is None
+    unranked = [*rows[:1], {**_ROW, "rank": None, "value": None, "learner": "z"}]
+    assert (
+        _leaderboard._endpoint_rows(_Answer(200, _board(unranked)), "07", "acc", False, 1) is None
+    )
 
 
 def test_a_leaderboard_answer_is_read():
-    rows = [{"rank": 1, "learner": "ada", "value": 0.5, "runs": 1, "best_run": "a"}]
-    answer = _Answer(200, json.dumps({"format": 1, "rows": rows}))
-    assert _leaderboard._endpoint_rows(answer) == rows
+    rows = [
+        *_rows({}, {"value": 0.9, "rank": 1}, {"value": 0.5, "rank": 3}),
+        {**_ROW, "rank": None, "value": None, "learner": "z", "runs": 0, "best_run": ""},
+    ]
+    answer = _Answer(200, _board(rows))
+    assert _leaderboard._endpoint_rows(answer, "07", "acc", False) == rows
+    lowest = _Answer(200, _board(list(reversed(rows[:3])), lower=True))
+    assert _leaderboard._endpoint_rows(lowest, "07", "acc", True) is None  # ranks 3, 1, 1
+    ascending = [
+        {**_ROW, "rank": 1, "learner": "a", "value": 0.1},
+        {**_ROW, "rank": 2, "learner": "b", "value": 0.2},
+        {**_ROW, "rank": 2, "learner": "c", "value": 0.2},
+    ]
+    read = _leaderboard._endpoint_rows(
+        _Answer(200, _board(ascending, lower=True)), "07", "acc", True
+    )
+    assert read == ascending
+
+
+class _FakeServer:
+    """A loopback HTTP server answering /health and the leaderboard endpoint as told."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.answer = (200, "application/json", "{}")
+        self.delay = 0.0
+        self.asked = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                fake.asked.append(self.path)
+                if self.path.startswith(LEADERBOARD_ENDPOINT):
+                    time.sleep(fake.delay)
+                    status, content_type, body = fake.answer
+                else:
+                    status, content_type, body = 200, "text/plain", "OK"
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    self.wfile.write(data)
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.uri = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    """A fake class server as the tracking URI; the search API records being read."""
+    server = _FakeServer()
+    monkeypatch.setattr(_leaderboard, "ENDPOINT_TIMEOUT_S", 0.5)
+    searched = []
+    monkeypatch.setattr(_leaderboard, "_fetch_runs", lambda *args: searched.append(args) or [])
+    mlflow.set_tracking_uri(server.uri)
+    server.searched = searched
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (404, "text/html", "<h1>Not Found</h1>"),
+        (405, "text/html", "<h1>Method Not Allowed</h1>"),
+        (200, "text/html", "<html>MLflow</html>"),
+        (200, "application/json", _board(_rows({"value": "abc"}))),
+        (200, "application/json", _board(_rows({"rank": 1.5}))),
+        (200, "application/json", _board([_ROW], module="99")),
+    ],
+)
+def test_no_endpoint_or_another_answer_falls_back_to_the_search_api(fake, answer):
+    fake.answer = answer
+    assert leaderboard("07", "acc", lower=False).empty
+    assert len(fake.searched) == 1
+
+
+def test_a_slow_server_is_an_error_not_a_search_of_every_run(fake):
+    fake.delay = 2.0
+    with pytest.raises(_leaderboard.LeaderboardUnavailable, match="did not answer within 0.5 s"):
+        leaderboard("07", "acc", lower=False)
+    assert fake.searched == []
+
+
+def test_a_failing_server_is_an_error_not_a_search_of_every_run(fake):
+    fake.answer = (503, "application/json", '{"error": "the tracking database did not answer"}')
+    with pytest.raises(_leaderboard.LeaderboardUnavailable, match="HTTP 503"):
+        leaderboard("07", "acc", lower=False)
+    assert fake.searched == []
+
+
+def test_an_unreachable_server_is_an_error_without_its_password(monkeypatch):
+    monkeypatch.setattr(
+        _leaderboard, "_fetch_runs", lambda *_: pytest.fail("the search API was read")
+    )
+    uri = f"http://ada:pw-0123@127.0.0.1:{free_port()}"
+    with pytest.raises(_leaderboard.LeaderboardUnavailable, match="cannot connect") as error:
+        _leaderboard._server_leaderboard(uri, "07", "acc", False, None)
+    assert "pw-0123" not in str(error.value) and "127.0.0.1" in str(error.value)
+
+
+def test_the_command_says_so_in_one_line(fake, monkeypatch, tmp_path, capsys):
+    from mlcourse.cli import main
+
+    fake.delay = 2.0
+    monkeypatch.setenv("MLCOURSE_ROOT", str(tmp_path))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", fake.uri)
+    assert main(["leaderboard", "07", "--metric", "acc"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("mlcourse leaderboard: error: "), err
+    assert "did not answer within 0.5 s" in err and "Traceback" not in err
+    assert fake.searched == []

@@ -61,7 +61,8 @@ _log = logging.getLogger(__name__)
 
 _DATABASE_SCHEMES = ("sqlite", "postgresql", "mysql", "mssql")
 _engines: dict[str, object] = {}
-# MLflow stores +-inf as the largest finite double: only a true infinity is beyond it.
+# MLflow's SQL store keeps +-inf as the largest finite double (a file store keeps inf): a value
+# this large either way is no score, like NaN.
 _LARGEST_DOUBLE = 1.7976931348623157e308
 _SQLITE_MMAP_BYTES = 512 * 2**20
 _POSTGRES_SORT_MEMORY = "64MB"
@@ -106,8 +107,8 @@ def _runs_query(experiment: int, metric: str):
     learner = aliased(SqlTag)
     unusable = sa.or_(
         SqlLatestMetric.is_nan.is_(True),
-        SqlLatestMetric.value > _LARGEST_DOUBLE,
-        SqlLatestMetric.value < -_LARGEST_DOUBLE,
+        SqlLatestMetric.value >= _LARGEST_DOUBLE,
+        SqlLatestMetric.value <= -_LARGEST_DOUBLE,
     )
     score = sa.case((unusable, sa.null()), else_=SqlLatestMetric.value)
     return (
@@ -188,42 +189,67 @@ def _best_runs_sql(uri: str, module: str, metric: str, lower: bool) -> list[tupl
     ]
 
 
+def _score(value: float | None) -> float | None:
+    """A metric's value as a score: None for no value, NaN and +-inf (or the largest double)."""
+    if value is None or math.isnan(value) or abs(value) >= _LARGEST_DOUBLE:
+        return None
+    return value
+
+
 def _fetch_runs(module: str, metric: str, client) -> list[_Run]:
-    """Every learner-tagged run through the client's search API, 5,000 a page."""
+    """Every learner-tagged run through the client's search API, each run once."""
     from mlflow.entities import ViewType
 
     experiment = client.get_experiment_by_name(experiment_name(module))
     if experiment is None:
         return []
-    runs: list[_Run] = []
-    token = None
-    while True:
-        page = client.search_runs(
-            [experiment.experiment_id],
-            run_view_type=ViewType.ACTIVE_ONLY,
-            max_results=5000,
-            page_token=token,
-        )
+    runs: dict[str, _Run] = {}
+    for page in _search_pages(client, experiment.experiment_id, ViewType.ACTIVE_ONLY):
         for run in page:
             learner = run.data.tags.get(LEARNER_TAG)
-            if not learner:
-                continue
-            value = run.data.metrics.get(metric)
-            if value is not None and (math.isnan(value) or math.isinf(value)):
-                value = None
-            runs.append(
-                _Run(
+            if learner and run.info.run_id not in runs:
+                runs[run.info.run_id] = _Run(
                     learner,
-                    value,
+                    _score(run.data.metrics.get(metric)),
                     run.info.run_name or "",
                     run.info.start_time or 0,
                     run.info.status == "RUNNING",
                     run.info.run_id,
                 )
-            )
-        token = page.token
-        if not token:
-            return runs
+    return list(runs.values())
+
+
+SEARCH_PAGE_SIZE = 5000
+_SEARCH_ORDER = ["attributes.start_time ASC", "attributes.run_id ASC"]
+
+
+def _search_pages(client, experiment_id: str, view):
+    """The experiment's runs, oldest first, a page at a time, while the class keeps logging.
+
+    Each page starts at the previous page's latest start time (keyset paging) rather than at
+    an offset: a run created meanwhile starts later and comes at the end, and a run deleted
+    meanwhile moves no other run to a page already read. The runs at that start time are read
+    again (the caller keeps each run id once); only when a whole page shares one start time
+    does the next page go on from it by offset.
+    """
+    since, token = None, None
+    while True:
+        page = client.search_runs(
+            [experiment_id],
+            filter_string="" if since is None else f"attributes.start_time >= {since}",
+            run_view_type=view,
+            max_results=SEARCH_PAGE_SIZE,
+            order_by=_SEARCH_ORDER,
+            page_token=token,
+        )
+        yield page
+        if not page.token or not page:
+            return
+        latest = page[-1].info.start_time or 0
+        if latest == since:
+            token = page.token  # a page of one start time: on by offset within it
+        else:
+            since, token = latest, None
 
 
 def leaderboard(
@@ -235,6 +261,8 @@ def leaderboard(
     client=None,
 ) -> pd.DataFrame:
     """Rank learners by their best run in ``mlcourse/NN_slug``.
+
+    Each learner's best run is judged by the run's latest value of the metric.
 
     Parameters
     ----------
@@ -256,11 +284,19 @@ def leaderboard(
     Returns
     -------
     pandas.DataFrame
-        Columns ``rank`` (ties share a rank), ``learner``, ``value`` (the best value of the
-        metric), ``runs`` (the learner's runs in the experiment, leaving out runs still
-        RUNNING that logged nothing) and ``best_run`` (of equal values, the earliest run's).
-        Learners none of whose runs logged the metric come last, with no rank and no value.
-        Only runs tagged with a learner count.
+        One row per learner, for the learner's best run, judged by the run's latest value of
+        the metric (a run's earlier values do not count). Columns ``rank`` (ties share a
+        rank), ``learner``, ``value`` (that latest value of the best run), ``runs`` (the
+        learner's runs in the experiment, leaving out runs still RUNNING that logged nothing)
+        and ``best_run`` (of equal values, the earliest run's). NaN and +-inf are no score:
+        learners with no score in any run come last, with no rank and no value. Only runs
+        tagged with a learner count.
+
+    Raises
+    ------
+    LeaderboardUnavailable
+        The class server's leaderboard endpoint did not answer in time, could not be reached
+        or failed (a 5xx answer); the search API would load the same server.
     """
     lower = lower_is_better(metric) if lower is None else lower
     if client is None:
@@ -305,23 +341,31 @@ def _is_http(uri: str) -> bool:
     return uri.split(":", 1)[0].lower() in ("http", "https")
 
 
+class LeaderboardUnavailable(RuntimeError):
+    """The class server's leaderboard endpoint did not answer: too slow, unreachable or failing."""
+
+
 def _server_leaderboard(
     uri: str, module: str, metric: str, lower: bool, top: int | None
 ) -> pd.DataFrame | None:
     """The leaderboard from the class server's own endpoint, or None when it has none.
 
     A class server (``mlflow server --app-name mlcourse``) computes it with SQL on its
-    database and sends one row per learner. A plain MLflow server, an older class server or
-    any failure answers None, and the caller reads every run through the search API instead.
+    database and sends one row per learner. A server without the endpoint (404, 405) or with
+    an answer that is not the leaderboard asked for gives None, and the caller reads every run
+    through the search API instead. A server that does not answer in time, cannot be reached
+    or fails (5xx) raises :class:`LeaderboardUnavailable`: the search API, far more work, would
+    go to the same server.
     """
     import requests
     from mlflow.exceptions import MlflowException
     from mlflow.utils.credentials import get_default_host_creds
     from mlflow.utils.rest_utils import http_request
 
+    sent_top = None if top is None else min(top, ENDPOINT_MAX_TOP)
     params = {"module": module, "metric": metric, "mode": "min" if lower else "max"}
-    if top is not None:
-        params["top"] = str(min(top, ENDPOINT_MAX_TOP))
+    if sent_top is not None:
+        params["top"] = str(sent_top)
     try:
         response = http_request(
             get_default_host_creds(uri),
@@ -334,17 +378,85 @@ def _server_leaderboard(
             params=params,
         )
     except (requests.RequestException, MlflowException) as error:
-        _log.debug("no leaderboard endpoint at %s: %s", uri, error)
+        unanswered = _unanswered(uri, error)
+        if unanswered is not None:
+            raise LeaderboardUnavailable(unanswered) from error
+        _log.debug("no leaderboard endpoint at %s: %s", _shown(uri), error)
         return None
-    rows = _endpoint_rows(response)
+    if response.status_code >= 500:
+        raise LeaderboardUnavailable(
+            f"the tracking server {_shown(uri)} failed to make the leaderboard "
+            f"(HTTP {response.status_code}): try again in a minute"
+        )
+    rows = _endpoint_rows(response, module, metric, lower, sent_top)
     if rows is None:
-        _log.debug("no leaderboard endpoint at %s: HTTP %s", uri, response.status_code)
+        _log.debug("no leaderboard endpoint at %s: HTTP %s", _shown(uri), response.status_code)
         return None
-    return _rows_frame(rows)
+    try:
+        return _rows_frame(rows)
+    except (TypeError, ValueError):
+        return None
 
 
-def _endpoint_rows(response) -> list[dict] | None:
-    """The rows of a leaderboard endpoint's answer, or None when it is not one."""
+def _unanswered(uri: str, error: BaseException) -> str | None:
+    """Why the server did not answer (no connection, a timeout), or None for another error."""
+    import requests
+    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    causes = _causes(error)
+    # urllib3's NewConnectionError (a refused connection) is a kind of its TimeoutError
+    refused = (NewConnectionError, ConnectionRefusedError)
+    timeouts = (requests.Timeout, Urllib3Timeout, TimeoutError)
+    if not any(isinstance(cause, refused) for cause in causes) and any(
+        isinstance(cause, timeouts) for cause in causes
+    ):
+        return (
+            f"the tracking server {_shown(uri)} did not answer within "
+            f"{ENDPOINT_TIMEOUT_S:g} s: it may be overloaded; try again in a minute"
+        )
+    if any(isinstance(cause, (requests.ConnectionError, ConnectionError)) for cause in causes):
+        return f"cannot connect to the tracking server {_shown(uri)}: is it running?"
+    return None
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """``error`` and every error it wraps: MLflow wraps the ``requests`` error, which wraps
+    urllib3's (``MaxRetryError.reason`` says a read timed out, under a ``ConnectionError``)."""
+    found: list[BaseException] = []
+    todo: list[object] = [error]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        todo += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+    return found
+
+
+def _shown(uri: str) -> str:
+    """The URI without any user name or password in it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _endpoint_rows(
+    response, module: str, metric: str, lower: bool, top: int | None = None
+) -> list[dict] | None:
+    """The rows of the leaderboard asked for, or None when the answer is anything else.
+
+    The answer must echo the module, metric and direction asked for, every row must have
+    the types ``frame_rows`` gives, and the rows must be ranked as ``_frame`` ranks them.
+    """
     if response.status_code != 200 or "json" not in response.headers.get("Content-Type", ""):
         return None
     try:
@@ -353,12 +465,62 @@ def _endpoint_rows(response) -> list[dict] | None:
         return None
     if not isinstance(payload, dict) or payload.get("format") != ENDPOINT_FORMAT:
         return None
+    echoed = (payload.get("module"), payload.get("metric"), payload.get("lower"))
+    if echoed != (module, metric, lower) or not isinstance(echoed[2], bool):
+        return None  # the leaderboard of another query (or of no query at all)
     rows = payload.get("rows")
-    if not isinstance(rows, list) or not all(
-        isinstance(row, dict) and set(row) == set(COLUMNS) for row in rows
-    ):
+    if not isinstance(rows, list) or not all(_is_row(row) for row in rows):
+        return None
+    if not _ranked_in_order(rows, lower, top):
         return None
     return rows
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_row(row) -> bool:
+    """Whether ``row`` is a leaderboard row with the types ``frame_rows`` gives."""
+    if not isinstance(row, dict) or set(row) != set(COLUMNS):
+        return False
+    rank, value = row["rank"], row["value"]
+    ranked = rank is not None
+    if ranked and not (_is_whole(rank) and rank >= 1):
+        return False
+    if (value is not None) != ranked:
+        return False  # a score has a rank, no score has none
+    if ranked and not (isinstance(value, float) and _score(value) is not None):
+        return False
+    return (
+        _is_whole(row["runs"])
+        and row["runs"] >= 0
+        and isinstance(row["learner"], str)
+        and row["learner"] != ""
+        and isinstance(row["best_run"], str)
+    )
+
+
+def _ranked_in_order(rows: list[dict], lower: bool, top: int | None) -> bool:
+    """Whether the rows are ranked as ``_frame`` ranks them: each learner once, the ranked
+    rows first, best value first, ties sharing the rank, within ``top`` when it is given."""
+    if len({row["learner"] for row in rows}) != len(rows):
+        return False
+    ranked = [row for row in rows if row["rank"] is not None]
+    if rows[: len(ranked)] != ranked or (top is not None and len(ranked) != len(rows)):
+        return False
+    previous = None
+    for position, row in enumerate(ranked, start=1):
+        tied = previous is not None and row["value"] == previous["value"]
+        worse = previous is None or (
+            row["value"] > previous["value"] if lower else row["value"] < previous["value"]
+        )
+        if not (tied or worse) or row["rank"] != (previous["rank"] if tied else position):
+            return False
+        if top is not None and row["rank"] > top:
+            return False
+        previous = row
+    return True
 
 
 def _leaderboard_frame(

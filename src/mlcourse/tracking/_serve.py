@@ -11,13 +11,21 @@ from pathlib import Path
 from .._paths import course_root
 from ._store import prepare_store
 
-# Gunicorn's sync workers, one request at a time each, rather than uvicorn's default: under a
-# class's load they answer in arrival order from the kernel's queue, where uvicorn's workers ran
-# up to 40 requests at once on threads, and a few waited past the MLflow client's 120 s
-# timeout (the client retried, and a retried runs/create left a ghost run). A worker busy more
-# than 120 s is restarted. No control socket: it would be one path in the home folder for every
-# server on the machine. (Windows has no gunicorn: MLflow's default there.)
-GUNICORN_OPTIONS = "--timeout 120 --graceful-timeout 30 --no-control-socket"
+# Gunicorn rather than uvicorn, MLflow's default: under a class's load gunicorn answers in
+# arrival order from the kernel's queue, where uvicorn's workers ran up to 40 requests at once
+# and a few waited past the MLflow client's 120 s timeout (the client retried, and a retried
+# runs/create left a ghost run). Threaded workers (gthread), 8 requests at a time each: a long
+# artifact upload or download holds one thread, not the whole worker, so the other learners'
+# requests go on, and the worker's main thread keeps telling the arbiter it is alive however
+# long a request takes; the timeout restarts only a hung worker. No keep-alive, as with
+# one-request workers: an idle kept-alive connection holds a worker's shutdown for the whole
+# graceful timeout, and one the worker closes makes the client retry. No control socket: it
+# would be one path in the home folder for every server on the machine. (Windows has no
+# gunicorn: MLflow's default there.)
+GUNICORN_OPTIONS = (
+    "--worker-class gthread --threads 8 --keep-alive 0 "
+    "--timeout 120 --graceful-timeout 30 --no-control-socket"
+)
 
 
 def serve_command(host: str, port: int, artifacts: Path, workers: int = 2) -> list[str]:
