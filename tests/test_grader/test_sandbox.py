@@ -108,3 +108,20 @@ def test_a_graded_run_without_bubblewrap_never_sees_the_live_class_or_its_tokens
     env = _trusted_environment()
     assert not {"MLCOURSE_CLASS", "MLCOURSE_LIVE_TOKEN", "JUPYTERHUB_API_TOKEN"} & set(env)
     assert env["MLCOURSE_LEARNER"] == "ada"
+
+
+def test_a_limited_process_sees_the_course_its_caller_sees_now(tmp_path, monkeypatch):
+    # the fork server is started once per process and keeps the environment of that moment;
+    # a reader forked from it must still look for release notebooks where the caller would
+    from mlcourse._paths import course_root
+    from mlcourse.grader._isolate import run_limited
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        (folder / "exercises").mkdir(parents=True)
+    monkeypatch.setenv("MLCOURSE_ROOT", str(first))
+    seen, _ = run_limited(course_root, memory_mb=256, timeout=30)
+    assert seen == str(first.resolve())
+    monkeypatch.setenv("MLCOURSE_ROOT", str(second))
+    seen, _ = run_limited(course_root, memory_mb=256, timeout=30)
+    assert seen == str(second.resolve())

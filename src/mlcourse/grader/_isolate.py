@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .._paths import course_root
+
 MAX_RESULT_BYTES = 8 * 1024 * 1024
 
 
@@ -34,8 +36,16 @@ def _vm_bytes() -> int:
         return 0
 
 
-def _child(connection, function: Callable[..., dict], args: tuple, memory: int, seconds: int):
-    """Body of the limited process: limits first, then the work, the answer in JSON."""
+def _child(
+    connection, function: Callable[..., dict], args: tuple, memory: int, seconds: int, root: str
+):
+    """Body of the limited process: limits first, then the work, the answer in JSON.
+
+    The process is forked from a server started once, which kept the environment and working
+    folder of that moment; ``root`` is the course folder the caller sees now, so that the
+    release notebooks and data are looked up where the caller would.
+    """
+    os.environ["MLCOURSE_ROOT"] = root
     limit = _vm_bytes() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
@@ -132,7 +142,7 @@ def run_limited(
     receive, send = context.Pipe(duplex=False)
     process = context.Process(
         target=_child,
-        args=(send, function, args, memory_mb * 2**20, max(1, int(timeout))),
+        args=(send, function, args, memory_mb * 2**20, max(1, int(timeout)), str(course_root())),
         daemon=True,
     )
     process.start()
