@@ -30,6 +30,7 @@ COMMANDS = (
     "progress",
     "live",
     "quiz",
+    "release",
     "doctor",
 )
 

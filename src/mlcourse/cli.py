@@ -113,11 +113,87 @@ def _cmd_update(args: argparse.Namespace) -> int:
     return 1 if any(result.status == "failed" for result in results) else 0
 
 
+_CHECK_DESCRIPTION = """\
+Grade a notebook as `mlcourse grade` does (the file is not modified): run every cell in a
+fresh kernel, sandboxed when bubblewrap is installed, then judge the values the cells left at
+the end. A check that passed while you worked but whose answer a later cell changed shows
+here as the grader will see it.
+
+For CI: --json saves the grader's result and --summary a Markdown table of it; then
+--from-json FILE --problem ID says whether one problem is correct, without running the
+notebook again."""
+
+_CHECK_EXIT = """exit status:
+  0  the notebook ran to its end and was judged (whatever the answers earned);
+     with --from-json: the problem is correct
+  1  the notebook could not be run to its end (tampered, timeout, crashed, grader error);
+     with --from-json: the problem is not correct
+  2  bad command line, a file that is not a course notebook, or (--from-json) a file that
+     is not the grader's result for that module and notebook"""
+
+
+def _write_output(path: Path, text: str) -> None:
+    from .grader._report import atomic_write
+
+    try:
+        atomic_write(path, text)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+def _read_result(path: Path, module: str, notebook: Path | None) -> dict:
+    from .grader._summary import ResultRefused, read_grader_result
+
+    try:
+        return read_grader_result(path, module, notebook)
+    except ResultRefused as error:
+        raise UsageError(str(error)) from None
+
+
+def _check_from_json(args: argparse.Namespace) -> int:
+    """``mlcourse check [NOTEBOOK] --from-json FILE --problem ID``: one problem's verdict."""
+    from .grader._summary import points_text
+
+    if not args.problem:
+        raise UsageError("--from-json needs --problem ID, e.g. --problem 01.3")
+    if args.json or args.summary:
+        raise UsageError("--json and --summary write a new result; --from-json reads one")
+    from .exercises import get_module
+
+    problem = args.problem.strip()
+    module = _module(problem.split(".", 1)[0], written=True)
+    ids = [p.id for p in get_module(module).problems]
+    if problem not in ids:
+        raise UsageError(f"no problem {problem} in module {module}: {' '.join(ids)}")
+    notebook = None
+    if args.notebook:
+        notebook = Path(args.notebook)
+        if not notebook.is_file():
+            raise UsageError(f"{notebook}: no such notebook")
+    result = _read_result(Path(args.from_json), module, notebook)
+    outcome = next(p for p in result["problems"] if p["problem"] == problem)
+    score = f"{points_text(outcome['points'])}/{points_text(outcome['max_points'])}"
+    print(f"{problem} {str(outcome['status']).replace('_', ' ')} {score}")
+    message = str(outcome.get("message") or "").splitlines()
+    if message and outcome["status"] != "correct":
+        print(message[0][:300])
+    if result.get("status") not in ("ok", "empty"):
+        print(f"Not graded ({result.get('status')}): {str(result.get('reason', ''))[:300]}")
+    return 0 if outcome["status"] == "correct" else 1
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     import nbformat
 
     from .grader import Limits, Submission, bubblewrap, grade_submission
+    from .grader._summary import check_summary, unreadable_summary
 
+    if args.from_json:
+        return _check_from_json(args)
+    if args.problem:
+        raise UsageError("--problem reads a saved result: give it with --from-json FILE")
+    if not args.notebook:
+        raise UsageError("give the notebook to check, e.g. work/01_python_essentials.ipynb")
     path = Path(args.notebook)
     if not path.is_file() or path.suffix != ".ipynb":
         raise UsageError(f"{path}: no such notebook (expected a .ipynb file)")
@@ -132,7 +208,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     try:
         nbformat.read(str(path), as_version=4)
     except Exception as error:  # noqa: BLE001 - nbformat raises many kinds on a bad file
-        raise UsageError(f"{path}: not a readable notebook ({type(error).__name__})") from None
+        reason = f"not a readable notebook ({type(error).__name__})"
+        if args.summary:
+            _write_output(Path(args.summary), unreadable_summary(path, reason))
+        raise UsageError(f"{path}: {reason}") from None
     sandbox = bubblewrap() is not None
     print(
         f"Grading {path} as the course's grader does: a fresh kernel"
@@ -143,6 +222,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     limits = Limits(cell_timeout=args.timeout, timeout=max(600.0, 3.0 * args.timeout))
     submission = Submission(learner="you", name=path.name, content=path.read_bytes())
     result = grade_submission(submission, module, limits, sandbox=sandbox)
+    if args.json:
+        import json
+
+        _write_output(Path(args.json), json.dumps(result, indent=2, sort_keys=True) + "\n")
+    if args.summary:
+        _write_output(Path(args.summary), check_summary(result, path.name))
     for outcome in result["problems"]:
         status = outcome["status"].replace("_", " ")
         score = f"{outcome['points']:g}/{outcome['max_points']:g}"
@@ -388,6 +473,26 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return run_doctor()
 
 
+def _cmd_release(args: argparse.Namespace) -> int:
+    from ._paths import course_root
+    from .release import ReleaseError, ReleaseRejected, assemble_class_release
+
+    try:
+        release = assemble_class_release(course_root(), Path(args.class_dir), force=args.force)
+    except ReleaseRejected as error:
+        for finding in error.findings:
+            print(f"answer key: {finding}", file=sys.stderr)
+        print(f"mlcourse release: {error}", file=sys.stderr)
+        return 1
+    except ReleaseError as error:
+        raise UsageError(str(error)) from None
+    for note in release.notes:
+        print(f"note: {note}")
+    wheel = release.wheel.relative_to(release.folder)
+    print(f"wrote {release.folder} ({release.files} files, learners install {wheel})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     from . import __version__
@@ -445,11 +550,39 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="grade a notebook as the grader does and report every exercise's outcome",
-        description="Grade a notebook as `mlcourse grade` does (the file is not modified): run every cell in a fresh kernel, sandboxed when bubblewrap is installed, then judge the values the cells left at the end. A check that passed while you worked but whose answer a later cell changed shows here as the grader will see it.",
+        description=_CHECK_DESCRIPTION,
+        epilog=_CHECK_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("notebook", help="path to NN_slug.ipynb")
+    check.add_argument(
+        "notebook",
+        nargs="?",
+        help="path to NN_slug.ipynb (with --from-json: optional, to refuse a result made "
+        "from another version of it)",
+    )
     check.add_argument(
         "--timeout", type=int, default=120, help="seconds allowed per cell (default 120)"
+    )
+    check.add_argument(
+        "--json",
+        metavar="FILE",
+        help="also write the grader's result (the JSON `mlcourse grade` writes) to FILE",
+    )
+    check.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="also write a Markdown table of exercises, outcomes, points and feedback to FILE "
+        "(for $GITHUB_STEP_SUMMARY or a pull-request comment)",
+    )
+    check.add_argument(
+        "--from-json",
+        metavar="FILE",
+        help="do not run anything: read a result saved with --json and judge --problem from it",
+    )
+    check.add_argument(
+        "--problem",
+        metavar="ID",
+        help="with --from-json: the problem (e.g. 01.3); exit 0 if it is correct, 1 if not",
     )
     check.set_defaults(func=_cmd_check)
 
@@ -666,6 +799,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--bank", metavar="DIR", help="use the mNN.toml files in DIR (to try new questions)"
     )
     quiz.set_defaults(func=_cmd_quiz)
+
+    release = sub.add_parser(
+        "release",
+        help="assemble what a graded class is handed out: no solutions, no answer keys",
+        description="Assemble what an instructor hands out to a graded class in DIR: the lessons, "
+        "the exercises notebooks, the dataset cards and the course package without its answer "
+        "keys (a wheel, version +class). Everything is checked for answer keys before it is "
+        "put in place; if any is found, nothing is written.",
+    )
+    release.add_argument(
+        "--class", dest="class_dir", required=True, metavar="DIR", help="the folder to write"
+    )
+    release.add_argument(
+        "--force", action="store_true", help="replace DIR when it exists and is not empty"
+    )
+    release.set_defaults(func=_cmd_release)
 
     doctor = sub.add_parser(
         "doctor",
