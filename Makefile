@@ -16,13 +16,22 @@ NOTEBOOKS := $(sort $(wildcard curriculum/*.ipynb solutions/*.ipynb))
 # "run_alone": true (module 21 starts the retraining job as a process, module 22 a Dask cluster).
 KERAS_NOTEBOOKS := $(shell grep -l -E 'keras=True|"run_alone": true' $(NOTEBOOKS))
 
-.PHONY: lab test unit notebooks lint bench build install clean help system-deps
+.PHONY: lab test unit notebooks lint bench build install clean help system-deps site dist
+
+# The course website's builder lives in an environment of its own (Jupyter Book 1 needs older
+# Markdown libraries than the course's): pinned in site/constraints.txt, installed with the
+# course environment's uv.
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+SITE_OUT   ?= _build/site
 
 help:
 	@echo "make lab     create .venv if needed, then start JupyterLab on the course"
 	@echo "make test    create .venv if needed, then run the whole test suite"
 	@echo "make build   regenerate exercises/ from solutions/"
 	@echo "make bench   performance figures"
+	@echo "make site    build the course website into _build/site/html"
+	@echo "make dist    build the wheel and sdist into dist/ and check them"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,8 +68,22 @@ test: system-deps $(STAMP) lint
 	$(if $(KERAS_NOTEBOOKS),$(BIN)/python -m pytest --nbval $(KERAS_NOTEBOOKS) \
 		-p no:cacheprovider --nbval-sanitize-with ci/nbval_sanitize.cfg)
 
+$(SITE_STAMP): $(STAMP) site/requirements.txt site/constraints.txt
+	@test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(BIN)/python -m uv pip install --quiet --python $(SITE_VENV)/bin/python \
+		-c site/constraints.txt -r site/requirements.txt
+	@touch $(SITE_STAMP)
+
+site: $(STAMP) $(SITE_STAMP)
+	$(BIN)/python ci/build_site.py --jupyter-book $(SITE_VENV)/bin/jupyter-book --out $(SITE_OUT)
+
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+
 bench: $(STAMP)
 	$(BIN)/python ci/bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SITE_VENV) _build .pytest_cache .ruff_cache
