@@ -149,8 +149,8 @@ def _init_params(seed: int = 0) -> dict[str, np.ndarray]:
 
 
 def _trained_params() -> dict[str, np.ndarray]:
-    from mlcourse.exercises.m15 import _digits_split, _forward
-    from mlcourse.keys.m15 import _backward
+    from mlcourse.exercises.m15 import _digits_split
+    from mlcourse.keys.m15 import _backward, _forward
 
     d = _digits_split()
     X, y = d["X_train"], d["y_train"]

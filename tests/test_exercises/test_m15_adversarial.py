@@ -15,8 +15,8 @@ import pytest
 
 from mlcourse.checks import Answer, Choice, Function
 from mlcourse.exercises import get_module
-from mlcourse.exercises.m15 import _digits_split, _forward, _init_params, _mnist
-from mlcourse.keys.m15 import _backward, _recipe_params
+from mlcourse.exercises.m15 import _digits_split, _init_params, _mnist
+from mlcourse.keys.m15 import _backward, _forward, _recipe_params
 
 MODULE = get_module("15")
 PROBLEMS = {problem.id: problem for problem in MODULE.problems}

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import log_softmax, softmax
 
 from mlcourse.checks import (
     Case,
@@ -79,28 +81,21 @@ def _digits_split() -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------------------
 # Inputs of later cases are outputs of earlier steps: probabilities for `cross_entropy`,
-# a loss of the logits for `numerical_gradient`, forward caches for `backward`.
+# a loss of the logits for `numerical_gradient`, forward caches for `backward`. None of them
+# is computed here the way the exercises ask (a graded class's package carries this file):
+# probabilities and the loss come from SciPy, and the forward caches of the backward cases
+# were computed by the answer key and are shipped as numbers (m15_backward_caches.npz; a
+# test recomputes them with the key).
 # --------------------------------------------------------------------------------------
 
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise probabilities of the logits ``z``."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=1, keepdims=True)
+_BACKWARD_CACHES = Path(__file__).with_name("m15_backward_caches.npz")
+_CACHE_PARTS = ("Z1", "H", "Z2", "P")
 
 
-def _cross_entropy(probs: np.ndarray, y: np.ndarray) -> float:
-    """The mean negative log-probability of the true classes ``y``."""
-    return float(-np.mean(np.log(probs[np.arange(len(y)), y])))
-
-
-def _forward(X: np.ndarray, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The cache of a two-layer network's forward pass: ``Z1``, ``H``, ``Z2`` and ``P``."""
-    Z1 = X @ params["W1"] + params["b1"]
-    H = np.maximum(Z1, 0.0)
-    Z2 = H @ params["W2"] + params["b2"]
-    return {"Z1": Z1, "H": H, "Z2": Z2, "P": _softmax(Z2)}
+def _backward_cache(name: str) -> dict[str, np.ndarray]:
+    """The forward cache (``Z1``, ``H``, ``Z2``, ``P``) of the backward case ``name``."""
+    with np.load(_BACKWARD_CACHES, allow_pickle=False) as data:
+        return {part: data[f"{name}.{part}"] for part in _CACHE_PARTS}
 
 
 # --------------------------------------------------------------------------------------
@@ -170,7 +165,7 @@ def _batch(n: int, d: int, k: int, seed: int, scale: float = 1.0):
 
 
 def _probs(n: int, k: int, seed: int) -> np.ndarray:
-    return _softmax(_rng(seed).normal(0.0, 2.0, size=(n, k)))
+    return softmax(_rng(seed).normal(0.0, 2.0, size=(n, k)), axis=1)
 
 
 def _labels(n: int, k: int, seed: int) -> np.ndarray:
@@ -275,49 +270,49 @@ def _forward_hidden() -> list[Case]:
     ]
 
 
-def _backward_case(n: int, d: int, h: int, k: int, seed: int, label: str) -> Case:
-    X, y = _batch(n, d, k, seed)
-    params = _random_params(d, h, k, seed + 100)
-    return Case(X, y, params, _forward(X, params), label=label)
+def _backward_inputs() -> dict[str, tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], str]]:
+    """Every backward case's ``(X, y, params, label)`` by name; its cache is shipped by name.
+
+    ``"demo"`` is the visible case (the notebook's ``*_demo`` arrays); ``"exact-zeros"`` is a
+    batch with an all-zero example and some zero biases, so that some entries of Z1 are
+    exactly 0, where the slope of ReLU is 0 by convention (a mask ``Z1 >= 0``, or a numerical
+    estimate, gets them wrong).
+    """
+    demo = _demo()
+    inputs = {"demo": (demo["X_demo"], demo["y_demo"], demo["params_demo"], "")}
+    for n, d, h, k, seed, label in (
+        (1, 64, 16, 10, 21, "a batch of one example"),
+        (7, 4, 5, 3, 22, "a network of 4 inputs, 5 hidden units and 3 classes"),
+        (40, 64, 32, 10, 23, "a batch of 40 examples and 32 hidden units"),
+    ):
+        X, y = _batch(n, d, k, seed)
+        inputs[f"seed-{seed}"] = (X, y, _random_params(d, h, k, seed + 100), label)
+    X, y = _batch(6, 8, 4, 24)
+    X[2] = 0.0
+    params = _random_params(8, 6, 4, 124)
+    params["b1"][[0, 2, 4]] = 0.0
+    inputs["exact-zeros"] = (X, y, params, "a batch in which some entries of Z1 are exactly 0")
+    return inputs
 
 
 def _backward_cases() -> list[Case]:
-    demo = _demo()
-    X, y, params = demo["X_demo"], demo["y_demo"], demo["params_demo"]
+    X, y, params, _label = _backward_inputs()["demo"]
     return [
         Case(
             X,
             y,
             params,
-            _forward(X, params),
+            _backward_cache("demo"),
             call="backward(X_demo, y_demo, params_demo, forward(X_demo, params_demo))",
         )
     ]
 
 
-def _backward_with_exact_zeros() -> Case:
-    """A batch with an all-zero example and some zero biases: some entries of Z1 are exactly 0,
-    where the slope of ReLU is 0 by convention (a mask ``Z1 >= 0``, or a numerical estimate,
-    gets them wrong)."""
-    X, y = _batch(6, 8, 4, 24)
-    X[2] = 0.0
-    params = _random_params(8, 6, 4, 124)
-    params["b1"][[0, 2, 4]] = 0.0
-    return Case(
-        X,
-        y,
-        params,
-        _forward(X, params),
-        label="a batch in which some entries of Z1 are exactly 0",
-    )
-
-
 def _backward_hidden() -> list[Case]:
     return [
-        _backward_case(1, 64, 16, 10, 21, "a batch of one example"),
-        _backward_case(7, 4, 5, 3, 22, "a network of 4 inputs, 5 hidden units and 3 classes"),
-        _backward_case(40, 64, 32, 10, 23, "a batch of 40 examples and 32 hidden units"),
-        _backward_with_exact_zeros(),
+        Case(X, y, params, _backward_cache(name), label=label)
+        for name, (X, y, params, label) in _backward_inputs().items()
+        if name != "demo"
     ]
 
 
@@ -338,7 +333,7 @@ class _LogitsLoss:
         self.y = np.asarray(y)
 
     def __call__(self, Z: np.ndarray) -> float:
-        return _cross_entropy(_softmax(Z), self.y)
+        return float(-np.mean(log_softmax(Z, axis=1)[np.arange(len(self.y)), self.y]))
 
     def __repr__(self) -> str:
         return "loss_of_logits"

@@ -21,15 +21,14 @@ from mlcourse.checks import (
     require_str,
 )
 from mlcourse.exercises.m15 import (
+    _BACKWARD_CACHES,
     _BATCH_SIZE,
     _N_HIDDEN_MNIST,
     _PARAM_NAMES,
-    _cross_entropy,
+    _backward_inputs,
     _digits_split,
-    _forward,
     _init_params,
     _mnist,
-    _softmax,
 )
 from mlcourse.keys._keras import losses as _losses
 from mlcourse.keys._keras import other as _other
@@ -74,6 +73,40 @@ def _mnist_baseline() -> float:
 # Reference implementations (softmax, cross-entropy and the forward pass come from the
 # declaration, where they also build the inputs of later cases).
 # --------------------------------------------------------------------------------------
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise probabilities of the logits ``z``."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _cross_entropy(probs: np.ndarray, y: np.ndarray) -> float:
+    """The mean negative log-probability of the true classes ``y``."""
+    return float(-np.mean(np.log(probs[np.arange(len(y)), y])))
+
+
+def _forward(X: np.ndarray, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The cache of a two-layer network's forward pass: ``Z1``, ``H``, ``Z2`` and ``P``."""
+    Z1 = X @ params["W1"] + params["b1"]
+    H = np.maximum(Z1, 0.0)
+    Z2 = H @ params["W2"] + params["b2"]
+    return {"Z1": Z1, "H": H, "Z2": Z2, "P": _softmax(Z2)}
+
+
+def backward_caches() -> dict[str, np.ndarray]:
+    """The forward caches of the backward cases, as the declaration reads them by name."""
+    return {
+        f"{name}.{part}": value
+        for name, (X, _y, params, _label) in _backward_inputs().items()
+        for part, value in _forward(X, params).items()
+    }
+
+
+def write_backward_caches() -> None:
+    """Write ``m15_backward_caches.npz`` beside the declaration (after changing its cases)."""
+    np.savez_compressed(_BACKWARD_CACHES, **backward_caches())
 
 
 def _relu(z: np.ndarray) -> np.ndarray:
