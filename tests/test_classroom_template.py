@@ -225,20 +225,46 @@ def test_learner_workflow_runs_on_main_and_leaves_only_github_steps_unrun():
     workflow = _workflow("mlcourse-check.yml")
     triggers = _triggers(workflow)
     assert triggers["push"]["branches"] == ["main"] == triggers["pull_request"]["branches"]
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert workflow["env"]["MLCOURSE_PACKAGE"] == make_classroom.default_package()
     steps = _steps("mlcourse-check.yml")
     tested = [_check_step(), _fail_step()]
-    comment = [s for s in steps if s.get("uses", "").startswith("actions/github-script")]
-    assert len(comment) == 1 and "pull_request" in comment[0]["if"]
-    assert comment[0]["env"]["REPORT"].endswith("/mlcourse/report.md")
-    assert 'out="$RUNNER_TEMP/mlcourse"' in _check_step()["run"]  # where the comment reads
-    unrun = [s for s in steps if s not in tested + comment]
+    upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert len(upload) == 1 and upload[0]["with"]["path"].endswith("/mlcourse/report.md")
+    assert 'out="$RUNNER_TEMP/mlcourse"' in _check_step()["run"]  # where the upload reads
+    unrun = [s for s in steps if s not in tested + upload]
     assert [next(k for k, v in GITHUB_ONLY.items() if v in str(s)) for s in unrun] == list(
         GITHUB_ONLY
     )
     sandbox = next(s for s in unrun if GITHUB_ONLY["sandbox"] in str(s))["run"]
     assert "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0" in sandbox
+
+
+def _checkout(steps: list[dict]) -> dict:
+    return next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+
+
+def test_learner_workflow_runs_notebooks_read_only_and_comments_from_a_job_without_course_code():
+    workflow = _workflow("mlcourse-check.yml")
+    assert workflow["permissions"] == {}, "no job gets a permission it does not ask for"
+    check, comment = workflow["jobs"]["check"], workflow["jobs"]["comment"]
+    assert list(workflow["jobs"]) == ["check", "comment"]
+    assert check["permissions"] == {"contents": "read"}
+    assert _checkout(check["steps"])["with"]["persist-credentials"] is False
+    assert comment["permissions"] == {"pull-requests": "write"}
+    assert comment["needs"] == "check"
+    condition = " ".join(comment["if"].split())
+    assert "github.event_name == 'pull_request'" in condition
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    # the comment job runs no course code: no checkout, no install, no script of its own
+    actions = [s.get("uses", "").split("@")[0] for s in comment["steps"]]
+    assert actions == ["actions/download-artifact", "actions/github-script"]
+    assert not any("run" in s for s in comment["steps"])
+    assert "pip" not in str(comment["steps"]) and "mlcourse check" not in str(comment["steps"])
+    upload = next(s for s in check["steps"] if "upload-artifact" in s.get("uses", ""))
+    download = comment["steps"][0]["with"]
+    assert download["name"] == upload["with"]["name"]
+    posted = comment["steps"][1]["env"]["REPORT"]
+    assert posted == f"{download['path']}/report.md" == upload["with"]["path"]
 
 
 @pytest.fixture(scope="module")
@@ -297,8 +323,9 @@ def test_classroom_yml_is_what_the_generator_makes():
 def test_classroom_awards_each_problem_its_declared_points_and_reports_them_all():
     workflow = _workflow("classroom.yml")
     assert _triggers(workflow) == ["push", "repository_dispatch"]
-    assert workflow["permissions"]["checks"] == "write"
+    assert workflow["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
     steps = _steps("classroom.yml")
+    assert _checkout(steps)["with"]["persist-credentials"] is False
     graders = [s for s in steps if s.get("uses") == make_classroom.GRADER]
     assert {s["with"]["test-name"]: s["with"]["max-score"] for s in graders} == {
         p.id: int(p.points) for p in MODULE.problems
@@ -319,11 +346,24 @@ def test_classroom_awards_each_problem_its_declared_points_and_reports_them_all(
 
 def test_make_classroom_refuses_what_it_cannot_generate(capsys):
     assert make_classroom.main(["99"]) == 2
-    assert make_classroom.main(["01", "--notebook", "work/x.ipynb; curl evil"]) == 2
+    refused = [
+        "work/x.ipynb; curl evil",
+        "-work.ipynb",
+        "--help.ipynb",
+        "work/a b.ipynb",
+        "work/$(id).ipynb",
+        "work/x.ipynb\n  run: curl evil",
+        "work/é.ipynb",
+        "work/x.py",
+    ]
+    for notebook in refused:
+        assert make_classroom.main(["01", f"--notebook={notebook}"]) == 2, notebook
+    plain = "work/sub-dir/01_python.essentials.ipynb"
+    assert make_classroom.check_notebook_path(plain) == plain
     half = type("Problem", (), {"id": "01.1", "points": 1.5})()
     with pytest.raises(make_classroom.UsageError, match="whole points"):
         make_classroom._points(half)
-    assert capsys.readouterr().err.count("make_classroom.py: error: ") == 2
+    assert capsys.readouterr().err.count("make_classroom.py: error: ") == 1 + len(refused)
 
 
 def _grade_step() -> dict:

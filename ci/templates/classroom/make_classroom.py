@@ -12,12 +12,15 @@ declaration, so they cannot drift from it: generate the file again after a cours
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 import yaml
 
 GRADER = "classroom-resources/autograding-command-grader@v1"
 REPORTER = "classroom-resources/autograding-grading-reporter@v1"
+PLAIN_PATH = re.compile(r"[A-Za-z0-9_./-]+\.ipynb")
+"""A notebook path safe to paste into YAML and shell: no quoting, spaces or expansions."""
 RESULTS = ".mlcourse/classroom"  # inside the checkout: the command grader runs there
 SANDBOX_SETUP = """\
 sudo apt-get update -q
@@ -37,6 +40,8 @@ HEADER = """\
 # keys (the PyPI package does); with a class release's keys-free wheel every exercise scores 0.
 # The score is feedback: the learner controls this repository and this file. The grade of
 # record is `mlcourse grade` on the collected submissions.
+# Permissions: what GitHub Classroom's reporter uses (checks: write, actions: read) and the
+# checkout (contents: read); the checkout leaves no token in the repository for the notebook.
 """
 
 
@@ -88,6 +93,35 @@ def _points(problem) -> int:
     return int(points)
 
 
+def check_notebook_path(notebook: str) -> str:
+    """Return ``notebook`` when it is a plain relative path to a ``.ipynb`` file.
+
+    The path is pasted into the workflow's YAML and shell commands unquoted, so it may hold only
+    letters, digits and ``_ . / -``, and may not start with ``-`` (an option to the command).
+
+    Parameters
+    ----------
+    notebook : str
+        The learner's notebook in their repository, e.g. ``work/01_python_essentials.ipynb``.
+
+    Returns
+    -------
+    str
+        ``notebook``, unchanged.
+
+    Raises
+    ------
+    UsageError
+        When the path holds anything else.
+    """
+    if notebook.startswith("-") or not PLAIN_PATH.fullmatch(notebook):
+        raise UsageError(
+            f"{notebook!r}: give a plain path to a .ipynb file (letters, digits, _ . / -; "
+            "not starting with -)"
+        )
+    return notebook
+
+
 def _problem_step(problem, notebook: str, result: str) -> dict:
     return {
         "name": f"{problem.id} ({_points(problem)} pt)",
@@ -135,9 +169,7 @@ def workflow(number: str, package: str, notebook: str | None = None) -> dict:
         one command-grader step per problem worth its declared points, and the reporter.
     """
     module = _module(number)
-    notebook = notebook or f"work/{module.number}_{module.slug}.ipynb"
-    if not notebook.endswith(".ipynb") or any(c in notebook for c in " \"'$`\\;&|<>\n"):
-        raise UsageError(f"{notebook!r}: give a plain path to a .ipynb file")
+    notebook = check_notebook_path(notebook or f"work/{module.number}_{module.slug}.ipynb")
     result = f"{RESULTS}/{module.number}.json"
     summary = f"{RESULTS}/{module.number}.md"
     problems = [_problem_step(p, notebook, result) for p in module.problems]
@@ -149,7 +181,11 @@ def workflow(number: str, package: str, notebook: str | None = None) -> dict:
         "with": {"runners": ",".join(ids)},
     }
     steps = [
-        {"name": "Checkout code", "uses": "actions/checkout@v4"},
+        {
+            "name": "Checkout code",
+            "uses": "actions/checkout@v4",
+            "with": {"persist-credentials": False},
+        },
         {"uses": "actions/setup-python@v5", "with": {"python-version": "3.11"}},
         {"name": "Install bubblewrap and allow its user namespaces", "run": SANDBOX_SETUP},
         {"name": "Install the course", "run": 'python -m pip install "$MLCOURSE_PACKAGE"'},
