@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +53,7 @@ def class_server(database: str, folder: Path):
         The server's URI; the server is stopped on exit.
     """
     from mlcourse.tracking._serve import serve_command, serve_environment
+    from mlcourse.tracking._store import wait_until_up
 
     port = _free_port()
     command = serve_command(host="127.0.0.1", port=port, artifacts=folder / "artifacts")
@@ -68,26 +68,12 @@ def class_server(database: str, folder: Path):
         )
         uri = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(process, uri, log_path)
+            wait_until_up(process, uri, log_path)
             yield uri
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
-
-
-def _wait_healthy(process, uri: str, log_path: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped: {log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{uri}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("the tracking server did not start in 120 s")
 
 
 def main(row, n_runs: int = RUNS, n_learners: int = LEARNERS) -> None:

@@ -10,9 +10,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from mlcourse.tracking._store import wait_until_up
 
 
 def free_port() -> int:
@@ -166,18 +166,7 @@ def tracking_server(tmp: Path, backend_uri: str | None = None):
     )
     uri = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError((tmp / f"server-{port}.log").read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(f"{uri}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the tracking server did not start in 120 s")
+        wait_until_up(process, uri, tmp / f"server-{port}.log")
         yield uri
     finally:
         with contextlib.suppress(ProcessLookupError):

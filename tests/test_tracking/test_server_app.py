@@ -31,6 +31,7 @@ from mlcourse.tracking import _leaderboard, leaderboard, prepare_store
 from mlcourse.tracking._leaderboard import LEADERBOARD_ENDPOINT, _rows_frame, frame_rows
 from mlcourse.tracking._serve import serve_command, serve_environment
 from mlcourse.tracking._server_app import create_app, store_uri
+from mlcourse.tracking._store import wait_until_up
 
 from .servers import free_port
 
@@ -89,20 +90,6 @@ def _server_command(port, artifacts, with_app):
     return command + (["--app-name", "mlcourse"] if with_app else [])
 
 
-def _wait_healthy(process, uri, log):
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(log.read_text()[-3000:])
-        try:
-            with urllib.request.urlopen(f"{uri}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the tracking server did not start in 90 s")
-
-
 @pytest.fixture(scope="module")
 def servers(store, tmp_path_factory):
     """``{"app": URI, "plain": URI}``: both servers on the store, started side by side."""
@@ -124,7 +111,7 @@ def servers(store, tmp_path_factory):
             stack.callback(_stop, process)
             started[name] = (process, f"http://127.0.0.1:{port}", log)
         for process, uri, log in started.values():
-            _wait_healthy(process, uri, log)
+            wait_until_up(process, uri, log, seconds=90)
         yield {name: uri for name, (_, uri, _) in started.items()}
 
 

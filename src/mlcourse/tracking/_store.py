@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -29,6 +31,40 @@ def server_is_up(uri: str, timeout: float = 15.0, attempts: int = 2) -> bool:
             ):
                 return False
     return False
+
+
+def wait_until_up(
+    process: subprocess.Popen, uri: str, log_path: Path, seconds: float = 120.0
+) -> None:
+    """Wait until the server that ``process`` runs answers ``uri``'s ``/health``.
+
+    Parameters
+    ----------
+    process : subprocess.Popen
+        The server's process, watched so that a server that exits is reported at once.
+    uri : str
+        Where it listens, e.g. ``http://127.0.0.1:5000``.
+    log_path : pathlib.Path
+        Its log, whose end is the error's message when it exits.
+    seconds : float
+        How long a start may take.
+
+    Raises
+    ------
+    RuntimeError
+        When the server exits, or does not answer within ``seconds``.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped: {log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server at {uri} did not answer within {seconds:.0f} s")
 
 
 @contextlib.contextmanager
