@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -56,8 +57,34 @@ DOCS = (
 )
 
 
+# Library noise on stderr, dropped from the lessons' pages (kept in the notebooks): warnings
+# with their file paths, and log lines with timestamps. A lesson's own messages on stderr
+# (MLflow registering a model, a script's usage error) stay.
+STDERR_NOISE = re.compile(r"Warning:|\bWARNING\b|site-packages")
+# What no page may show: a path into someone's installed packages or virtual environment.
+LOCAL_PATH = re.compile(r"site-packages|/\.venv/")
+
+
 class SiteError(Exception):
     """The site cannot be built (missing input, or Jupyter Book failed)."""
+
+
+def _without_noise(cells: list[dict], name: str) -> list[dict]:
+    """The cells with library noise on stderr dropped; an error if a local path would show."""
+    for cell in cells:
+        outputs = cell.get("outputs", [])
+        cell["outputs"] = [
+            output
+            for output in outputs
+            if not (
+                output.get("output_type") == "stream"
+                and output.get("name") == "stderr"
+                and STDERR_NOISE.search("".join(output.get("text", "")))
+            )
+        ]
+        if LOCAL_PATH.search(json.dumps(cell["outputs"])):
+            raise SiteError(f"a page of {name} would show a local path: {cell.get('id', '?')}")
+    return cells
 
 
 def _lesson_with_downloads(source: Path, number: str) -> dict:
@@ -65,7 +92,7 @@ def _lesson_with_downloads(source: Path, number: str) -> dict:
     notebook = json.loads(source.read_text(encoding="utf-8"))
     name = module_name(number)
     links = [f"{{download}}`exercises notebook <../exercises/{name}.ipynb>`"]
-    links.append(f"{{download}}`this lesson as a notebook <../downloads/{name}.ipynb>`")
+    links.append(f"{{download}}`this lesson as a notebook <../downloads/{name}_lesson.ipynb>`")
     cell = {
         "cell_type": "markdown",
         "id": "mlcourse-site-downloads",
@@ -78,21 +105,21 @@ def _lesson_with_downloads(source: Path, number: str) -> dict:
             ":::\n",
         ],
     }
-    cells = notebook["cells"]
+    cells = _without_noise(notebook["cells"], name)
     # after the title cell, so that the page keeps its title
     notebook["cells"] = cells[:1] + [cell] + cells[1:]
     return notebook
 
 
 def _course_map(lessons: dict[str, str]) -> str:
-    rows = ["| # | Module | Lesson | Exercises |", "|---|---|---|---|"]
+    rows = ["| # | Module (the lesson) | Practise |", "|---|---|---|"]
     for number, (_slug, title) in MODULES.items():
-        name = module_name(number)
-        if number not in lessons:
+        name = lessons.get(number)
+        if name is None:
             continue
         rows.append(
-            f"| {number} | {title} | {{doc}}`read <lessons/{name}>` "
-            f"| {{download}}`{name}.ipynb <exercises/{name}.ipynb>` |"
+            f"| {number} | {{doc}}`{title} <lessons/{name}>` "
+            f"| {{download}}`exercises notebook <exercises/{name}.ipynb>` |"
         )
     return "\n".join(rows)
 
@@ -138,7 +165,7 @@ def stage(out: Path) -> Path:
         notebook = _lesson_with_downloads(lesson, number)
         (src / "lessons" / f"{name}.ipynb").write_text(json.dumps(notebook, indent=1))
         shutil.copy2(exercises, src / "exercises" / exercises.name)
-        shutil.copy2(lesson, src / "downloads" / lesson.name)
+        shutil.copy2(lesson, src / "downloads" / f"{name}_lesson.ipynb")
         lessons[number] = name
 
     catalog = tomllib.loads((ROOT / "datasets" / "catalog.toml").read_text(encoding="utf-8"))

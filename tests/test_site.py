@@ -173,6 +173,19 @@ def test_each_module_offers_its_exercises_notebook_for_download(site):
     assert {module_name(number) for number in MODULES} >= set(LESSONS)
 
 
+def test_no_page_shows_library_noise_or_a_local_path(site):
+    """Library warnings on stderr are dropped from the pages; a lesson's own messages stay."""
+    for page_path in (site / "lessons").glob("*.html"):
+        text = page_path.read_text(encoding="utf-8")
+        assert "site-packages" not in text and "/.venv/" not in text, page_path.name
+        assert "TqdmWarning" not in text and "distributed.nanny - WARNING" not in text
+    lesson_21 = (site / "lessons" / "21_monitoring_retraining.html").read_text(encoding="utf-8")
+    assert "retrain.py: error" in lesson_21
+    noise = build_site.STDERR_NOISE
+    assert noise.search("x.py:21: TqdmWarning: IProgress not found")
+    assert not noise.search("Successfully registered model 'wine-classifier-local'.")
+
+
 def test_the_course_map_dataset_cards_and_docs_are_pages(site):
     home = (site / "index.html").read_text(encoding="utf-8")
     for number, (_slug, title) in MODULES.items():
