@@ -95,7 +95,11 @@ def test_a_missing_key_is_a_checker_error_never_a_verdict(monkeypatch):
     monkeypatch.setattr("mlcourse.checks._problems.answer_key", unavailable)
     outcome = problem.check({"average_minutes": 32.14})
     assert outcome.status == "checker_error"
+    assert outcome.points == 0 and outcome.details == {"key_unavailable": True}
     assert "judged when it is graded" in outcome.message
+    # said as what it is, not as a bug to report
+    assert "report it" not in outcome.message and "Checker error" not in str(outcome)
+    assert str(outcome).startswith("⏳ Judged when graded — 00.1")
 
 
 def test_reference_parts_are_all_inline_or_all_keyed():

@@ -70,6 +70,8 @@ class Outcome:
 
     def _header(self) -> str:
         icon, label = _LABELS[self.status]
+        if self.details.get("key_unavailable"):
+            icon, label = "⏳", "Judged when graded"
         score = f"{_fmt_points(self.points)}/{_fmt_points(self.max_points)} pt"
         return f"{icon} {label} — {self.problem} ({score})"
 
@@ -116,3 +118,17 @@ def checker_error(problem: str, max_points: float, error: BaseException | str) -
         f"Please report it to the course maintainers. ({reason})"
     )
     return Outcome(CHECKER_ERROR, problem, message, 0.0, max_points)
+
+
+def judged_when_graded(problem: str, max_points: float, reason: str) -> Outcome:
+    """The outcome of a check whose answer key is not installed here (a graded class).
+
+    Its status stays ``checker_error`` (no verdict, no points), but it is marked
+    ``key_unavailable`` and says what it is: nothing is wrong, the answer is judged when the
+    notebook is graded.
+    """
+    message = (
+        f"This answer is not judged in this notebook: {reason}. Your answer is judged when "
+        "it is graded; nothing here is a verdict on it."
+    )
+    return Outcome(CHECKER_ERROR, problem, message, 0.0, max_points, {"key_unavailable": True})

@@ -26,7 +26,14 @@ from typing import Any
 
 from ._compare import CompareError, compare, describe, how_far, safe_repr
 from ._keys import FROM_KEY, KeyUnavailable, answer_key
-from ._outcomes import Outcome, checker_error, correct, incorrect, not_attempted
+from ._outcomes import (
+    Outcome,
+    checker_error,
+    correct,
+    incorrect,
+    judged_when_graded,
+    not_attempted,
+)
 
 _MISSING = object()
 
@@ -218,12 +225,7 @@ class Problem:
         try:
             return self._judge(answer)
         except KeyUnavailable as error:
-            return checker_error(
-                self.id,
-                self.points,
-                f"{error}, so this answer cannot be judged in this notebook; it is judged when "
-                "it is graded",
-            )
+            return judged_when_graded(self.id, self.points, str(error))
         except Exception as error:
             return checker_error(self.id, self.points, _describe_error(error))
 
