@@ -812,7 +812,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--class", dest="class_dir", required=True, metavar="DIR", help="the folder to write"
     )
     release.add_argument(
-        "--force", action="store_true", help="replace DIR when it exists and is not empty"
+        "--force",
+        action="store_true",
+        help="replace DIR when it is an earlier class release (every file in its MANIFEST)",
     )
     release.set_defaults(func=_cmd_release)
 

@@ -1,6 +1,6 @@
 """``assemble_class_release`` on this course, and ``find_answer_keys`` made to fail.
 
-One release is assembled for the whole file (building the wheel takes seconds); the tests
+One release is assembled for the whole folder (tests/test_release/conftest.py); the tests
 that plant answer keys work on copies of it.
 """
 
@@ -28,31 +28,9 @@ from mlcourse.release import (
     assemble_class_release,
     class_version,
     find_answer_keys,
-    load_fingerprints,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def fingerprints():
-    return load_fingerprints(ROOT)
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    lines: list[str] = []
-    out = tmp_path_factory.mktemp("release") / "class"
-    result = assemble_class_release(ROOT, out, progress=lines.append)
-    result.progress = lines
-    return result
-
-
-@pytest.fixture
-def copy(release, tmp_path):
-    target = tmp_path / "copy"
-    shutil.copytree(release.folder, target)
-    return target
 
 
 def test_the_release_holds_the_course_without_its_answers(release, fingerprints):
@@ -208,8 +186,10 @@ def test_a_key_function_in_a_tarball_is_found(copy, fingerprints):
         info.size = len(data)
         archive.addfile(info, io.BytesIO(data))
     found = find_answer_keys(copy, fingerprints=fingerprints)
-    assert f"notes.tar.gz!notes/helpers.py: holds mlcourse.keys.m02.{name}" in found
-    assert all(line.startswith("notes.tar.gz!notes/helpers.py: holds ") for line in found)
+    assert found[0] == "notes.tar.gz: a gzip archive, which a class release does not ship"
+    assert found[1] == "notes.tar.gz!notes.tar: a tar archive, which a class release does not ship"
+    assert f"notes.tar.gz!notes.tar!notes/helpers.py: holds mlcourse.keys.m02.{name}" in found
+    assert all(line.startswith("notes.tar.gz!notes.tar!notes/helpers.py: ") for line in found[2:])
 
 
 def test_a_symbolic_link_is_reported_not_followed(copy, fingerprints):
@@ -225,39 +205,141 @@ def test_a_symbolic_link_is_reported_not_followed(copy, fingerprints):
 # --------------------------------------------------------------------------------------
 
 
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _no_progress(line: str) -> None:
+    pass
+
+
 def test_a_non_empty_target_is_refused_without_force(tmp_path):
     target = tmp_path / "class"
     target.mkdir()
     (target / "mine.txt").write_text("keep me")
     with pytest.raises(ReleaseError, match="exists and is not empty .*--force"):
-        assemble_class_release(ROOT, target, progress=lambda line: None)
+        assemble_class_release(ROOT, target, progress=_no_progress)
     assert [p.name for p in target.iterdir()] == ["mine.txt"]
 
 
 @pytest.mark.parametrize("inside", [".", "solutions", "src/mlcourse"])
 def test_the_course_itself_is_never_a_target(inside):
     with pytest.raises(ReleaseError, match="course"):
-        assemble_class_release(ROOT, ROOT / inside, force=True, progress=lambda line: None)
+        assemble_class_release(ROOT, ROOT / inside, force=True, progress=_no_progress)
+
+
+def _instructors_course(tmp_path: Path) -> Path:
+    """A course folder with what an instructor keeps in it besides the course's sources."""
+    course = tmp_path / "course"
+    kept = {
+        "work/01_python_essentials.ipynb": "a learner's answers",
+        ".mlcourse/mlflow.db": "the tracking store",
+        "docs/notes.md": "the instructor's notes",
+        "tests/test_more.py": "tests",
+    }
+    for name, text in kept.items():
+        (course / name).parent.mkdir(parents=True, exist_ok=True)
+        (course / name).write_text(text)
+    return course
+
+
+@pytest.mark.parametrize("inside", ["work", ".mlcourse", "docs", "tests", "new/release"])
+def test_no_folder_inside_the_course_is_a_target_even_with_force(tmp_path, inside):
+    course = _instructors_course(tmp_path)
+    before = _tree(course)
+    with pytest.raises(ReleaseError, match=r"inside the course folder .*; choose a folder outside"):
+        assemble_class_release(course, course / inside, force=True, progress=_no_progress)
+    assert _tree(course) == before
+    assert not (course / "new").exists()
+
+
+def test_a_link_to_a_folder_inside_the_course_is_refused(tmp_path):
+    course = _instructors_course(tmp_path)
+    before = _tree(course)
+    (tmp_path / "class").symlink_to(course / "work")
+    with pytest.raises(ReleaseError, match=r"work: inside the course folder"):
+        assemble_class_release(course, tmp_path / "class", force=True, progress=_no_progress)
+    assert _tree(course) == before
+
+
+def _plant(target: Path, layout: str) -> None:
+    if layout == "no MANIFEST":
+        (target / "MANIFEST").unlink()
+    elif layout == "no class wheel":
+        for wheel in (target / "dist").glob("*.whl"):
+            wheel.rename(wheel.with_name("mlcourse-0.1.0-py3-none-any.whl"))
+    elif layout == "a file added":
+        (target / "notes.txt").write_text("the instructor's notes")
+    elif layout == "a learner's work":
+        (target / "work").mkdir()
+        (target / "work" / "01_python_essentials.ipynb").write_text("answers")
+
+
+@pytest.mark.parametrize(
+    "layout", ["a home folder", "no MANIFEST", "no class wheel", "a file added", "a learner's work"]
+)
+def test_force_replaces_nothing_but_an_earlier_class_release(release, tmp_path, layout):
+    target = tmp_path / "class"
+    if layout == "a home folder":
+        target.mkdir()
+        (target / ".bashrc").write_text("export EDITOR=vi")
+        (target / "thesis").mkdir()
+        (target / "thesis" / "draft.tex").write_text("chapter one")
+    else:
+        shutil.copytree(release.folder, target)
+        _plant(target, layout)
+    before = _tree(target)
+    with pytest.raises(ReleaseError, match=r"not an earlier class release, so --force does not"):
+        assemble_class_release(ROOT, target, force=True, progress=_no_progress)
+    assert _tree(target) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["class"]
+
+
+def _copied_wheel(release):
+    def copy_wheel(root: Path, destination: Path) -> Path:
+        destination.mkdir(parents=True)
+        return Path(shutil.copy(release.wheel, destination / release.wheel.name))
+
+    return copy_wheel
+
+
+def test_force_replaces_an_earlier_class_release(release, tmp_path, monkeypatch):
+    monkeypatch.setattr(_assemble, "class_wheel", _copied_wheel(release))
+    target = tmp_path / "class"
+    shutil.copytree(release.folder, target)
+    (target / "README.md").write_text("edited")  # still one of the release's files
+    (target / "datasets" / "empty").mkdir()  # an empty folder holds nothing to lose
+    assemble_class_release(ROOT, target, force=True, progress=_no_progress)
+    assert _tree(target) == _tree(release.folder)
+    assert [p.name for p in tmp_path.iterdir()] == ["class"]
+
+
+def test_a_missing_support_file_is_an_error(tmp_path, monkeypatch):
+    support = (*_assemble.SUPPORT_FILES, "docs/no-such-rubric.md")
+    monkeypatch.setattr(_assemble, "SUPPORT_FILES", support)
+    with pytest.raises(ReleaseError, match=r"no-such-rubric\.md: missing; a class release needs"):
+        assemble_class_release(ROOT, tmp_path / "class", progress=_no_progress)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_rejected_release_replaces_nothing(release, tmp_path, monkeypatch):
     def leaky_wheel(root, destination):
-        destination.mkdir(parents=True)
-        wheel = destination / release.wheel.name
-        shutil.copy(release.wheel, wheel)
+        wheel = _copied_wheel(release)(root, destination)
         with zipfile.ZipFile(wheel, "a") as archive:
             archive.write(ROOT / "src/mlcourse/keys/m03.py", "mlcourse/keys/m03.py")
         return wheel
 
     monkeypatch.setattr(_assemble, "class_wheel", leaky_wheel)
     target = tmp_path / "class"
-    target.mkdir()
-    (target / "previous.txt").write_text("the previous release")
+    shutil.copytree(release.folder, target)
+    before = _tree(target)
     with pytest.raises(ReleaseRejected) as info:
-        assemble_class_release(ROOT, target, force=True, progress=lambda line: None)
+        assemble_class_release(ROOT, target, force=True, progress=_no_progress)
     assert any("mlcourse/keys/m03.py" in line for line in info.value.findings)
     assert [p.name for p in tmp_path.iterdir()] == ["class"]
-    assert [p.name for p in target.iterdir()] == ["previous.txt"]
+    assert _tree(target) == before
 
 
 def test_class_version_labels_the_version():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -16,13 +17,54 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
 
 
+def _copy_of_the_repository(target: Path) -> Path:
+    """The repository's files (tracked, and new ones not ignored) copied to ``target``.
+
+    Building writes ``src/mlcourse.egg-info`` beside the sources: building a copy keeps the
+    repository as it is, while the copy still holds the tests, notebooks and solutions that
+    the sdist must leave out.
+    """
+    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    try:
+        listed = subprocess.run(listing, cwd=ROOT, check=True, capture_output=True).stdout
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout
+        ignore = shutil.ignore_patterns(".git", ".venv*", "build", "dist", "*.egg-info", "__py*")
+        shutil.copytree(ROOT, target, ignore=ignore, dirs_exist_ok=True)
+        return target
+    for name in filter(None, listed.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def _build_outputs() -> dict[str, int]:
+    """What a build in the repository would write there, with the times it was written."""
+    found = {}
+    for path in (ROOT / "build", ROOT / "src" / "mlcourse.egg-info"):
+        for item in [path, *path.rglob("*")] if path.exists() else []:
+            found[item.relative_to(ROOT).as_posix()] = item.stat().st_mtime_ns
+    return found
+
+
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    """The wheel and sdist of this project, built as ``make dist`` builds them."""
+def outputs_before() -> dict[str, int]:
+    return _build_outputs()
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory, outputs_before):
+    """The wheel and sdist of this project, built as ``make dist`` builds them (from a copy)."""
+    source = _copy_of_the_repository(tmp_path_factory.mktemp("source"))
     out = tmp_path_factory.mktemp("dist")
-    build = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)]
+    build = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)]
     subprocess.run(build, check=True, capture_output=True)
     return out
+
+
+def test_building_leaves_the_repository_as_it_was(dist, outputs_before):
+    assert _build_outputs() == outputs_before
 
 
 def test_wheel_and_sdist_pass_twine_check_strict(dist):

@@ -42,16 +42,70 @@ class ClassRelease:
 
 
 def _check_target(root: Path, out_dir: Path, force: bool) -> None:
-    """Refuse a target that would hide or replace anything it should not."""
+    """Refuse a target that would hide or replace anything it should not.
+
+    The course folder, its parents and every folder inside it (learners' ``work/``, the
+    tracking store ``.mlcourse/``, docs, tests, whatever its name) are refused. A folder that
+    exists and is not empty is replaced only with ``force``, and only when it is an earlier
+    class release: see :func:`_check_earlier_release`.
+    """
     if out_dir == root or out_dir in root.parents:
         raise ReleaseError(f"{out_dir}: is the course folder or holds it; choose a new folder")
-    for name in ("curriculum", "exercises", "solutions", "src", "datasets", ".git"):
-        if root / name == out_dir or root / name in out_dir.parents:
-            raise ReleaseError(f"{out_dir}: inside the course's {name}/; choose another folder")
-    if out_dir.exists() and not out_dir.is_dir():
+    if root in out_dir.parents:
+        raise ReleaseError(
+            f"{out_dir}: inside the course folder {root}; choose a folder outside it"
+        )
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         raise ReleaseError(f"{out_dir}: exists and is not a folder")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+    if not out_dir.is_dir() or not any(out_dir.iterdir()):
+        return
+    if not force:
         raise ReleaseError(f"{out_dir}: exists and is not empty (use --force to replace it)")
+    _check_earlier_release(out_dir)
+
+
+def _manifest_names(out_dir: Path) -> set[str] | None:
+    """The files an earlier release's MANIFEST lists; None when it has no readable one."""
+    manifest = out_dir / MANIFEST
+    if manifest.is_symlink() or not manifest.is_file():
+        return None
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    names = set()
+    for line in lines:
+        digest, separator, name = line.partition("  ")
+        if not separator or len(digest) != 64:
+            return None
+        names.add(name)
+    return names
+
+
+def _check_earlier_release(out_dir: Path) -> None:
+    """Refuse to replace ``out_dir`` unless it is an earlier class release, and only that.
+
+    An earlier release has a ``MANIFEST``, a ``dist/mlcourse-*+class*.whl`` listed in it,
+    and nothing else: every file under it is in its MANIFEST (a learner's ``work/``, or any
+    file added since, makes it something else, which ``--force`` does not replace).
+    """
+    names = _manifest_names(out_dir)
+    refusal = f"{out_dir}: not an earlier class release, so --force does not replace it"
+    if names is None:
+        raise ReleaseError(f"{refusal} (no MANIFEST)")
+    wheels = [path.name for path in (out_dir / "dist").glob("mlcourse-*+class*.whl")]
+    if not any(f"dist/{wheel}" in names for wheel in wheels):
+        raise ReleaseError(f"{refusal} (no dist/mlcourse-*+class*.whl in its MANIFEST)")
+    for path in sorted(out_dir.rglob("*")):
+        name = path.relative_to(out_dir).as_posix()
+        if path.is_symlink() or (not path.is_dir() and name != MANIFEST and name not in names):
+            raise ReleaseError(f"{refusal} ({name} is not one of the release's files)")
+
+
+def _check_support(root: Path) -> None:
+    for name in SUPPORT_FILES:
+        if not (root / name).exists():
+            raise ReleaseError(f"{root / name}: missing; a class release needs it")
 
 
 def _check_course(root: Path) -> None:
@@ -86,6 +140,8 @@ def _copy_support(root: Path, staging: Path, say: Callable[[str], None]) -> None
         elif source.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+        else:
+            raise ReleaseError(f"{source}: missing; a class release needs it")
 
 
 def _write_readme(staging: Path, wheel: Path, version: str) -> None:
@@ -165,9 +221,12 @@ def assemble_class_release(
     root : str or pathlib.Path
         The course's source folder (with solutions/, src/ and pyproject.toml).
     out_dir : str or pathlib.Path
-        The release folder; it must not exist or be empty, unless ``force``.
+        The release folder, outside the course folder; it must not exist or be empty,
+        unless ``force``.
     force : bool
-        Replace a non-empty ``out_dir``.
+        Replace ``out_dir`` when it is an earlier class release (a ``MANIFEST``, a class
+        wheel in ``dist/``, and no file the MANIFEST does not list); anything else is
+        refused.
     progress : callable
         Called with one line per step.
 
@@ -178,8 +237,9 @@ def assemble_class_release(
     Raises
     ------
     ReleaseError
-        Bad input (a non-empty target without ``force``, not a course folder, exercises out
-        of date, a failed build). Nothing is written.
+        Bad input (a target inside the course folder, a non-empty target without ``force``
+        or, with it, one that is not an earlier class release; not a course folder, a
+        missing support file, exercises out of date, a failed build). Nothing is written.
     ReleaseRejected
         The verifier found answer keys in the assembled release (``findings``). Nothing is
         written.
@@ -187,6 +247,7 @@ def assemble_class_release(
     root, out_dir = Path(root).resolve(), Path(out_dir).resolve()
     _check_target(root, out_dir, force)
     _check_course(root)
+    _check_support(root)
     fingerprints = load_fingerprints(root)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))

@@ -160,13 +160,13 @@ def answer_fingerprints(
 
     An answer cell is a cell ``mlcourse build`` blanks (it holds solution markers); its
     fingerprint is the lines that neither its blanked version nor the public material
-    (``public``: the lessons, the exercises, the declarations) holds, i.e. the answer itself.
+    (``public``: the lessons and the exercises notebooks) holds, i.e. the answer itself.
 
     Returns
     -------
     tuple
         The fingerprints, and one note per answer that the public material shows whole
-        (a lesson that gives the answer verbatim: not a secret a release can keep).
+        (a lesson that teaches the answer verbatim: not a secret a release can keep).
     """
     from ..build import ANSWER, classify, strip_solutions
     from ..exercises._solutions import _drop_markers
@@ -188,8 +188,8 @@ def answer_fingerprints(
                 fingerprints.append(fingerprint)
             elif _code_fingerprint(answer, blanked, what=what) is not None:
                 notes.append(
-                    f"{what} is public, so it is not looked for: the lessons, the exercises or "
-                    "the package's other modules show all of it but a few characters"
+                    f"{what} is taught by the course, so it is not looked for: the lessons or "
+                    "the exercises notebooks show all of it but a few characters"
                 )
     return fingerprints, notes
 

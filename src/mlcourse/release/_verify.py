@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import io
-import json
-import tarfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -16,12 +12,19 @@ from ._fingerprints import (
     key_fingerprints,
     public_lines_and_words,
 )
-
-# Archives inside archives are opened to this depth (a wheel in a zip in a tarball).
-MAX_ARCHIVE_DEPTH = 4
-_TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
-# Outputs that are pictures or widgets carry no code: not read.
-_TEXT_OUTPUTS = ("text/plain", "text/markdown", "text/html", "text/latex", "application/json")
+from ._reading import (
+    MAX_ARCHIVE_DEPTH,
+    binary_texts,
+    container_kind,
+    decode_text,
+    expected_container,
+    is_notebook,
+    joined,
+    json_strings,
+    members,
+    notebook_texts,
+    parse_json,
+)
 
 
 class ReleaseError(Exception):
@@ -38,23 +41,32 @@ def _keys_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _public_texts(root: Path, package: Path, keys: Path) -> Iterator[str]:
-    """What every copy of the course hands out: declarations, lessons, exercises."""
+def _lesson_texts(root: Path) -> Iterator[str]:
+    """What every copy of the course shows: the lessons and the exercises notebooks."""
+    for folder in ("curriculum", "exercises"):
+        for path in sorted((root / folder).glob("*.ipynb")):
+            notebook = parse_json(path.read_text(encoding="utf-8"))
+            if is_notebook(notebook):
+                for _where, text in notebook_texts(notebook)[0]:
+                    yield text
+
+
+def _declaration_texts(package: Path, keys: Path) -> Iterator[str]:
+    """The package's modules but the keys: the exercises' declarations and the tools."""
     for path in sorted(package.rglob("*.py")):
         if keys not in path.parents:
             yield path.read_text(encoding="utf-8")
-    for folder in ("curriculum", "exercises"):
-        for path in sorted((root / folder).glob("*.ipynb")):
-            for _where, text, _cell in _notebook_documents(path.read_bytes()) or ():
-                yield text
 
 
 def load_fingerprints(root: Path) -> Fingerprints:
     """The fingerprints of the course at ``root``: its solutions/ and the installed keys.
 
-    What the course hands out anyway (the package's other modules, the lessons and the
-    exercises of ``root``) is public: an answer line or a key's sentence found there is not
-    part of a fingerprint. Answers that a lesson shows whole are listed in ``notes``.
+    Only the lessons and the exercises notebooks of ``root`` are public for the answers of
+    ``solutions/``: an answer line found there is not part of a fingerprint, and an answer
+    they show whole is listed in ``notes`` (the lesson teaches it). An answer the package's
+    other modules hold is looked for, so a release shipping it is rejected. For the keys'
+    references, the package's other modules are public as well: a helper a key shares with a
+    declaration (the same small function in both) is part of what the package is.
 
     Raises
     ------
@@ -68,65 +80,13 @@ def load_fingerprints(root: Path) -> Fingerprints:
             f"no solutions/*.ipynb under {root}: the answers to look for are unknown"
         )
     keys = _keys_folder()
-    public_lines, public_shingles = public_lines_and_words(_public_texts(root, keys.parent, keys))
-    answers, notes = answer_fingerprints(solutions, public_lines)
-    code, text = key_fingerprints(keys, public_lines, public_shingles)
+    lesson_lines, lesson_shingles = public_lines_and_words(_lesson_texts(root))
+    package_lines, package_shingles = public_lines_and_words(_declaration_texts(keys.parent, keys))
+    answers, notes = answer_fingerprints(solutions, lesson_lines)
+    code, text = key_fingerprints(
+        keys, lesson_lines | package_lines, lesson_shingles | package_shingles
+    )
     return Fingerprints(answers + code, text, notes)
-
-
-# --------------------------------------------------------------------------------------
-# Every file, and every member of every archive
-# --------------------------------------------------------------------------------------
-
-
-def _is_tar_name(name: str) -> bool:
-    return name.lower().endswith(_TAR_SUFFIXES)
-
-
-def _members(label: str, data: bytes, depth: int) -> Iterator[tuple[str, str, bytes]]:
-    """``(label, path, data)`` of a file, then of every member if it is an archive."""
-    yield label, label, data
-    if depth >= MAX_ARCHIVE_DEPTH:
-        return
-    buffer = io.BytesIO(data)
-    if zipfile.is_zipfile(buffer):
-        try:
-            with zipfile.ZipFile(buffer) as archive:
-                for info in archive.infolist():
-                    if not info.is_dir():
-                        inner = archive.read(info)
-                        yield from _nested(label, info.filename, inner, depth)
-        except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-            yield label, label, f"unreadable archive: {error}".encode()
-    elif _is_tar_name(label):
-        try:
-            with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-                for info in archive:
-                    member = archive.extractfile(info) if info.isfile() else None
-                    if member is not None:
-                        yield from _nested(label, info.name, member.read(), depth)
-        except (tarfile.TarError, OSError, EOFError) as error:
-            yield label, label, f"unreadable archive: {error}".encode()
-
-
-def _nested(label: str, name: str, data: bytes, depth: int) -> Iterator[tuple[str, str, bytes]]:
-    for inner_label, _path, inner in _members(f"{label}!{name}", data, depth + 1):
-        yield inner_label, inner_label.rsplit("!", 1)[-1], inner
-
-
-def walk(folder: Path) -> Iterator[tuple[str, str, bytes]]:
-    """Every file under ``folder`` and every member of the archives among them.
-
-    Yields
-    ------
-    tuple
-        ``(label, path, data)``: ``label`` names the file relative to ``folder``, members of
-        archives as ``outer!inner``; ``path`` is the file's own path (inside its archive).
-    """
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            label = path.relative_to(folder).as_posix()
-            yield from _members(label, path.read_bytes(), 0)
 
 
 # --------------------------------------------------------------------------------------
@@ -146,55 +106,98 @@ def _path_findings(label: str, path: str) -> list[str]:
     return found
 
 
-def _notebook_documents(data: bytes) -> list[tuple[str, str, dict]] | None:
-    """``(where, text, cell)`` of every cell's source and text output; None if not a notebook."""
-    try:
-        notebook = json.loads(data)
-        cells = notebook["cells"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    documents = []
-    for index, cell in enumerate(cells if isinstance(cells, list) else []):
-        if not isinstance(cell, dict):
-            continue
-        documents.append((f"cell {index}", _joined(cell.get("source", "")), cell))
-        for output in cell.get("outputs", []) or []:
-            if not isinstance(output, dict):
-                continue
-            texts = [_joined(output.get("text", ""))]
-            data_ = output.get("data", {}) if isinstance(output.get("data"), dict) else {}
-            texts += [_joined(data_.get(kind, "")) for kind in _TEXT_OUTPUTS]
-            documents.append((f"cell {index} output", "\n".join(texts), {}))
-    return documents
-
-
-def _joined(value) -> str:
-    if isinstance(value, list):
-        return "".join(str(part) for part in value)
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _marked_cell(cell: dict) -> bool:
+def _marked_cell(cell) -> bool:
     from ..build import SOLUTION_ONLY, has_markers
 
-    if cell.get("cell_type") != "code":
+    if not isinstance(cell, dict) or cell.get("cell_type") != "code":
         return False
     tags = (cell.get("metadata") or {}).get("tags") or []
-    return SOLUTION_ONLY in tags or has_markers(_joined(cell.get("source", "")))
+    return SOLUTION_ONLY in tags or has_markers(joined(cell.get("source", "")))
 
 
-def _content_findings(label: str, path: str, data: bytes, fingerprints: Fingerprints) -> list[str]:
-    if b"\0" in data[:8192]:
-        return []  # binary: pictures, weights, archives (their members are read one by one)
-    documents = _notebook_documents(data) if path.endswith(".ipynb") else None
-    found = []
-    if documents is None:
-        documents = [("", data.decode("utf-8", errors="replace"), {})]
-    elif any(_marked_cell(cell) for _where, _text, cell in documents):
-        found.append(f"{label}: a solutions notebook (its cells hold answer markers or self-tests)")
-    for where, text, _cell in documents:
+def _text_findings(
+    label: str, texts: list[tuple[str, str]], fingerprints: Fingerprints
+) -> list[str]:
+    found: dict[str, None] = {}  # in order, once each
+    for where, text in texts:
         for what in fingerprints.found_in(text):
-            found.append(f"{label}{' ' + where if where else ''}: holds {what}")
+            found[f"{label}{' ' + where if where else ''}: holds {what}"] = None
+    return list(found)
+
+
+def _document_findings(label: str, text: str, fingerprints: Fingerprints, depth: int) -> list[str]:
+    """A text file: a notebook cell by cell (whatever its name), JSON with its strings."""
+    parsed = parse_json(text)
+    if not is_notebook(parsed):
+        texts = [("", text)]
+        if parsed is not None:  # strings in JSON keep their lines escaped: read them too
+            texts.append(("", "\n".join(json_strings(parsed))))
+        return _text_findings(label, texts, fingerprints)
+    found = []
+    if any(_marked_cell(cell) for cell in parsed["cells"]):
+        found.append(f"{label}: a solutions notebook (its cells hold answer markers or self-tests)")
+    texts, payloads = notebook_texts(parsed)
+    found += _text_findings(label, texts, fingerprints)
+    for where, name, data in payloads:
+        if data is None:
+            found.append(f"{label} {where}: base64 data that does not decode")
+        else:
+            found += _item_findings(f"{label} {where}", name, data, fingerprints, depth + 1)
+    return found
+
+
+def _container_findings(
+    label: str, path: str, kind: str, data: bytes, fingerprints: Fingerprints, depth: int
+) -> list[str]:
+    found = []
+    if not expected_container(kind, path):
+        found.append(f"{label}: a {kind} archive, which a class release does not ship")
+    if depth >= MAX_ARCHIVE_DEPTH:
+        return [*found, f"{label}: an archive nested more than {MAX_ARCHIVE_DEPTH} deep; not read"]
+    try:
+        for name, inner in members(kind, path, data):
+            if isinstance(inner, str):
+                found.append(f"{label}!{name}: {inner}")
+            else:
+                found += _item_findings(f"{label}!{name}", name, inner, fingerprints, depth + 1)
+    except ValueError as error:
+        found.append(f"{label}: {error}")
+    return found
+
+
+def _item_findings(
+    label: str, path: str, data: bytes, fingerprints: Fingerprints, depth: int
+) -> list[str]:
+    """Everything a file (or an archive's member) reveals, opened as deep as it goes.
+
+    ``label`` names it for the report (``outer!inner``), ``path`` is its own path inside its
+    archive (what ``mlcourse/keys/`` and ``solutions/`` are recognised by).
+    """
+    found = _path_findings(label, path)
+    kind = container_kind(data)
+    if kind is not None:
+        return found + _container_findings(label, path, kind, data, fingerprints, depth)
+    text = decode_text(data)
+    if text is not None:
+        return found + _document_findings(label, text, fingerprints, depth)
+    texts, problem = binary_texts(path, data)
+    if problem:
+        found.append(f"{label}: {problem}")
+    return found + _text_findings(label, [("", text) for text in texts], fingerprints)
+
+
+def _entry_findings(folder: Path) -> list[str]:
+    """Symbolic links (not followed) and special files (not read) under ``folder``."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found.append(
+                f"{name}: a symbolic link (not followed; a copy of the release would hold "
+                "whatever it points to)"
+            )
+        elif not path.is_dir() and not path.is_file():
+            found.append(f"{name}: a special file (not read)")
     return found
 
 
@@ -206,11 +209,18 @@ def find_answer_keys(
 ) -> list[str]:
     """Open every file under ``folder`` (and every member of every archive) for answer keys.
 
-    Reported: any symbolic link (its target is not read), any ``mlcourse/keys/`` member, any notebook of ``solutions/`` (by its path, or
-    by answer markers or self-test cells in it), any text holding an answer cell of
-    ``solutions/`` (its lines that the blanked exercise does not hold), and any text holding
-    a reference of ``mlcourse.keys`` (the source of a key's function, class or table, or one
-    of its distinctive sentences, such as a mistake's message).
+    Files are read as :mod:`._reading` reads them: archives and compressed files opened
+    (nested up to :data:`MAX_ARCHIVE_DEPTH`), text in UTF-8 or UTF-16/32 with a byte-order
+    mark, JSON with its strings, notebooks (whatever their names) cell by cell with their
+    metadata, outputs and attachments, and the binary types a release ships.
+
+    Reported: any symbolic link or special file (not read), any ``mlcourse/keys/`` member,
+    any notebook of ``solutions/`` (by its path, or by answer markers or self-test cells in
+    it), any text holding an answer cell of ``solutions/`` (its lines that the blanked
+    exercise does not hold), any text holding a reference of ``mlcourse.keys`` (the source of
+    a key's function, class or table, or one of its distinctive sentences, such as a
+    mistake's message), and whatever cannot be read: a binary file of a type a release does
+    not ship, an archive other than a wheel or ``.npz``, a pickled array, a corrupt archive.
 
     Parameters
     ----------
@@ -240,13 +250,9 @@ def find_answer_keys(
         raise ReleaseError(f"{folder}: not a folder")
     if fingerprints is None:
         fingerprints = load_fingerprints(Path(root) if root is not None else course_root())
-    findings = [
-        f"{path.relative_to(folder).as_posix()}: a symbolic link (not followed; a copy of "
-        "the release would hold whatever it points to)"
-        for path in sorted(folder.rglob("*"))
-        if path.is_symlink()
-    ]
-    for label, path, data in walk(folder):
-        findings += _path_findings(label, path)
-        findings += _content_findings(label, path, data, fingerprints)
+    findings = _entry_findings(folder)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            label = path.relative_to(folder).as_posix()
+            findings += _item_findings(label, label, path.read_bytes(), fingerprints, 0)
     return findings
