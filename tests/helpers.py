@@ -1,5 +1,6 @@
-"""Notebooks built in memory for tests, and the browser tests' Chromium."""
+"""Notebooks built in memory for tests, and the browser tests' Chromium and screenshots."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -169,3 +170,15 @@ def needs_chromium() -> pytest.MarkDecorator:
         reason="Chromium is not installed and could not be (make test installs it with apt-get "
         "where it may: apt-get install chromium)",
     )
+
+
+def screenshot_folder(name: str, tmp_path: Path) -> Path:
+    """Where a browser test keeps its screenshots.
+
+    ``$MLCOURSE_TEST_ARTIFACTS/NAME`` when that variable is set (``make test`` sets it to
+    ``test-output/``, kept after the run), else the test's own temporary folder.
+    """
+    kept = os.environ.get("MLCOURSE_TEST_ARTIFACTS")
+    folder = Path(kept) / name if kept else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -23,7 +23,7 @@ import pytest
 
 from mlcourse.lab import port_is_free
 
-from .helpers import CHROMIUM, needs_chromium
+from .helpers import CHROMIUM, needs_chromium, screenshot_folder
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
@@ -84,17 +84,6 @@ class Lab:
             self.process.kill()
 
 
-def _shots(tmp_path: Path) -> Path:
-    """Where screenshots are kept: ``$MLCOURSE_TEST_ARTIFACTS/lab``, else the test's folder."""
-    folder = (
-        Path(os.environ["MLCOURSE_TEST_ARTIFACTS"]) / "lab"
-        if os.environ.get("MLCOURSE_TEST_ARTIFACTS")
-        else tmp_path
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _answer(course: Path) -> tuple[str, str]:
     """A knowledge-check answer of module 00 (``kc1 = "b"``) and its check's attribute."""
     nb = nbformat.read(str(course / "solutions" / MODULE), as_version=4)
@@ -137,7 +126,9 @@ def test_a_learner_opens_the_lab_answers_checks_saves_and_finds_the_answer_after
             crumbs = page.locator(".jp-BreadCrumbs")
             expect(crumbs).to_contain_text("work", timeout=30_000)
             expect(page.locator(".jp-DirListing-content")).to_contain_text(MODULE)
-            page.screenshot(path=str(_shots(tmp_path) / "1-lab-opens-module-00.png"))
+            page.screenshot(
+                path=str(screenshot_folder("lab", tmp_path) / "1-lab-opens-module-00.png")
+            )
             assert "news" not in page.content().lower() or "Jupyter news" not in page.content()
 
             token = lab.url.split("token=")[1]
@@ -155,7 +146,9 @@ def test_a_learner_opens_the_lab_answers_checks_saves_and_finds_the_answer_after
                 ".jp-OutputArea-output", has_text=re.compile("Not attempted yet")
             )
             expect(outputs).to_have_count(_checks(course), timeout=180_000)
-            page.screenshot(path=str(_shots(tmp_path) / "2-run-all-not-attempted.png"))
+            page.screenshot(
+                path=str(screenshot_folder("lab", tmp_path) / "2-run-all-not-attempted.png")
+            )
 
             cell = notebook.locator(".jp-CodeCell", has_text=f"{name} = ...")
             cell.locator(".cm-content").click()
@@ -172,7 +165,7 @@ def test_a_learner_opens_the_lab_answers_checks_saves_and_finds_the_answer_after
             while not _saved(course, answer) and time.monotonic() < deadline:
                 time.sleep(0.5)
             assert _saved(course, answer), "the answer was not saved to the workspace"
-            page.screenshot(path=str(_shots(tmp_path) / "3-answer-correct.png"))
+            page.screenshot(path=str(screenshot_folder("lab", tmp_path) / "3-answer-correct.png"))
             browser.close()
 
         lab.stop()
@@ -187,7 +180,9 @@ def test_a_learner_opens_the_lab_answers_checks_saves_and_finds_the_answer_after
             expect(notebook.locator(".jp-CodeCell", has_text=answer)).to_have_count(
                 1, timeout=120_000
             )
-            page.screenshot(path=str(_shots(tmp_path) / "4-answer-after-restart.png"))
+            page.screenshot(
+                path=str(screenshot_folder("lab", tmp_path) / "4-answer-after-restart.png")
+            )
             browser.close()
         assert (course / "exercises" / MODULE).read_bytes() == (
             ROOT / "exercises" / MODULE

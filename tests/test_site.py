@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from mlcourse._curriculum import MODULES, module_name
-from tests.helpers import CHROMIUM, needs_chromium
+from tests.helpers import CHROMIUM, needs_chromium, screenshot_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "ci"))
@@ -254,21 +253,11 @@ def served(site):
         server.server_close()
 
 
-def _shots(tmp_path: Path) -> Path:
-    folder = (
-        Path(os.environ["MLCOURSE_TEST_ARTIFACTS"]) / "site"
-        if os.environ.get("MLCOURSE_TEST_ARTIFACTS")
-        else tmp_path
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 @needs_chromium()
 def test_a_reader_sees_the_home_page_a_lesson_and_search_results(served, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    shots = _shots(tmp_path)
+    shots = screenshot_folder("site", tmp_path)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         try:

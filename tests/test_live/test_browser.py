@@ -30,7 +30,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..helpers import CHROMIUM, needs_chromium
+from ..helpers import CHROMIUM, needs_chromium, screenshot_folder
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
@@ -185,13 +185,6 @@ def _wait_for(condition, what: str, seconds: float = 15.0):
     raise AssertionError(f"{what} did not happen within {seconds} s")
 
 
-def _artifacts(tmp_path: Path) -> Path:
-    kept = os.environ.get("MLCOURSE_TEST_ARTIFACTS")
-    folder = Path(kept) / "live" if kept else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _no_element_injected(page, container: str) -> None:
     assert page.locator(f"{container} img").count() == 0
     assert page.locator(f"{container} b").count() == 0
@@ -240,7 +233,7 @@ def test_a_class_of_30_on_the_board_and_the_instructor_page(
     assert len(board["learners"]) == 30
     assert board["checkpoint"] == {"problem": "00.2", "passed": 15, "total": 30}
 
-    shots = _artifacts(tmp_path)
+    shots = screenshot_folder("live", tmp_path)
     console_errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
