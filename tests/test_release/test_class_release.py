@@ -270,6 +270,9 @@ def _plant(target: Path, layout: str) -> None:
     elif layout == "no class wheel":
         for wheel in (target / "dist").glob("*.whl"):
             wheel.rename(wheel.with_name("mlcourse-0.1.0-py3-none-any.whl"))
+    elif layout == "a file edited":
+        notebook = next((target / "exercises").glob("07_*.ipynb"))
+        notebook.write_text(notebook.read_text().replace('"cells": [', '"cells": [ ', 1))
     elif layout == "a file added":
         (target / "notes.txt").write_text("the instructor's notes")
     elif layout == "a learner's work":
@@ -278,7 +281,15 @@ def _plant(target: Path, layout: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "layout", ["a home folder", "no MANIFEST", "no class wheel", "a file added", "a learner's work"]
+    "layout",
+    [
+        "a home folder",
+        "no MANIFEST",
+        "no class wheel",
+        "a file edited",
+        "a file added",
+        "a learner's work",
+    ],
 )
 def test_force_replaces_nothing_but_an_earlier_class_release(release, tmp_path, layout):
     target = tmp_path / "class"
@@ -309,7 +320,6 @@ def test_force_replaces_an_earlier_class_release(release, tmp_path, monkeypatch)
     monkeypatch.setattr(_assemble, "class_wheel", _copied_wheel(release))
     target = tmp_path / "class"
     shutil.copytree(release.folder, target)
-    (target / "README.md").write_text("edited")  # still one of the release's files
     (target / "datasets" / "empty").mkdir()  # an empty folder holds nothing to lose
     assemble_class_release(ROOT, target, force=True, progress=_no_progress)
     assert _tree(target) == _tree(release.folder)

@@ -64,8 +64,8 @@ def _check_target(root: Path, out_dir: Path, force: bool) -> None:
     _check_earlier_release(out_dir)
 
 
-def _manifest_names(out_dir: Path) -> set[str] | None:
-    """The files an earlier release's MANIFEST lists; None when it has no readable one."""
+def _manifest_digests(out_dir: Path) -> dict[str, str] | None:
+    """``{file: SHA-256}`` as an earlier release's MANIFEST lists them; None without one."""
     manifest = out_dir / MANIFEST
     if manifest.is_symlink() or not manifest.is_file():
         return None
@@ -73,33 +73,36 @@ def _manifest_names(out_dir: Path) -> set[str] | None:
         lines = manifest.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    names = set()
+    digests = {}
     for line in lines:
         digest, separator, name = line.partition("  ")
         if not separator or len(digest) != 64:
             return None
-        names.add(name)
-    return names
+        digests[name] = digest
+    return digests
 
 
 def _check_earlier_release(out_dir: Path) -> None:
-    """Refuse to replace ``out_dir`` unless it is an earlier class release, and only that.
+    """Refuse to replace ``out_dir`` unless it is an earlier class release, unchanged.
 
     An earlier release has a ``MANIFEST``, a ``dist/mlcourse-*+class*.whl`` listed in it,
-    and nothing else: every file under it is in its MANIFEST (a learner's ``work/``, or any
-    file added since, makes it something else, which ``--force`` does not replace).
+    and nothing else: every file under it is in its MANIFEST with the SHA-256 listed there
+    (a learner's ``work/``, a file added or edited since, makes it something else, which
+    ``--force`` does not replace).
     """
-    names = _manifest_names(out_dir)
+    digests = _manifest_digests(out_dir)
     refusal = f"{out_dir}: not an earlier class release, so --force does not replace it"
-    if names is None:
+    if digests is None:
         raise ReleaseError(f"{refusal} (no MANIFEST)")
     wheels = [path.name for path in (out_dir / "dist").glob("mlcourse-*+class*.whl")]
-    if not any(f"dist/{wheel}" in names for wheel in wheels):
+    if not any(f"dist/{wheel}" in digests for wheel in wheels):
         raise ReleaseError(f"{refusal} (no dist/mlcourse-*+class*.whl in its MANIFEST)")
     for path in sorted(out_dir.rglob("*")):
         name = path.relative_to(out_dir).as_posix()
-        if path.is_symlink() or (not path.is_dir() and name != MANIFEST and name not in names):
+        if path.is_symlink() or (not path.is_dir() and name != MANIFEST and name not in digests):
             raise ReleaseError(f"{refusal} ({name} is not one of the release's files)")
+        if name in digests and hashlib.sha256(path.read_bytes()).hexdigest() != digests[name]:
+            raise ReleaseError(f"{refusal} ({name} was changed since it was written)")
 
 
 def _check_support(root: Path) -> None:
