@@ -443,3 +443,13 @@ def test_from_json_refuses_a_result_that_is_not_this_notebooks(classroom_runs, t
     errors = capsys.readouterr().err
     assert errors.count("not the grader's result for module 01") == 5
     assert "another version of 01_python_essentials.ipynb" in errors
+
+
+def test_summary_says_an_answer_without_a_key_here_is_judged_when_graded():
+    """With a class release's package (no answer keys) a row is not shown as a checker bug."""
+    result = _result("This answer is not judged in this notebook: no answer key ...")
+    result["problems"][0].update(status="checker_error", details={"key_unavailable": True})
+    result["problems"][1].update(status="checker_error", details={"key_unavailable": "yes"})
+    rows = [line for line in check_summary(result, "x.ipynb").splitlines() if "01." in line]
+    assert "⏳ judged when graded" in rows[0]
+    assert "checker error" in rows[1]  # only a real marker counts

@@ -84,6 +84,9 @@ def check_summary(result: dict, notebook_name: str) -> str:
     lines += ["", "| exercise | outcome | points | feedback |", "| --- | --- | ---: | --- |"]
     for outcome in result.get("problems", []):
         label = _OUTCOME_LABELS.get(outcome.get("status"), "unknown")
+        details = outcome.get("details")
+        if type(details) is dict and details.get("key_unavailable") is True:
+            label = "⏳ judged when graded"  # no answer key installed here: not a bug
         score = f"{points_text(outcome.get('points'))}/{points_text(outcome.get('max_points'))}"
         feedback = markdown_code(outcome.get("message", ""))
         lines.append(
