@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import log_softmax, softmax
 
 from mlcourse.checks import (
     Case,
@@ -165,6 +164,8 @@ def _batch(n: int, d: int, k: int, seed: int, scale: float = 1.0):
 
 
 def _probs(n: int, k: int, seed: int) -> np.ndarray:
+    from scipy.special import softmax  # imported when cases are built, not at the setup cell
+
     return softmax(_rng(seed).normal(0.0, 2.0, size=(n, k)), axis=1)
 
 
@@ -333,6 +334,8 @@ class _LogitsLoss:
         self.y = np.asarray(y)
 
     def __call__(self, Z: np.ndarray) -> float:
+        from scipy.special import log_softmax
+
         return float(-np.mean(log_softmax(Z, axis=1)[np.arange(len(self.y)), self.y]))
 
     def __repr__(self) -> str:
